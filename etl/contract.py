@@ -1,0 +1,288 @@
+"""The input contract: every source file, its columns, types and code lists, in one place.
+
+`docs/data-formats.md` is checked against this module by the tests; the loader and the
+generator both read it, so the files we write and the files we accept cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# --- code lists (DfE SSDA903 guidance and the CSWW census; see shared/reference/ssda903-codes.md) ---
+
+SEX = ("1", "2", "M", "F", "U")
+ETHNIC = (
+    "WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN",
+    "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
+)
+RNE = ("S", "P", "L", "T", "U", "B")
+LS = ("C1", "C2", "D1", "E1", "V2", "V3", "V4", "L1", "L2", "L3", "J1", "J2", "J3")
+CIN = ("N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8")
+PLACE = (
+    "A3", "A4", "A5", "A6", "H5", "K1", "K2", "K3", "P1", "P2", "P3", "R1", "R2", "R3", "R5",
+    "S1", "T0", "T1", "T2", "T3", "T4", "U1", "U2", "U3", "U4", "U5", "U6", "Z1", "Z11", "Z12",
+    "Z13", "Z14",
+)
+PLACE_PROVIDER = ("PR0", "PR1", "PR2", "PR3", "PR4", "PR5")
+REC = (
+    "E11", "E12", "E2", "E3", "E4A", "E4B", "E13", "E41", "E45", "E46", "E47", "E48", "E5",
+    "E6", "E7", "E8", "E9", "E14", "E15", "E16", "E17", "X1",
+)
+REASON_PLACE_CHANGE = (
+    "CARPL", "CLOSE", "ALLEG", "STAND", "APPRR", "CREQB", "CREQO", "CHILD", "LAREQ", "PLACE",
+    "CUSTOD", "OTHER",
+)
+REVIEW_CODE = ("PN0", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7")
+MISSING = ("M", "A")
+SW_REASON = (
+    "MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC", "ABSENC", "CHCHAN", "PCCHAN", "SWDIED",
+    "OTHERS",
+)
+SDQ_REASON = ("SDQ1", "SDQ2", "SDQ3", "SDQ4", "SDQ5")
+FLAG01 = ("0", "1")
+YES_NO = ("Y", "N")
+ASSESSMENT_TYPE = ("IHA", "RHA", "DENTAL")
+ORG_ROLE = ("1", "2", "3", "4", "5", "6")
+REASON_LEAVE = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10")
+
+# Placement codes that start a new placement for stability counts and visit timescales.
+NEW_PLACEMENT_RNE = ("S", "P", "T", "U", "B")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a source file: its contract type and, for codes, the allowed values."""
+
+    name: str
+    kind: str  # "id" | "text" | "date" | "datetime" | "int" | "number" | "code"
+    required: bool = True  # the column must be present in the file header
+    nullable: bool = False  # an empty value is allowed
+    codes: tuple[str, ...] = ()
+    help: str = ""
+    low: float | None = None  # inclusive lower bound for int/number
+    high: float | None = None  # inclusive upper bound for int/number
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A CSV file in a source folder, with its columns and row rules."""
+
+    name: str  # e.g. "episodes"
+    folder: str  # "ssda903/YYYY" or "extracts"
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # columns that identify a row across years (latest return wins)
+    help: str
+    date_order: tuple[tuple[str, str], ...] = ()  # (start, end): end must not be before start
+    child_column: str | None = "CHILD"  # must name a child in header.csv of that authority
+    standard: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+
+def _c(name: str, kind: str, help: str = "", **kw) -> Column:
+    return Column(name=name, kind=kind, help=help, **kw)
+
+
+DFE = "DfE SSDA903 children looked after return"
+CASE = "Case-system extract (Practice Lens contract)"
+CSWW = "Children's social work workforce census (DfE) codes"
+
+SSDA903_FILES: tuple[SourceFile, ...] = (
+    SourceFile(
+        name="header",
+        folder="ssda903/YYYY",
+        standard=DFE,
+        help="One row per child looked after during the year.",
+        key=("CHILD",),
+        child_column=None,
+        columns=(
+            _c("CHILD", "id", "Child's unique identifier within the authority"),
+            _c("SEX", "code", "Sex", codes=SEX),
+            _c("DOB", "date", "Date of birth"),
+            _c("ETHNIC", "code", "Ethnic origin", codes=ETHNIC),
+            _c("UPN", "text", "Unique pupil number", nullable=True, required=False),
+            _c("MOTHER", "code", "Is the child a mother (1) or not (0)", codes=FLAG01, nullable=True,
+               required=False),
+            _c("MC_DOB", "date", "Date of birth of the mother's child", nullable=True, required=False),
+        ),
+    ),
+    SourceFile(
+        name="episodes",
+        folder="ssda903/YYYY",
+        standard=DFE,
+        help="One row per episode of care (a period with one legal status and one placement).",
+        key=("CHILD", "DECOM"),
+        date_order=(("DECOM", "DEC"),),
+        columns=(
+            _c("CHILD", "id"),
+            _c("DECOM", "date", "Date episode commenced"),
+            _c("RNE", "code", "Reason for new episode", codes=RNE),
+            _c("LS", "code", "Legal status", codes=LS),
+            _c("CIN", "code", "Category of need", codes=CIN),
+            _c("PLACE", "code", "Placement type", codes=PLACE),
+            _c("PLACE_PROVIDER", "code", "Placement provider", codes=PLACE_PROVIDER, nullable=True),
+            _c("DEC", "date", "Date episode ceased (blank if open)", nullable=True),
+            _c("REC", "code", "Reason episode ceased (blank if open)", codes=REC, nullable=True),
+            _c("REASON_PLACE_CHANGE", "code", "Reason for placement change", codes=REASON_PLACE_CHANGE,
+               nullable=True),
+            _c("HOME_POST", "text", "Partial postcode of home", nullable=True, required=False),
+            _c("PL_POST", "text", "Partial postcode of placement", nullable=True, required=False),
+            _c("URN", "text", "Ofsted URN of the placement", nullable=True, required=False),
+        ),
+    ),
+    SourceFile(
+        name="reviews",
+        folder="ssda903/YYYY",
+        standard=DFE,
+        help="One row per looked-after review.",
+        key=("CHILD", "REVIEW"),
+        columns=(
+            _c("CHILD", "id"),
+            _c("DOB", "date", "Date of birth", nullable=True, required=False),
+            _c("REVIEW", "date", "Date of review"),
+            _c("REVIEW_CODE", "code", "Participation code", codes=REVIEW_CODE, nullable=True),
+        ),
+    ),
+    SourceFile(
+        name="missing",
+        folder="ssda903/YYYY",
+        standard=DFE,
+        help="One row per missing (M) or away from placement without authorisation (A) episode.",
+        key=("CHILD", "MIS_START"),
+        date_order=(("MIS_START", "MIS_END"),),
+        columns=(
+            _c("CHILD", "id"),
+            _c("DOB", "date", "Date of birth", nullable=True, required=False),
+            _c("MISSING", "code", "M missing, A away without authorisation", codes=MISSING),
+            _c("MIS_START", "date", "Start of the episode"),
+            _c("MIS_END", "datetime", "End (return); blank if still missing; a time may follow the date",
+               nullable=True),
+        ),
+    ),
+    SourceFile(
+        name="oc2",
+        folder="ssda903/YYYY",
+        standard=DFE,
+        help="Outcomes for children looked after continuously for 12 months at 31 March.",
+        key=("CHILD",),
+        columns=(
+            _c("CHILD", "id"),
+            _c("DOB", "date", "Date of birth", nullable=True, required=False),
+            _c("SDQ_SCORE", "int", "Strengths and difficulties score", nullable=True, low=0, high=40),
+            _c("SDQ_REASON", "code", "Reason no SDQ", codes=SDQ_REASON, nullable=True),
+            _c("CONVICTED", "code", "Convicted during the year", codes=FLAG01, nullable=True),
+            _c("HEALTH_CHECK", "code", "Health surveillance checks up to date (under 5)", codes=FLAG01,
+               nullable=True),
+            _c("IMMUNISATIONS", "code", "Immunisations up to date", codes=FLAG01, nullable=True),
+            _c("TEETH_CHECK", "code", "Dental check in the year", codes=FLAG01, nullable=True),
+            _c("HEALTH_ASSESSMENT", "code", "Annual health assessment in the year", codes=FLAG01,
+               nullable=True),
+            _c("SUBSTANCE_MISUSE", "code", "Identified as having a substance misuse problem", codes=FLAG01,
+               nullable=True),
+            _c("INTERVENTION_RECEIVED", "code", "Received an intervention", codes=FLAG01, nullable=True),
+            _c("INTERVENTION_OFFERED", "code", "Offered an intervention but refused", codes=FLAG01,
+               nullable=True),
+        ),
+    ),
+    SourceFile(
+        name="sw_episodes",
+        folder="ssda903/YYYY",
+        standard=DFE + " (SWEpisodes table, from 2023/24; earlier years from the case system)",
+        help="One row per allocation of a social worker to a child.",
+        key=("CHILD", "SW_ID", "SW_DECOM"),
+        date_order=(("SW_DECOM", "SW_DEC"),),
+        columns=(
+            _c("CHILD", "id"),
+            _c("DOB", "date", "Date of birth", nullable=True, required=False),
+            _c("SW_ID", "id", "Social worker's identifier (SWE registration number)"),
+            _c("SW_DECOM", "date", "Date the allocation began"),
+            _c("SW_DEC", "date", "Date the allocation ended (blank if open)", nullable=True),
+            _c("SW_REASON", "code", "Reason the allocation ended", codes=SW_REASON, nullable=True),
+        ),
+    ),
+)
+
+EXTRACT_FILES: tuple[SourceFile, ...] = (
+    SourceFile(
+        name="visits",
+        folder="extracts",
+        standard=CASE,
+        help="One row per statutory social work visit to a child looked after.",
+        key=("CHILD", "VISIT_DATE"),
+        columns=(
+            _c("CHILD", "id"),
+            _c("SW_ID", "id", "Worker who visited", nullable=True),
+            _c("VISIT_DATE", "date", "Date of the visit"),
+            _c("SEEN_ALONE", "code", "Child seen alone (Y/N)", codes=YES_NO, nullable=True),
+        ),
+    ),
+    SourceFile(
+        name="health_assessments",
+        folder="extracts",
+        standard=CASE,
+        help="One row per health assessment or dental check.",
+        key=("CHILD", "ASSESSMENT_DATE", "ASSESSMENT_TYPE"),
+        columns=(
+            _c("CHILD", "id"),
+            _c("ASSESSMENT_DATE", "date", "Date the assessment was done"),
+            _c("ASSESSMENT_TYPE", "code", "IHA initial, RHA review, DENTAL check", codes=ASSESSMENT_TYPE),
+        ),
+    ),
+    SourceFile(
+        name="return_interviews",
+        folder="extracts",
+        standard=CASE,
+        help="One row per missing episode for which a return home interview was recorded.",
+        key=("CHILD", "MIS_START"),
+        date_order=(("MIS_START", "RHI_OFFERED_DATE"), ("MIS_START", "RHI_DATE")),
+        columns=(
+            _c("CHILD", "id"),
+            _c("MIS_START", "date", "Start of the missing episode (matches missing.csv)"),
+            _c("RHI_OFFERED_DATE", "datetime", "When the interview was offered (date, optional time)",
+               nullable=True),
+            _c("RHI_DATE", "datetime", "When the interview took place (date, optional time)", nullable=True),
+            _c("RHI_ACCEPTED", "code", "Child accepted the interview (Y/N)", codes=YES_NO, nullable=True),
+        ),
+    ),
+    SourceFile(
+        name="workforce",
+        folder="extracts",
+        standard=CSWW,
+        help="One row per worker per role spell (a change of team or role starts a new row).",
+        key=("SW_ID", "START_DATE"),
+        child_column=None,
+        date_order=(("START_DATE", "END_DATE"),),
+        columns=(
+            _c("SW_ID", "id", "Social worker's identifier"),
+            _c("TEAM", "text", "Team name"),
+            _c("ORG_ROLE", "code", "Organisational role (CSWW OrgRole)", codes=ORG_ROLE),
+            _c("AGENCY_WORKER", "code", "1 agency, 0 employed by the authority", codes=FLAG01),
+            _c("FTE", "number", "Full-time equivalent", low=0, high=1.5),
+            _c("START_DATE", "date", "Start of the spell"),
+            _c("END_DATE", "date", "End of the spell (blank if in post)", nullable=True),
+            _c("REASON_LEAVE", "code", "Reason for leaving (CSWW ReasonLeave)", codes=REASON_LEAVE,
+               nullable=True),
+        ),
+    ),
+)
+
+ALL_FILES: tuple[SourceFile, ...] = SSDA903_FILES + EXTRACT_FILES
+FILES_BY_NAME: dict[str, SourceFile] = {f.name: f for f in ALL_FILES}
+
+# Date formats accepted, tried in order (DuckDB strptime formats).
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+DATETIME_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S",
+                    "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y", "%Y-%m-%d")
+
+AUTHORITY_FILE = "authority.toml"  # keys: la_code (e.g. E06000039), la_name

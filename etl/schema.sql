@@ -1,0 +1,170 @@
+-- Practice Lens warehouse: a star schema keyed by authority (la_code), so many authorities share one file.
+-- Built only by etl/load.py; everything else opens the file read-only.
+-- Dates are DATE; moments that may carry a time of day are TIMESTAMP (midnight when only a date was given).
+
+-- ---------- dimensions ----------
+create table if not exists dim_authority (
+    la_code      varchar primary key,   -- e.g. E06000039 (synthetic sources use Z99xxxxxx)
+    la_name      varchar not null,
+    source_path  varchar,
+    loaded_at    timestamp
+);
+
+create table if not exists dim_child (
+    la_code      varchar not null,
+    child        varchar not null,
+    sex          varchar,               -- 1 male, 2 female (M/F/U from 2024/25)
+    dob          date,
+    ethnic       varchar,
+    upn          varchar,
+    mother       boolean,
+    mc_dob       date,
+    return_year  integer,               -- latest return the child appears in (year ending 31 March)
+    primary key (la_code, child)
+);
+
+create table if not exists dim_team (
+    la_code      varchar not null,
+    team         varchar not null,
+    primary key (la_code, team)
+);
+
+create table if not exists dim_worker (
+    la_code        varchar not null,
+    sw_id          varchar not null,
+    team           varchar,             -- team in the worker's latest spell
+    org_role       integer,             -- CSWW OrgRole of the latest spell
+    agency_worker  boolean,             -- latest spell
+    primary key (la_code, sw_id)
+);
+
+create table if not exists dim_bank_holiday (
+    holiday_date date primary key,      -- England and Wales bank holidays, from the `holidays` package
+    name         varchar
+);
+
+-- ---------- facts ----------
+create table if not exists fact_episode (
+    la_code              varchar not null,
+    child                varchar not null,
+    decom                date not null,
+    rne                  varchar,
+    ls                   varchar,
+    cin                  varchar,
+    place                varchar,
+    place_provider       varchar,
+    dec                  date,          -- null while the episode is open
+    rec                  varchar,
+    reason_place_change  varchar,
+    home_post            varchar,
+    pl_post              varchar,
+    urn                  varchar,
+    return_year          integer,       -- the return this view of the episode came from (latest wins)
+    primary key (la_code, child, decom)
+);
+
+create table if not exists fact_review (
+    la_code      varchar not null,
+    child        varchar not null,
+    review_date  date not null,
+    review_code  varchar,
+    return_year  integer,
+    primary key (la_code, child, review_date)
+);
+
+create table if not exists fact_missing (
+    la_code            varchar not null,
+    child              varchar not null,
+    missing_type       varchar,         -- M missing, A away from placement without authorisation
+    mis_start          date not null,
+    mis_end            timestamp,       -- return; null while still missing
+    return_year        integer,
+    has_rhi_record     boolean not null default false,  -- a row in return_interviews.csv matched
+    rhi_offered_at     timestamp,
+    rhi_at             timestamp,
+    rhi_accepted       boolean,
+    primary key (la_code, child, mis_start)
+);
+
+create table if not exists fact_oc2 (
+    la_code                varchar not null,
+    child                  varchar not null,
+    return_year            integer not null,   -- OC2 is per year: one row per child per return
+    sdq_score              integer,
+    sdq_reason             varchar,
+    convicted              boolean,
+    health_check           boolean,
+    immunisations          boolean,
+    teeth_check            boolean,
+    health_assessment      boolean,
+    substance_misuse       boolean,
+    intervention_received  boolean,
+    intervention_offered   boolean,
+    primary key (la_code, child, return_year)
+);
+
+create table if not exists fact_allocation (   -- social worker episodes
+    la_code      varchar not null,
+    child        varchar not null,
+    sw_id        varchar not null,
+    sw_decom     date not null,
+    sw_dec       date,
+    sw_reason    varchar,
+    return_year  integer,
+    primary key (la_code, child, sw_id, sw_decom)
+);
+
+create table if not exists fact_visit (
+    la_code      varchar not null,
+    child        varchar not null,
+    sw_id        varchar,
+    visit_date   date not null,
+    seen_alone   boolean,
+    primary key (la_code, child, visit_date)
+);
+
+create table if not exists fact_health_assessment (
+    la_code          varchar not null,
+    child            varchar not null,
+    assessment_date  date not null,
+    assessment_type  varchar not null,   -- IHA, RHA, DENTAL
+    primary key (la_code, child, assessment_date, assessment_type)
+);
+
+create table if not exists fact_worker_spell (
+    la_code        varchar not null,
+    sw_id          varchar not null,
+    team           varchar,
+    org_role       integer,
+    agency_worker  boolean,
+    fte            double,
+    start_date     date not null,
+    end_date       date,                 -- last day in post; null while in post
+    reason_leave   integer,
+    primary key (la_code, sw_id, start_date)
+);
+
+-- ---------- load bookkeeping ----------
+create table if not exists load_log (
+    load_id        varchar not null,     -- one id per `python -m etl load` run
+    loaded_at      timestamp not null,
+    la_code        varchar,
+    source         varchar,              -- source folder as given
+    file           varchar not null,     -- path relative to the source, e.g. ssda903/2017/episodes.csv
+    status         varchar not null,     -- loaded | missing
+    sha256         varchar,
+    rows_read      bigint,
+    rows_loaded    bigint,
+    rows_rejected  bigint,
+    duration_s     double
+);
+
+create table if not exists rejected_rows (
+    load_id      varchar not null,
+    la_code      varchar not null,
+    file         varchar not null,      -- path relative to the source
+    line         bigint not null,       -- line number in the file (the header is line 1)
+    column_name  varchar,
+    value        varchar,
+    reason       varchar not null       -- unparseable date | code not in list | end before start | unknown child | ...
+);

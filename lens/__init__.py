@@ -1,0 +1,1 @@
+"""Practice Lens shared code: settings, charts, suppression; importable without Streamlit."""

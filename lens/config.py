@@ -1,0 +1,52 @@
+"""Every setting Practice Lens reads, declared once, each with a help string and an environment override."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A named setting: its environment variable, default and what it is for."""
+
+    env: str
+    default: str
+    help: str
+
+    def get(self) -> str:
+        return os.environ.get(self.env, self.default)
+
+
+SETTINGS: dict[str, Setting] = {
+    "db_path": Setting("PRACTICE_LENS_DB", str(ROOT / "data" / "warehouse.duckdb"),
+                       "Path of the DuckDB warehouse the dashboard reads and `etl load` writes."),
+    "sample_dir": Setting("PRACTICE_LENS_SAMPLE_DIR", str(ROOT / "data" / "sample"),
+                          "Where the first start writes the generated sample authority's source files."),
+    "sample_seed": Setting("PRACTICE_LENS_SAMPLE_SEED", "2018",
+                           "Random seed for the generated sample authority (same seed, same data)."),
+    "targets_path": Setting("PRACTICE_LENS_TARGETS", str(ROOT / "queries" / "targets.csv"),
+                            "CSV of targets per measure (an authority can edit its own copy)."),
+    "suppress_below": Setting("PRACTICE_LENS_SUPPRESS_BELOW", "5",
+                              "Board mode shows counts below this number as '<5' (and hides % built on them)."),
+    "default_months": Setting("PRACTICE_LENS_DEFAULT_MONTHS", "24",
+                              "How many months the period filter shows by default."),
+}
+
+
+def get(name: str) -> str:
+    """The current value of setting `name` (environment first, then the default)."""
+    return SETTINGS[name].get()
+
+
+def db_path() -> Path:
+    """The warehouse path."""
+    return Path(get("db_path"))
+
+
+def suppress_below() -> int:
+    """Smallest count shown in board mode."""
+    return int(get("suppress_below"))

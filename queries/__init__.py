@@ -1,0 +1,190 @@
+"""The measure registry: discovers queries/*.sql, parses their headers, validates and runs them with bound params.
+
+Pages, exports and the CLI get numbers only through `run()`, so every number has one definition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+QUERY_DIR = Path(__file__).resolve().parent
+
+# Header fields every measure file must state (`-- field: text`, continued by `--   more text`).
+REQUIRED_FIELDS = (
+    "title", "theme", "question", "shape", "grain", "keys", "numerator", "denominator", "rule",
+    "source", "polarity", "unit", "params",
+)
+SHAPES = ("series", "list", "table")
+POLARITIES = ("higher is better", "lower is better", "neutral")
+
+# Parameters a measure may use, how they are coerced, and what they mean.
+PARAMS: dict[str, str] = {
+    "la_codes": "authorities to include (list of la_code); null = every authority in the warehouse",
+    "team": "one team's name; null = all teams",
+    "from_month": "first month of the series (a DATE; any day in the month)",
+    "to_month": "last month of the series (a DATE; any day in the month)",
+    "as_of": "the date a child-level list is worked out at",
+}
+
+_PARAM_RE = re.compile(r"\$([a-z_][a-z0-9_]*)")
+_FIELD_RE = re.compile(r"^--\s*([a-z_]+):\s?(.*)$")
+_CONT_RE = re.compile(r"^--\s{2,}(.*)$")
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure: its SQL, its header fields and the parameters it binds."""
+
+    name: str
+    path: Path
+    sql: str
+    fields: dict[str, str]
+    params: tuple[str, ...]
+
+    @property
+    def title(self) -> str:
+        return self.fields.get("title", self.name)
+
+    @property
+    def shape(self) -> str:
+        return self.fields.get("shape", "")
+
+    @property
+    def theme(self) -> str:
+        return self.fields.get("theme", "")
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(k.strip() for k in self.fields.get("keys", "").split(",") if k.strip())
+
+    @property
+    def higher_is_better(self) -> bool | None:
+        p = self.fields.get("polarity", "")
+        return True if p.startswith("higher") else False if p.startswith("lower") else None
+
+    def definition(self) -> str:
+        """The header as readable text (for `list`, the dashboard's definitions and the board pack)."""
+        order = [f for f in REQUIRED_FIELDS if f in self.fields] + [
+            f for f in self.fields if f not in REQUIRED_FIELDS]
+        return "\n".join(f"{f.capitalize()}: {self.fields[f]}" for f in order if f != "title")
+
+
+def parse_header(sql: str) -> dict[str, str]:
+    """Read the `-- field: value` comment block at the top of a measure file."""
+    fields: dict[str, str] = {}
+    last: str | None = None
+    for line in sql.splitlines():
+        if not line.startswith("--"):
+            if line.strip() == "":
+                continue
+            break
+        cont = _CONT_RE.match(line)
+        m = _FIELD_RE.match(line)
+        if cont and last:
+            fields[last] = (fields[last] + " " + cont.group(1).strip()).strip()
+        elif m:
+            last = m.group(1)
+            fields[last] = m.group(2).strip()
+    return fields
+
+
+def validate(measure: Measure) -> list[str]:
+    """Problems with a measure's header or parameters (empty when it is well formed)."""
+    problems = [f"{measure.name}: header lacks '{f}'" for f in REQUIRED_FIELDS if not measure.fields.get(f)]
+    if measure.shape not in SHAPES:
+        problems.append(f"{measure.name}: shape must be one of {SHAPES}")
+    if measure.fields.get("polarity") and measure.fields["polarity"] not in POLARITIES:
+        problems.append(f"{measure.name}: polarity must be one of {POLARITIES}")
+    for p in measure.params:
+        if p not in PARAMS:
+            problems.append(f"{measure.name}: unknown parameter ${p}")
+    if measure.shape == "list" and not measure.name.endswith("_list"):
+        problems.append(f"{measure.name}: a child-level list's name must end in _list")
+    return problems
+
+
+@lru_cache(maxsize=1)
+def measures() -> dict[str, Measure]:
+    """Every measure in queries/, by name, in file order."""
+    found: dict[str, Measure] = {}
+    for path in sorted(QUERY_DIR.glob("*.sql")):
+        sql = path.read_text()
+        body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+        params = tuple(dict.fromkeys(_PARAM_RE.findall(body)))
+        found[path.stem] = Measure(path.stem, path, sql, parse_header(sql), params)
+    return found
+
+
+def get(name: str) -> Measure:
+    """One measure by name, with a clear error for a typo."""
+    try:
+        return measures()[name]
+    except KeyError:
+        raise KeyError(f"no measure named {name!r}; try `python -m queries list`") from None
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value)
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        text += "-01"
+    return dt.date.fromisoformat(text)
+
+
+def coerce_params(measure: Measure, given: dict[str, Any], con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Bind only the parameters the SQL uses, with defaults taken from the warehouse's own dates."""
+    out: dict[str, Any] = {}
+    for p in measure.params:
+        v = given.get(p)
+        if p == "la_codes":
+            if isinstance(v, str):
+                v = [v]
+            out[p] = list(v) if v else None
+        elif p == "team":
+            out[p] = v or None
+        elif p in ("from_month", "to_month", "as_of"):
+            d = _as_date(v)
+            if d is None:
+                end = data_end(con)
+                d = end if p != "from_month" else dt.date(end.year - 5, end.month, 1)
+            out[p] = d
+        else:
+            out[p] = v
+    return out
+
+
+def data_end(con: duckdb.DuckDBPyConnection) -> dt.date:
+    """The last date with any activity in the warehouse (the natural 'as at' for a first view)."""
+    row = con.execute(
+        """
+        select max(d) from (
+            select max(decom) as d from fact_episode
+            union all select max(dec) from fact_episode
+            union all select max(visit_date) from fact_visit
+            union all select max(review_date) from fact_review
+        )
+        """
+    ).fetchone()
+    return row[0] if row and row[0] else dt.date.today()
+
+
+def run(name: str, con: duckdb.DuckDBPyConnection, **params: Any) -> pd.DataFrame:
+    """Run measure `name` on `con` with its parameters bound by DuckDB (never formatted into the SQL)."""
+    measure = get(name)
+    unknown = set(params) - set(PARAMS)
+    if unknown:
+        raise TypeError(f"unknown parameter(s) for {name}: {sorted(unknown)}")
+    return con.execute(measure.sql, coerce_params(measure, params, con)).df()

@@ -1,0 +1,53 @@
+"""`python -m queries list|run`: the measures from the command line, for analysts' scripts."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import duckdb
+
+import queries
+from lens import config
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m queries", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="print every measure with its definition")
+    run = sub.add_parser("run", help="print one measure as CSV or JSON")
+    run.add_argument("name")
+    run.add_argument("--db", default=str(config.db_path()), help="warehouse path")
+    run.add_argument("--la", action="append", help="la_code (repeat for several; default all)")
+    run.add_argument("--team", help="one team (default all)")
+    run.add_argument("--from", dest="from_month", help="first month, YYYY-MM")
+    run.add_argument("--to", dest="to_month", help="last month, YYYY-MM")
+    run.add_argument("--as-of", dest="as_of", help="date for child-level lists, YYYY-MM-DD")
+    run.add_argument("--format", choices=("csv", "json"), default="csv")
+    args = parser.parse_args(argv)
+
+    if args.command == "list":
+        for m in queries.measures().values():
+            print(f"{m.name}  [{m.shape}]  {m.title}")
+            for line in m.definition().splitlines():
+                print(f"    {line}")
+            print()
+        return 0
+
+    con = duckdb.connect(args.db, read_only=True)
+    try:
+        df = queries.run(args.name, con, la_codes=args.la, team=args.team, from_month=args.from_month,
+                         to_month=args.to_month, as_of=args.as_of)
+    except KeyError as e:
+        print(e.args[0], file=sys.stderr)
+        return 2
+    if args.format == "csv":
+        df.to_csv(sys.stdout, index=False)
+    else:
+        df.to_json(sys.stdout, orient="records", date_format="iso", indent=1)
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
