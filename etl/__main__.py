@@ -1,0 +1,37 @@
+"""`python -m etl generate|load`: make a synthetic authority's source files, or load sources into the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from lens import config
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generate", help="write synthetic source folders (one per authority)")
+    gen.add_argument("--out", required=True, help="folder to write the sources into")
+    gen.add_argument("--seed", type=int, default=2018, help="random seed (same seed, same data)")
+    gen.add_argument("--authorities", type=int, default=1, help="how many authorities")
+    gen.add_argument("--start", default="2013-04", help="first month, YYYY-MM")
+    gen.add_argument("--end", default="2018-03", help="last month, YYYY-MM")
+
+    load = sub.add_parser("load", help="load one or more source folders into the warehouse")
+    load.add_argument("sources", nargs="+", help="source folders (each holds authority.toml)")
+    load.add_argument("--db", default=str(config.db_path()), help="warehouse path")
+
+    args = parser.parse_args(argv)
+    if args.command == "generate":
+        from etl.generate import generate_cli
+
+        return generate_cli(args)
+    from etl.load import load_cli
+
+    return load_cli(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

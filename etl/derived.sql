@@ -1,0 +1,108 @@
+-- Derived warehouse tables and macros, built by the loader after the facts (and by test fixtures).
+-- They hold shared *modelling* (what a placement is, who a child's worker and team are on a date), so each
+-- measure in queries/ does not re-derive it. Measures' own rules (timescales, targets) stay in queries/.
+
+-- fact_placement: one row per placement. Consecutive episodes form one placement unless the later one starts
+-- a new placement (RNE S, P, T, U or B: DfE SSDA903 guidance) or starts after a gap. A period of care starts
+-- with RNE 'S' or after a gap. placement_end is the DEC of the placement's last episode (null while open).
+create or replace table fact_placement as
+with ep as (
+    select
+        la_code, child, decom, dec, rne, ls, place, place_provider, rec,
+        lag(dec) over w as prev_dec,
+        case when rne in ('S', 'P', 'T', 'U', 'B') or lag(decom) over w is null
+                  or lag(dec) over w is null or lag(dec) over w < decom then 1 else 0 end as new_placement,
+        case when rne = 'S' or lag(decom) over w is null
+                  or lag(dec) over w is null or lag(dec) over w < decom then 1 else 0 end as new_period
+    from fact_episode
+    window w as (partition by la_code, child order by decom)
+),
+numbered as (
+    select
+        *,
+        (sum(new_placement) over w)::integer as placement_no,
+        (sum(new_period) over w)::integer as period_no
+    from ep
+    window w as (partition by la_code, child order by decom rows unbounded preceding)
+),
+placements as (
+    select
+        la_code, child, period_no, placement_no,
+        min(decom) as placement_start,
+        case when bool_or(dec is null) then null else max(dec) end as placement_end,
+        arg_min(place, decom) as place,
+        arg_min(place_provider, decom) as place_provider,
+        arg_max(ls, decom) as ls,
+        arg_max(rec, decom) as rec
+    from numbered
+    group by all
+),
+final as (
+    select
+        *,
+        min(placement_start) over (partition by la_code, child, period_no) as period_start
+    from placements
+)
+select * from final;
+
+-- looked_after_at(dates): one row per child looked after on each date in `dates` (a DATE[]): looked after on d
+-- means a placement started on or before d and not ended before or on d (DfE: ceased on 31 March is not
+-- looked after at 31 March). Adds the allocated social worker (latest allocation begun on or before d and not
+-- ended before d), the worker's team on d ('Unallocated' if none) and the child's age in whole years.
+create or replace macro looked_after_at(dates) as table
+with d as (
+    select unnest(dates)::date as at_date
+),
+la as (
+    select p.la_code, p.child, d.at_date, p.placement_start, p.period_start, p.place, p.ls, p.placement_no
+    from fact_placement as p
+    join d on p.placement_start <= d.at_date and (p.placement_end is null or p.placement_end > d.at_date)
+),
+alloc as (
+    select la.la_code, la.child, la.at_date, a.sw_id
+    from la
+    join fact_allocation as a
+        on a.la_code = la.la_code and a.child = la.child
+       and a.sw_decom <= la.at_date and (a.sw_dec is null or a.sw_dec >= la.at_date)
+    qualify row_number() over (partition by la.la_code, la.child, la.at_date order by a.sw_decom desc, a.sw_id) = 1
+),
+team_on as (
+    select al.la_code, al.child, al.at_date, al.sw_id, s.team
+    from alloc as al
+    left join fact_worker_spell as s
+        on s.la_code = al.la_code and s.sw_id = al.sw_id
+       and s.start_date <= al.at_date and (s.end_date is null or s.end_date >= al.at_date)
+    qualify row_number() over (partition by al.la_code, al.child, al.at_date order by s.start_date desc) = 1
+)
+select
+    la.la_code,
+    la.child,
+    la.at_date,
+    la.placement_start,
+    la.period_start,
+    la.place,
+    la.ls,
+    la.placement_no,
+    t.sw_id,
+    coalesce(t.team, w.team, 'Unallocated') as team,
+    c.dob,
+    date_part('year', age(la.at_date::timestamp, c.dob::timestamp))::integer as age_years
+from la
+left join team_on as t using (la_code, child, at_date)
+left join dim_worker as w on w.la_code = la.la_code and w.sw_id = t.sw_id
+left join dim_child as c on c.la_code = la.la_code and c.child = la.child;
+
+-- fact_child_month: looked_after_at() at every month end, per authority, from the April that opens its first
+-- return to the March that closes its last return (or the last visit, if extracts run later).
+create or replace table fact_child_month as
+select *, at_date as month_end
+from looked_after_at((
+    select list(distinct last_day(m::date))
+    from range(
+             (select make_date(min(return_year) - 1, 4, 1) from fact_episode),
+             (select greatest(make_date(max(return_year), 3, 31),
+                              coalesce((select max(visit_date) from fact_visit), date '1900-01-01'))
+              from fact_episode) + interval 1 day,
+             interval 1 month
+         ) as r(m)
+));
