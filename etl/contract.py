@@ -277,6 +277,23 @@ EXTRACT_FILES: tuple[SourceFile, ...] = (
     ),
 )
 
+ESTABLISHMENT = SourceFile(
+    name="establishment",
+    folder="extracts",
+    standard=CASE,
+    help="Optional: funded social worker posts (FTE) per team over time; gives the vacancy rate where known.",
+    key=("TEAM", "START_DATE"),
+    child_column=None,
+    date_order=(("START_DATE", "END_DATE"),),
+    columns=(
+        _c("TEAM", "text", "Team name (as in workforce.csv)"),
+        _c("FTE", "number", "Funded social worker posts, FTE", low=0, high=500),
+        _c("START_DATE", "date", "First day this establishment applies"),
+        _c("END_DATE", "date", "Last day it applies (blank if current)", nullable=True),
+    ),
+)
+EXTRACT_FILES = EXTRACT_FILES + (ESTABLISHMENT,)
+
 ALL_FILES: tuple[SourceFile, ...] = SSDA903_FILES + EXTRACT_FILES
 FILES_BY_NAME: dict[str, SourceFile] = {f.name: f for f in ALL_FILES}
 

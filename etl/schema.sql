@@ -144,6 +144,15 @@ create table if not exists fact_worker_spell (
     primary key (la_code, sw_id, start_date)
 );
 
+create table if not exists fact_establishment (   -- funded posts per team (optional extract)
+    la_code      varchar not null,
+    team         varchar not null,
+    fte          double not null,
+    start_date   date not null,
+    end_date     date,
+    primary key (la_code, team, start_date)
+);
+
 -- ---------- load bookkeeping ----------
 create table if not exists load_log (
     load_id        varchar not null,     -- one id per `python -m etl load` run
