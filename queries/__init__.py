@@ -181,10 +181,53 @@ def data_end(con: duckdb.DuckDBPyConnection) -> dt.date:
     return row[0] if row and row[0] else dt.date.today()
 
 
+def headline_measures() -> list[Measure]:
+    """The one series per theme that the Overview tiles and the board pack show (`headline: yes`)."""
+    return [m for m in measures().values() if m.shape == "series" and m.fields.get("headline") == "yes"]
+
+
+def targets() -> pd.DataFrame:
+    """The targets file (measure, target, amber_within, basis); path from the `targets_path` setting."""
+    from lens import config
+
+    return pd.read_csv(config.get("targets_path"), dtype={"measure": str, "basis": str})
+
+
+def headline_values(con: duckdb.DuckDBPyConnection, **params: Any) -> pd.DataFrame:
+    """Every headline series stacked (from 12 months before $from_month, for the year-on-year change)."""
+    p = dict(params)
+    frm = coerce_params(get("overview"), p, con)["from_month"]
+    p["from_month"] = dt.date(frm.year - 1, frm.month, 1)
+    frames = []
+    for m in headline_measures():
+        df = run(m.name, con, **p)[["la_code", "team", "month_end", "numerator", "denominator", "value"]]
+        frames.append(df.assign(measure=m.name, title=m.title, theme=m.theme, unit=m.fields.get("unit", ""),
+                                higher_is_better=m.higher_is_better))
+    cols = ["measure", "title", "theme", "unit", "higher_is_better", "la_code", "team", "month_end",
+            "numerator", "denominator", "value"]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(frames, ignore_index=True)[cols]
+    out["month_end"] = pd.to_datetime(out["month_end"]).dt.date
+    for c in ("numerator", "denominator", "value"):
+        out[c] = out[c].astype("float64")
+    return out
+
+
 def run(name: str, con: duckdb.DuckDBPyConnection, **params: Any) -> pd.DataFrame:
     """Run measure `name` on `con` with its parameters bound by DuckDB (never formatted into the SQL)."""
     measure = get(name)
     unknown = set(params) - set(PARAMS)
     if unknown:
         raise TypeError(f"unknown parameter(s) for {name}: {sorted(unknown)}")
-    return con.execute(measure.sql, coerce_params(measure, params, con)).df()
+    bound = coerce_params(measure, params, con)
+    if measure.fields.get("inputs") == "headline series":
+        # Composite measure: its SQL reads the headline series and the targets, registered on this connection.
+        con.register("headline_values", headline_values(con, **params))
+        con.register("targets", targets())
+        try:
+            return con.execute(measure.sql, bound).df()
+        finally:
+            con.unregister("headline_values")
+            con.unregister("targets")
+    return con.execute(measure.sql, bound).df()
