@@ -1,0 +1,156 @@
+"""Plotly figures with one colour-blind-safe palette and one layout, for pages and exports alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lens.formatting import fmt_value, month_label
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY, YELLOW, BLACK, GREY = (
+    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000", "#8C8C8C")
+PALETTE = [BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY, YELLOW, BLACK]
+RAG_COLOURS = {"green": GREEN, "amber": ORANGE, "red": VERMILION, "grey": GREY}
+RAG_LABELS = {"green": "On target", "amber": "Near target", "red": "Off target", "grey": "No target"}
+FONT = "Source Sans Pro, Arial, sans-serif"
+
+
+def axis_title(unit: str) -> str:
+    """Y-axis title carrying the unit."""
+    return "Per cent (%)" if unit == "%" else unit[:1].upper() + unit[1:] if unit else ""
+
+
+def style(fig: go.Figure, title: str = "", unit: str = "", board: bool = False, height: int | None = None) -> go.Figure:
+    """Apply the house layout: palette, fonts (bigger in board mode), month axis as 'Mar 2018', unit on the y axis."""
+    size = 20 if board else 14
+    fig.update_layout(
+        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": size + 4}},
+        font={"family": FONT, "size": size, "color": "#222222"},
+        colorway=PALETTE,
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        margin={"l": 70, "r": 30, "t": 70 if title else 30, "b": 60},
+        legend={"orientation": "h", "yanchor": "bottom", "y": -0.3, "x": 0},
+        hovermode="x unified",
+        height=height or (520 if board else 420),
+    )
+    fig.update_xaxes(showgrid=False, linecolor="#444444", ticks="outside")
+    fig.update_yaxes(gridcolor="#E5E5E5", zeroline=False, title_text=axis_title(unit), rangemode="tozero")
+    if unit == "%":
+        fig.update_yaxes(range=[0, 105], ticksuffix="%")
+    return fig
+
+
+def _month_axis(fig: go.Figure) -> None:
+    fig.update_xaxes(tickformat="%b %Y", title_text="Month end", hoverformat="%b %Y")
+
+
+def trend(df: pd.DataFrame, title: str, unit: str, target: float | None = None,
+          england: pd.DataFrame | None = None, board: bool = False, name: str = "This authority") -> go.Figure:
+    """A monthly trend (month_end, value) with its target line and, where published, England's average."""
+    fig = go.Figure()
+    data = df.sort_values("month_end")
+    fig.add_trace(go.Scatter(
+        x=pd.to_datetime(data["month_end"]), y=data["value"], mode="lines+markers", name=name,
+        line={"color": BLUE, "width": 4 if board else 3}, marker={"size": 7 if board else 5},
+        connectgaps=False, hovertemplate="%{y:.1f}" + ("%" if unit == "%" else f" {unit}") + "<extra></extra>",
+    ))
+    if target is not None and not pd.isna(target) and len(data):
+        fig.add_trace(go.Scatter(
+            x=pd.to_datetime([data["month_end"].min(), data["month_end"].max()]), y=[target, target],
+            mode="lines", name=f"Target ({fmt_value(target, unit)})",
+            line={"color": BLACK, "width": 2, "dash": "dash"}, hoverinfo="skip",
+        ))
+    if england is not None and len(england) and len(data):
+        lo, hi = pd.Timestamp(data["month_end"].min()), pd.Timestamp(data["month_end"].max())
+        eng = england.assign(period_end=pd.to_datetime(england["period_end"])).sort_values("period_end")
+        inside = eng[(eng["period_end"] >= lo) & (eng["period_end"] <= hi)]
+        if len(inside):
+            fig.add_trace(go.Scatter(
+                x=inside["period_end"], y=inside["value"], mode="markers", name="England average",
+                marker={"symbol": "diamond", "size": 12 if board else 10, "color": ORANGE,
+                        "line": {"color": BLACK, "width": 1}},
+            ))
+        else:
+            latest = eng.iloc[-1]
+            fig.add_trace(go.Scatter(
+                x=[lo, hi], y=[latest["value"]] * 2, mode="lines",
+                name=f"England average {pd.Timestamp(latest['period_end']).year} (latest published)",
+                line={"color": ORANGE, "width": 2, "dash": "dot"}, hoverinfo="skip",
+            ))
+    style(fig, title, unit, board)
+    _month_axis(fig)
+    return fig
+
+
+def lines(df: pd.DataFrame, series: str, title: str, unit: str, board: bool = False) -> go.Figure:
+    """Several monthly lines (month_end, value) split by the `series` column, e.g. permanent vs agency FTE."""
+    fig = go.Figure()
+    for i, (key, part) in enumerate(df.sort_values("month_end").groupby(series, sort=False)):
+        fig.add_trace(go.Scatter(x=pd.to_datetime(part["month_end"]), y=part["value"], mode="lines+markers",
+                                 name=str(key), line={"color": PALETTE[i % len(PALETTE)], "width": 3}))
+    style(fig, title, unit, board)
+    _month_axis(fig)
+    return fig
+
+
+def team_bars(df: pd.DataFrame, title: str, unit: str, target: float | None = None, board: bool = False,
+              higher_is_better: bool | None = None) -> go.Figure:
+    """Teams side by side for one month (team, value), worst first, with the target as a line."""
+    data = df.dropna(subset=["value"]).copy()
+    data = data.sort_values("value", ascending=bool(higher_is_better) if higher_is_better is not None else False)
+    fig = go.Figure(go.Bar(
+        x=data["value"], y=data["team"], orientation="h", marker={"color": BLUE},
+        text=[fmt_value(v, unit) for v in data["value"]], textposition="auto",
+        hovertemplate="%{y}: %{x:.1f}<extra></extra>",
+    ))
+    if target is not None and not pd.isna(target):
+        fig.add_vline(x=target, line={"color": BLACK, "dash": "dash", "width": 2},
+                      annotation_text=f"Target {fmt_value(target, unit)}", annotation_position="top")
+    style(fig, title, unit, board, height=max(260, 70 * len(data) + 120))
+    fig.update_layout(hovermode="closest")
+    fig.update_yaxes(title_text="Team", autorange="reversed", rangemode=None, range=None, ticksuffix="")
+    fig.update_xaxes(title_text=axis_title(unit), rangemode="tozero", showgrid=True, gridcolor="#E5E5E5")
+    if unit == "%":
+        fig.update_xaxes(range=[0, 105], ticksuffix="%")
+    return fig
+
+
+def stacked_bands(df: pd.DataFrame, band: str, title: str, unit: str = "children", board: bool = False) -> go.Figure:
+    """Monthly stacked bars (month_end, band, value), e.g. children by number of social workers."""
+    fig = go.Figure()
+    for i, (key, part) in enumerate(df.sort_values("month_end").groupby(band, sort=False)):
+        fig.add_trace(go.Bar(x=pd.to_datetime(part["month_end"]), y=part["value"], name=str(key),
+                             marker={"color": PALETTE[i % len(PALETTE)]}))
+    fig.update_layout(barmode="stack")
+    style(fig, title, unit, board)
+    _month_axis(fig)
+    return fig
+
+
+def sparkline(df: pd.DataFrame, colour: str = BLUE) -> go.Figure:
+    """A tiny trend with no axes, for an Overview tile."""
+    data = df.sort_values("month_end")
+    fig = go.Figure(go.Scatter(x=pd.to_datetime(data["month_end"]), y=data["value"], mode="lines",
+                               line={"color": colour, "width": 2}, hoverinfo="skip"))
+    fig.update_layout(height=70, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False,
+                      plot_bgcolor="white", paper_bgcolor="white")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def footer_text(measure_title: str, period: tuple[dt.date, dt.date] | None, authority: str,
+                data_date: dt.date | None) -> str:
+    """The footer exported images carry: measure, period, authority, data date and the source."""
+    parts = [measure_title]
+    if period:
+        parts.append(f"{month_label(period[0])} to {month_label(period[1])}")
+    parts.append(authority)
+    if data_date:
+        parts.append(f"data to {data_date:%d %b %Y}")
+    parts.append("Source: Practice Lens")
+    return " · ".join(parts)

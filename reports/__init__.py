@@ -1,0 +1,1 @@
+"""Exports: chart images, CSV/Excel tables and the board pack, usable from pages and the command line."""

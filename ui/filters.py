@@ -1,0 +1,101 @@
+"""The shared sidebar filters (authority, month, period, team, board mode), bound to the URL so links share a view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from lens import config
+from lens.formatting import month_label
+from ui import data
+
+ALL_TEAMS = "All teams"
+PERIODS = {"12": "12 months", "24": "24 months", "36": "3 years", "60": "5 years", "all": "All months"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user chose: every page reads this and passes it to the measures."""
+
+    la_code: str
+    la_name: str
+    month: dt.date  # the selected month end: lists are as at this date; the trend ends here
+    from_month: dt.date  # first month end of the trend
+    team: str | None  # None = all teams
+    board: bool
+    first_month: dt.date
+    last_month: dt.date
+
+    @property
+    def series_params(self) -> dict:
+        return {"la_codes": [self.la_code], "team": self.team, "from_month": self.from_month,
+                "to_month": self.month}
+
+    @property
+    def authority_params(self) -> dict:
+        """The same, for all teams (team breakdowns and authority totals)."""
+        return {**self.series_params, "team": None}
+
+    @property
+    def list_params(self) -> dict:
+        return {"la_codes": [self.la_code], "team": self.team, "as_of": self.month}
+
+    @property
+    def team_label(self) -> str:
+        return self.team or ALL_TEAMS
+
+    @property
+    def month_text(self) -> str:
+        return month_label(self.month)
+
+
+def _month_options(first: dt.date, last: dt.date) -> list[str]:
+    return [d.strftime("%Y-%m") for d in pd.date_range(first, last, freq="ME")]
+
+
+def _month_end(key: str) -> dt.date:
+    return (pd.Timestamp(key + "-01") + pd.offsets.MonthEnd(0)).date()
+
+
+def sidebar() -> Filters | None:
+    """Draw the sidebar filters and return the choice; None when the warehouse holds no authority yet."""
+    auths = data.authorities().dropna(subset=["last_month"])
+    if auths.empty:
+        return None
+    names = dict(zip(auths["la_code"], auths["la_name"], strict=True))
+    st.sidebar.header("Filters")
+    la_code = st.sidebar.selectbox("Authority", list(names), format_func=lambda c: f"{names[c]} ({c})",
+                                   key="la", bind="query-params")
+    row = auths.set_index("la_code").loc[la_code]
+    first, last = pd.Timestamp(row["first_month"]).date(), pd.Timestamp(row["last_month"]).date()
+
+    options = _month_options(first, last)
+    month_key = st.sidebar.select_slider("Month", options=options, value=options[-1], format_func=lambda k:
+                                         month_label(_month_end(k)), key="month", bind="query-params",
+                                         help="Lists are as at the end of this month; trends end here.")
+    period = st.sidebar.selectbox("Period shown", list(PERIODS), index=list(PERIODS).index(
+        config.get("default_months")) if config.get("default_months") in PERIODS else 1,
+        format_func=PERIODS.get, key="period", bind="query-params")
+
+    teams = data.measure("filter_teams", la_codes=[la_code])["team"].tolist()
+    team = st.sidebar.selectbox("Team", [ALL_TEAMS, *teams], key="team", bind="query-params")
+    board = st.sidebar.toggle("Board mode", key="board", bind="query-params",
+                              help="For meetings: no child-level data, small numbers suppressed, larger charts.")
+
+    month = _month_end(month_key or options[-1])
+    if period == "all":
+        from_month = first
+    else:
+        from_month = (pd.Timestamp(month) - pd.DateOffset(months=int(period) - 1) + pd.offsets.MonthEnd(0)).date()
+        from_month = max(from_month, first)
+    return Filters(la_code=la_code, la_name=names[la_code], month=month, from_month=from_month,
+                   team=None if team in (None, ALL_TEAMS) else team, board=bool(board),
+                   first_month=first, last_month=last)
+
+
+def current() -> Filters | None:
+    """The filters chosen in this run (set by app.py before the page runs)."""
+    return st.session_state.get("_filters")
