@@ -1,0 +1,79 @@
+"""The Overview page: one tile per headline measure (latest, target, RAG, changes, sparkline), worst news first."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lens.charts import RAG_LABELS
+from lens.formatting import fmt_change, fmt_value, month_label
+from lens.suppress import SUPPRESSED, is_small
+from ui import data, widgets
+from ui.filters import ALL_TEAMS, current
+
+RAG_ICONS = {"red": ":material/error:", "amber": ":material/warning:", "green": ":material/check_circle:",
+             "grey": ":material/help:"}
+RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "grey": 3}
+THEME_PAGES = {"visits": "pages/visits.py", "sw_changes": "pages/sw_changes.py", "missing": "pages/missing.py",
+               "health": "pages/health.py", "workforce": "pages/workforce.py", "reviews": "pages/reviews.py"}
+
+
+def order_tiles(latest: pd.DataFrame) -> pd.DataFrame:
+    """What got worse first (since last month), then red before amber before green."""
+    worse = latest["direction_last_month"].eq("worse").map({True: 0, False: 1})
+    return latest.assign(_w=worse, _r=latest["rag"].map(RAG_ORDER)).sort_values(["_w", "_r", "measure"])
+
+
+def render_overview() -> None:
+    """Draw the Overview page."""
+    f = current()
+    st.title("Overview")
+    st.caption("Every headline measure against its target. Measures that got worse since last month come first.")
+    if f is None:
+        st.info("No authority has been loaded yet.")
+        return
+    st.markdown(f"**{f.la_name}** · {f.team_label} · {month_label(f.month)}"
+                + (" · *Board mode: numbers under 5 suppressed*" if f.board else ""))
+    ov = data.measure("overview", **f.series_params)
+    team = f.team or ALL_TEAMS
+    ov = ov[ov["team"] == team]
+    latest = ov[pd.to_datetime(ov["month_end"]) == pd.Timestamp(f.month)]
+    if latest.empty:
+        st.info(f"No measures for {f.team_label} in {month_label(f.month)}. Try another month or team.")
+        return
+    counts = latest["rag"].value_counts()
+    worse = int(latest["direction_last_month"].eq("worse").sum())
+    st.markdown(f"**{worse}** of {len(latest)} measures got worse since last month · "
+                f"{counts.get('red', 0)} off target · {counts.get('amber', 0)} near target · "
+                f"{counts.get('green', 0)} on target")
+    tiles = order_tiles(latest)
+    cols = st.columns(3)
+    for i, (_, t) in enumerate(tiles.iterrows()):
+        history = ov[ov["measure"] == t["measure"]].sort_values("month_end")
+        with cols[i % 3].container(border=True):
+            small = f.board and (is_small(t["numerator"]) or is_small(t["denominator"]))
+            value = SUPPRESSED if small else fmt_value(t["value"], t["unit"])
+            delta = None if small else (fmt_change(t["change_last_month"], t["unit"]) or None)
+            st.metric(
+                t["title"], value, delta=delta,
+                delta_color="normal" if t["higher_is_better"] else "inverse" if t["higher_is_better"] is False
+                else "off",
+                delta_description="since last month",
+                chart_data=None if small else history["value"].round(1).tolist()[-24:],
+                help=f"Target: {fmt_value(t['target'], t['unit'])} ({t['target_basis']})" if pd.notna(t["target"])
+                else "No target set",
+            )
+            rag = t["rag"]
+            st.markdown(f"{RAG_ICONS[rag]} **{RAG_LABELS[rag]}** · target {fmt_value(t['target'], t['unit'])}"
+                        + ("" if small or pd.isna(t["change_last_year"]) else
+                           f" · {fmt_change(t['change_last_year'], t['unit'])} on a year ago"))
+            page = THEME_PAGES.get(t["theme"])
+            if page:
+                st.page_link(page, label="See the detail", icon=":material/arrow_forward:")
+    table = tiles[["title", "month_end", "value", "target", "rag", "change_last_month", "change_last_year",
+                   "direction_last_month", "numerator", "denominator"]]
+    st.subheader("All headline measures")
+    shown = widgets.board_safe(table, f).drop(columns=["numerator", "denominator", "suppressed", "numerator_shown",
+                                                       "denominator_shown"], errors="ignore") if f.board else table
+    st.dataframe(shown, hide_index=True, key="overview-table")
+    widgets.downloads("overview", f, ["overview"], table, title="Overview")

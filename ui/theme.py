@@ -1,0 +1,112 @@
+"""One layout for every theme page: headline trend, team breakdown, more charts, the child list, definitions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import streamlit as st
+
+import queries
+from lens import charts
+from lens.formatting import finding, month_label
+from ui import data, widgets
+from ui.filters import ALL_TEAMS, current
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A further chart on a theme page: a measure and how to draw it."""
+
+    measure: str
+    kind: str = "trend"  # trend: value by month | bands: stacked by `band` | columns: one line per column
+    band: str = "band"
+    columns: dict[str, str] = field(default_factory=dict)  # for kind='columns': column -> legend label
+    unit: str | None = None
+
+
+def no_data(what: str) -> None:
+    """A clear message instead of an empty chart or a traceback."""
+    st.info(f"No data for {what} with these filters. Try another month, team or authority.", icon=":material/info:")
+
+
+def _figure(chart: Chart, df: pd.DataFrame, f, title: str):
+    m = queries.get(chart.measure)
+    unit = chart.unit or m.fields.get("unit", "")
+    if chart.kind == "bands":
+        rows = widgets.team_rows(df, f)
+        return charts.stacked_bands(rows.rename(columns={chart.band: "series"}), "series", title, unit, f.board), rows
+    if chart.kind == "columns":
+        rows = widgets.team_rows(df, f)
+        long = rows.melt(id_vars=["month_end"], value_vars=list(chart.columns), var_name="series")
+        long["series"] = long["series"].map(chart.columns)
+        return charts.lines(long, "series", title, unit, f.board), rows
+    rows = widgets.board_safe(widgets.team_rows(df, f), f)
+    return charts.trend(rows, title, unit, widgets.target_of(chart.measure), widgets.england(chart.measure),
+                        f.board), rows
+
+
+def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] = (),
+                 lists: tuple[str, ...] = ()) -> None:
+    """Draw a theme page from the filters in the sidebar."""
+    f = current()
+    st.title(title)
+    st.caption(intro)
+    if f is None:
+        no_data("any authority")
+        return
+    st.markdown(f"**{f.la_name}** · {f.team_label} · {month_label(f.from_month)} to {month_label(f.month)}"
+                + (" · *Board mode: no child-level data; numbers under 5 suppressed*" if f.board else ""))
+
+    m = queries.get(headline)
+    unit = m.fields.get("unit", "")
+    df = data.measure(headline, **f.series_params)
+    rows = widgets.board_safe(widgets.team_rows(df, f), f)
+    if rows.empty or rows["value"].isna().all():
+        no_data(m.title.lower())
+    else:
+        widgets.headline_metrics(rows, headline, f)
+        sentence = finding(m.title, unit, rows["value"], rows["month_end"], m.higher_is_better,
+                           suppressed=bool(rows["suppressed"].iloc[-1]) if "suppressed" in rows else False)
+        fig = charts.trend(rows, sentence, unit, widgets.target_of(headline), widgets.england(headline), f.board)
+        st.plotly_chart(fig, key=f"{headline}-trend", config={"displaylogo": False})
+        widgets.downloads(f"{headline}-trend", f, [headline], rows.drop(columns=["suppressed"], errors="ignore"),
+                          fig, m.title)
+
+    selected_team = None
+    if f.team is None:
+        by_team = data.measure(headline, **f.authority_params)
+        month_rows = by_team[(by_team["team"] != ALL_TEAMS)
+                             & (pd.to_datetime(by_team["month_end"]) == pd.Timestamp(f.month))]
+        month_rows = widgets.board_safe(month_rows, f)
+        if not month_rows.dropna(subset=["value"]).empty:
+            st.subheader(f"By team, {month_label(f.month)}")
+            if not f.board and lists:
+                st.caption("Click a team's bar to narrow the list of children below to that team.")
+            fig = charts.team_bars(month_rows, f"{m.title} by team, {month_label(f.month)}", unit,
+                                   widgets.target_of(headline), f.board, m.higher_is_better)
+            event = st.plotly_chart(fig, key=f"{headline}-teams", on_select="rerun", selection_mode="points",
+                                    config={"displaylogo": False})
+            points = (event or {}).get("selection", {}).get("points", []) if not f.board else []
+            if points:
+                selected_team = points[0].get("y")
+            widgets.downloads(f"{headline}-teams", f, [headline],
+                              month_rows.drop(columns=["suppressed"], errors="ignore"), fig,
+                              f"{m.title} by team")
+
+    for chart in more:
+        cm = queries.get(chart.measure)
+        cdf = data.measure(chart.measure, **f.series_params)
+        fig, rows = _figure(chart, cdf, f, cm.title)
+        st.subheader(cm.title)
+        if rows.empty:
+            no_data(cm.title.lower())
+            continue
+        st.plotly_chart(fig, key=f"{chart.measure}-chart", config={"displaylogo": False})
+        widgets.downloads(f"{chart.measure}-chart", f, [chart.measure],
+                          rows.drop(columns=["suppressed"], errors="ignore"), fig, cm.title)
+
+    for name in lists:
+        widgets.child_list(name, f, selected_team, key=name)
+
+    widgets.definitions([headline, *[c.measure for c in more], *([] if f.board else list(lists))])

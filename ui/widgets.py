@@ -1,0 +1,142 @@
+"""Reusable page pieces: headline metrics, charts with their downloads, child lists, definitions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+import queries
+from lens import charts
+from lens.formatting import fmt_change, fmt_value, is_missing, month_label
+from lens.suppress import SUPPRESSED, suppress_series, suppress_table
+from reports.images import figure_bytes
+from reports.tables import csv_bytes, xlsx_bytes
+from ui.filters import ALL_TEAMS, Filters
+
+
+def slug(text: str) -> str:
+    """A file-name-safe version of a title."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def england(measure: str) -> pd.DataFrame:
+    """Published England averages for a measure (period_end, value), empty when none are published."""
+    table = _england_table()
+    return table[table["measure"] == measure][["period_end", "value"]]
+
+
+@st.cache_data(show_spinner=False)
+def _england_table() -> pd.DataFrame:
+    return pd.read_csv(queries.QUERY_DIR / "england_averages.csv", parse_dates=["period_end"])
+
+
+def target_of(measure: str) -> float | None:
+    """The target for a measure from the targets file, or None."""
+    t = queries.targets()
+    row = t[t["measure"] == measure]
+    return None if row.empty else float(row["target"].iloc[0])
+
+
+def team_rows(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    """The rows for the chosen team (or the authority's 'All teams' rows)."""
+    if df.empty:
+        return df
+    return df[df["team"] == (f.team or ALL_TEAMS)].sort_values("month_end")
+
+
+def about(f: Filters, measure_title: str) -> dict[str, str]:
+    """The export details every download carries."""
+    return {"Measure": measure_title, "Authority": f"{f.la_name} ({f.la_code})", "Team": f.team_label,
+            "Period": f"{month_label(f.from_month)} to {month_label(f.month)}",
+            "Data to": month_label(f.last_month), "Exported": dt.date.today().isoformat(),
+            "Source": "Practice Lens"}
+
+
+def downloads(key: str, f: Filters, measures: list[str], table: pd.DataFrame, fig: go.Figure | None = None,
+              title: str = "") -> None:
+    """PNG/SVG of the chart (with footer) and CSV/Excel of the data behind it, generated only when clicked."""
+    name = slug(f"{title or measures[0]}-{f.la_code}-{f.month:%Y-%m}")
+    defs = {m: queries.get(m).definition() for m in measures}
+    details = about(f, title or queries.get(measures[0]).title)
+    footer = charts.footer_text(details["Measure"], (f.from_month, f.month), f.la_name, f.last_month)
+    cols = st.columns(4 if fig is not None else 2, gap="small")
+    i = 0
+    if fig is not None:
+        cols[0].download_button("PNG", data=lambda: figure_bytes(fig, "png", footer), file_name=f"{name}.png",
+                                mime="image/png", key=f"{key}-png", icon=":material/image:", on_click="ignore")
+        cols[1].download_button("SVG", data=lambda: figure_bytes(fig, "svg", footer), file_name=f"{name}.svg",
+                                mime="image/svg+xml", key=f"{key}-svg", icon=":material/image:", on_click="ignore")
+        i = 2
+    cols[i].download_button("CSV", data=lambda: csv_bytes(table), file_name=f"{name}.csv", mime="text/csv",
+                            key=f"{key}-csv", icon=":material/table:", on_click="ignore")
+    cols[i + 1].download_button(
+        "Excel", data=lambda: xlsx_bytes(table, defs, details), file_name=f"{name}.xlsx", key=f"{key}-xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table:",
+        on_click="ignore")
+
+
+def headline_metrics(df: pd.DataFrame, measure: str, f: Filters) -> None:
+    """Latest value, target, change since last month and last year, England's latest average."""
+    m = queries.get(measure)
+    unit = m.fields.get("unit", "")
+    rows = df.sort_values("month_end")
+    latest = rows.iloc[-1] if len(rows) else None
+    value = SUPPRESSED if latest is not None and latest.get("suppressed", False) else (
+        None if latest is None else latest["value"])
+
+    def back(n: int) -> object:
+        return rows["value"].iloc[-1 - n] if len(rows) > n else None
+
+    target = target_of(measure)
+    eng = england(measure)
+    c = st.columns(5)
+    c[0].metric(f"Latest ({month_label(f.month)})", fmt_value(value, unit))
+    c[1].metric("Target", fmt_value(target, unit) if target is not None else "—")
+    for col, label, n in ((c[2], "Change since last month", 1), (c[3], "Change since last year", 12)):
+        prev = back(n)
+        delta = None if latest is None or is_missing(prev) or is_missing(latest["value"]) else (
+            float(latest["value"]) - float(prev))
+        col.metric(label, fmt_change(delta, unit) or "—")
+    c[4].metric("England (latest published)", fmt_value(eng["value"].iloc[-1], unit) if len(eng) else "—",
+                help=f"Published {eng['period_end'].iloc[-1]:%b %Y}" if len(eng) else "No England figure published")
+
+
+def definitions(names: list[str]) -> None:
+    """Each measure's definition, taken from its SQL header, one click away."""
+    with st.expander("Definitions: how these numbers are worked out", icon=":material/info:"):
+        for n in names:
+            m = queries.get(n)
+            st.markdown(f"**{m.title}** (`{m.name}`)")
+            st.text(m.definition())
+
+
+def child_list(measure: str, f: Filters, team: str | None, key: str) -> None:
+    """The children behind the number, worst first, with CSV/Excel downloads; never shown in board mode."""
+    if f.board:
+        return
+    from ui import data
+
+    m = queries.get(measure)
+    df = data.measure(measure, la_codes=[f.la_code], team=team or f.team, as_of=f.month)
+    st.subheader(f"{m.title}, as at {f.month:%d %b %Y}" + (f" · {team}" if team else ""))
+    if df.empty:
+        st.success("No children on this list: everyone is in time.")
+        return
+    st.caption(f"{len(df)} {'children' if 'episode' not in m.fields.get('grain', '') else 'episodes'}, worst first.")
+    shown = df.rename(columns=lambda c: c.replace("_", " ").capitalize())
+    st.dataframe(shown, hide_index=True, key=f"{key}-table")
+    downloads(key, f, [measure], df, title=m.title)
+
+
+def board_safe(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    """Suppress small counts in board mode; unchanged otherwise."""
+    return suppress_series(df) if f.board and not df.empty and "numerator" in df else df
+
+
+def board_table(df: pd.DataFrame, f: Filters, count_columns: list[str]) -> pd.DataFrame:
+    """A table safe for a board: small counts shown as '<5'."""
+    return suppress_table(df, count_columns) if f.board else df
