@@ -1,0 +1,28 @@
+-- title: Loads of each file
+-- theme: data_quality
+-- question: Which files were loaded, when, with how many rows read, loaded and rejected?
+-- shape: table
+-- grain: one row per load and file
+-- keys: load_id, file
+-- numerator: n/a
+-- denominator: n/a
+-- rule: Every `python -m etl load` run appends one row per contract file (status loaded or missing), with the
+--   file's sha256, so a number can be traced to the exact file it came from.
+-- source: load_log
+-- polarity: neutral
+-- unit: rows
+-- params: $la_codes
+with
+
+load_log as (
+    select * from load_log
+),
+
+final as (
+    select load_id, loaded_at, la_code, file, status, rows_read, rows_loaded, rows_rejected,
+           round(duration_s, 2) as duration_s, sha256
+    from load_log
+    where ($la_codes is null or list_contains($la_codes, la_code))
+)
+
+select * from final order by loaded_at desc, file

@@ -1,0 +1,56 @@
+"""The Data quality page: load log, rejected rows by reason, files missing, data freshness."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lens import charts
+from ui import data, widgets
+from ui.filters import current
+
+
+def render_data_quality() -> None:
+    """Draw the Data quality page for the chosen authority."""
+    f = current()
+    st.title("Data quality")
+    st.caption("Trust the numbers: what was loaded, what was kept out and why, what is missing, how fresh it is.")
+    if f is None:
+        st.info("No authority has been loaded yet.")
+        return
+    p = {"la_codes": [f.la_code]}
+    fresh = data.measure("dq_freshness", **p)
+    rejected = data.measure("dq_rejected_by_reason", **p)
+    missing = data.measure("dq_files_missing", **p)
+    log = data.measure("dq_load_log", **p)
+
+    c = st.columns(4)
+    c[0].metric("Rows rejected (latest load)", f"{int(rejected['rows_rejected'].sum()) if len(rejected) else 0:,}")
+    c[1].metric("Files missing (latest load)", f"{len(missing)}")
+    c[2].metric("Last loaded", f"{log['loaded_at'].max():%d %b %Y %H:%M}" if len(log) else "never")
+    c[3].metric("Data to", f"{fresh['latest_date'].max():%d %b %Y}" if len(fresh) else "—")
+
+    st.subheader("Rows kept out of the measures, by reason")
+    if rejected.empty:
+        st.success("No rows were rejected in the latest load.")
+    else:
+        by_reason = rejected.groupby("reason", as_index=False)["rows_rejected"].sum()
+        fig = charts.team_bars(by_reason.rename(columns={"reason": "team", "rows_rejected": "value"}),
+                               "Rejected rows by reason", "rows", board=f.board)
+        fig.update_yaxes(title_text="Reason")
+        st.plotly_chart(fig, key="dq-rejected-chart")
+        st.dataframe(widgets.board_table(rejected, f, ["rows_rejected"]), hide_index=True, key="dq-rejected")
+        widgets.downloads("dq-rejected", f, ["dq_rejected_by_reason"], rejected, fig, "Rejected rows by reason")
+
+    st.subheader("Files missing from the latest load")
+    if missing.empty:
+        st.success("Every expected file was present.")
+    else:
+        st.dataframe(missing, hide_index=True, key="dq-missing")
+
+    st.subheader("Data freshness")
+    st.dataframe(fresh, hide_index=True, key="dq-fresh")
+
+    st.subheader("Load log")
+    st.dataframe(log, hide_index=True, key="dq-log")
+    widgets.downloads("dq-log", f, ["dq_load_log"], log, title="Load log")
+    widgets.definitions(["dq_rejected_by_reason", "dq_files_missing", "dq_freshness", "dq_load_log"])
