@@ -1,0 +1,98 @@
+-- title: Caseload (children looked after per case-holding FTE)
+-- theme: workforce
+-- question: How many children looked after were there per case-holding social worker FTE at each month end?
+-- shape: series
+-- grain: one row per authority, team and month end; team = 'All teams' for the authority. A team has a row in a
+--   month when it has case-holding FTE in post or children allocated to its workers
+-- keys: la_code, team, month_end
+-- numerator: children looked after at the month end (team: children whose allocated worker is in that team;
+--   'All teams': every child looked after, including those with no allocated worker)
+-- denominator: FTE in post at the month end of case-holding workers (CSWW OrgRole 4 senior practitioner and
+--   5 case holder; agency as well as permanent)
+-- rule: Caseload as in the CSWW (DfE children's social work workforce census: cases / case-holding FTE), counting
+--   children looked after only (fact_child_month: looked after on d = placement started on or before d and not
+--   ended on or before d). A child's team = the team of the allocated worker's spell at the month end. In post on d:
+--   start_date <= d and (end_date is null or end_date >= d). Value = numerator / denominator rounded to 1 decimal
+--   place (a ratio, so the numerator may exceed the denominator); null when there is no case-holding FTE. Children
+--   with no allocated worker ('Unallocated') count only in the 'All teams' row.
+-- source: fact_child_month, fact_worker_spell
+-- polarity: lower is better
+-- unit: children per FTE
+-- params: $la_codes, $team, $from_month, $to_month
+-- extra columns: case_holders_headcount
+with
+
+child_months as (
+    select la_code, child, team, month_end
+    from fact_child_month
+    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+      and month_end between last_day($from_month::date) and last_day($to_month::date)
+),
+
+case_holders as (
+    select la_code, sw_id, coalesce(team, 'Unknown team') as team, fte, start_date, end_date
+    from fact_worker_spell
+    where org_role in (4, 5)
+      and ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+),
+
+la_months as (
+    -- every month end from the authority's first to last child-month in the period, so an empty month still shows
+    select la_code, last_day(unnest(range(m0::timestamp, m1::timestamp + interval 1 day, interval 1 month))::date)
+        as month_end
+    from (
+        select la_code, date_trunc('month', min(month_end)) as m0, max(month_end) as m1
+        from child_months
+        group by la_code
+    )
+),
+
+children as (
+    select
+        la_code,
+        case when grouping(team) = 1 then 'All teams' else team end as team,
+        month_end,
+        count(*) as children
+    from child_months
+    group by grouping sets ((la_code, team, month_end), (la_code, month_end))
+),
+
+fte as (
+    select
+        m.la_code,
+        case when grouping(s.team) = 1 then 'All teams' else s.team end as team,
+        m.month_end,
+        sum(s.fte) as fte,
+        count(distinct s.sw_id) as headcount
+    from la_months as m
+    join case_holders as s
+        on s.la_code = m.la_code and s.start_date <= m.month_end
+       and (s.end_date is null or s.end_date >= m.month_end)
+    group by grouping sets ((m.la_code, s.team, m.month_end), (m.la_code, m.month_end))
+),
+
+grid as (
+    select la_code, 'All teams' as team, month_end from la_months
+    union
+    select la_code, team, month_end from children where team not in ('All teams', 'Unallocated')
+    union
+    select la_code, team, month_end from fte
+),
+
+final as (
+    select
+        g.la_code,
+        g.team,
+        g.month_end,
+        coalesce(c.children, 0) as numerator,
+        round(coalesce(f.fte, 0), 2) as denominator,
+        case when f.fte > 0 then round(coalesce(c.children, 0) / f.fte, 1) end as value,
+        coalesce(f.headcount, 0) as case_holders_headcount
+    from grid as g
+    left join children as c using (la_code, team, month_end)
+    left join fte as f using (la_code, team, month_end)
+    where ($team::varchar is null or g.team = $team::varchar)
+)
+
+select * from final
+order by la_code, team <> 'All teams', team, month_end

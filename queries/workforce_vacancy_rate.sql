@@ -1,0 +1,103 @@
+-- title: Social worker vacancy rate
+-- theme: workforce
+-- question: Where the funded establishment is known, what share of funded social work FTE was vacant at each month end?
+-- shape: series
+-- grain: one row per authority, team and month end, only where the team's establishment is known at that month end;
+--   team = 'All teams' sums the teams with a known establishment
+-- keys: la_code, team, month_end
+-- numerator: vacant FTE = max(0, establishment FTE - permanent FTE in post), per team; the authority sums its teams
+-- denominator: establishment FTE (funded posts) of the teams with a known establishment at the month end
+-- rule: CSWW vacancy (DfE children's social work workforce census): a vacancy is a funded post not filled by a
+--   permanent employee, so agency workers cover vacancies rather than fill them (agency_cover_fte = the part of the
+--   vacancies covered by the team's agency FTE; unfilled_fte = max(0, establishment - all FTE in post)). Establishment
+--   at d: an establishment row with start_date <= d and (end_date is null or end_date >= d). In post at d: start_date
+--   <= d and (end_date is null or end_date >= d), end_date being the last day in post. A team over establishment has
+--   0 vacancies (it does not offset another team's). No rows where no establishment is known (the extract is
+--   optional).
+-- source: fact_establishment, fact_worker_spell
+-- polarity: lower is better
+-- unit: %
+-- params: $la_codes, $team, $from_month, $to_month
+-- extra columns: establishment_fte, permanent_fte, agency_fte, agency_cover_fte, unfilled_fte
+with
+
+establishment as (
+    select la_code, team, fte, start_date, end_date
+    from fact_establishment
+    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+),
+
+spells as (
+    select
+        la_code, sw_id, coalesce(team, 'Unknown team') as team, fte,
+        coalesce(agency_worker, false) as agency_worker, start_date, end_date
+    from fact_worker_spell
+    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+),
+
+months as (
+    select last_day(unnest(range(
+        date_trunc('month', $from_month::date)::timestamp,
+        last_day($to_month::date)::timestamp + interval 1 day,
+        interval 1 month
+    ))::date) as month_end
+),
+
+funded as (
+    select e.la_code, e.team, m.month_end, sum(e.fte) as establishment_fte
+    from establishment as e
+    join months as m on e.start_date <= m.month_end and (e.end_date is null or e.end_date >= m.month_end)
+    group by all
+),
+
+in_post as (
+    select
+        f.la_code, f.team, f.month_end,
+        coalesce(sum(s.fte) filter (where not s.agency_worker), 0) as permanent_fte,
+        coalesce(sum(s.fte) filter (where s.agency_worker), 0) as agency_fte
+    from funded as f
+    left join spells as s
+        on s.la_code = f.la_code and s.team = f.team and s.start_date <= f.month_end
+       and (s.end_date is null or s.end_date >= f.month_end)
+    group by all
+),
+
+by_team as (
+    select
+        f.la_code, f.team, f.month_end, f.establishment_fte, p.permanent_fte, p.agency_fte,
+        greatest(0, f.establishment_fte - p.permanent_fte) as vacant_fte,
+        least(greatest(0, f.establishment_fte - p.permanent_fte), p.agency_fte) as agency_cover_fte,
+        greatest(0, f.establishment_fte - p.permanent_fte - p.agency_fte) as unfilled_fte
+    from funded as f
+    join in_post as p using (la_code, team, month_end)
+),
+
+with_authority as (
+    select * from by_team
+    union all
+    select
+        la_code, 'All teams' as team, month_end, sum(establishment_fte), sum(permanent_fte), sum(agency_fte),
+        sum(vacant_fte), sum(agency_cover_fte), sum(unfilled_fte)
+    from by_team
+    group by la_code, month_end
+),
+
+final as (
+    select
+        la_code,
+        team,
+        month_end,
+        round(vacant_fte, 2) as numerator,
+        round(establishment_fte, 2) as denominator,
+        case when establishment_fte > 0 then round(100.0 * vacant_fte / establishment_fte, 1) end as value,
+        round(establishment_fte, 2) as establishment_fte,
+        round(permanent_fte, 2) as permanent_fte,
+        round(agency_fte, 2) as agency_fte,
+        round(agency_cover_fte, 2) as agency_cover_fte,
+        round(unfilled_fte, 2) as unfilled_fte
+    from with_authority
+    where ($team::varchar is null or team = $team::varchar)
+)
+
+select * from final
+order by la_code, team <> 'All teams', team, month_end
