@@ -1,0 +1,1 @@
+"""Idiomatic vectorised pandas versions of the measures, the baseline the benchmarks compare SQL against."""

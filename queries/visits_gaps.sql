@@ -1,0 +1,174 @@
+-- title: Longest time without a statutory visit
+-- theme: visits
+-- question: How long have children looked after gone without a social worker visit - typically (median) and at
+--   worst - so that "one child was not visited for four months" shows up in the month it happens?
+-- shape: series
+-- grain: one row per authority, team and month end (team 'All teams' is the authority figure; a child's team is
+--   the team of their allocated worker at the month end, 'Unallocated' if none)
+-- keys: la_code, team, month_end
+-- numerator: the longest gap in days (a maximum, not a count) among children looked after at the month end: the
+--   longest of (a) each gap between consecutive visits in a placement, or from the placement's start to its first
+--   visit, that ended with a visit during the month, and (b) each child's gap still running at the month end
+--   (month end - last visit in the current placement, or - the placement start if not yet visited)
+-- denominator: n/a (value = numerator, a number of days)
+-- rule: Care Planning, Placement and Case Review (England) Regulations 2010, reg 28: visits are counted per placement
+--   (the clock restarts at each placement's start; a visit on the start day begins the placement's visits, a visit
+--   on the day a placement ends belongs to the next placement). The statutory intervals are 7 days after a
+--   placement starts, then 6 weeks (42 days), or 3 months for long-term placements (see visits_in_time): a longest
+--   gap above 42 days means at least one child's visits lapsed unless their placement is long-term. Gaps are whole
+--   days (visit date - previous visit date). Only children looked after at the month end are counted.
+-- source: fact_child_month, fact_placement, fact_visit, dim_authority
+-- polarity: lower is better
+-- unit: days
+-- params: $la_codes, $team, $from_month, $to_month
+-- extra_columns: children (looked after at the month end), median_days_without_visit and max_days_without_visit
+--   (days since the last visit in the current placement, or since its start, at the month end),
+--   children_over_42_days (children whose longest gap in the month, as in the numerator, exceeded 42 days)
+
+with
+
+authorities as (
+    select la_code
+    from dim_authority
+    where ($la_codes is null or list_contains($la_codes, la_code))
+),
+
+coverage as (
+    select la_code, min(month_end) as first_month, max(month_end) as last_month
+    from fact_child_month
+    where ($la_codes is null or list_contains($la_codes, la_code))
+    group by la_code
+),
+
+months as (
+    select last_day(r.m::date) as month_end
+    from range(date_trunc('month', $from_month::date), last_day($to_month::date) + interval 1 day,
+               interval 1 month) as r (m)
+),
+
+child_month as (
+    select la_code, child, month_end, team, placement_start
+    from fact_child_month
+    where ($la_codes is null or list_contains($la_codes, la_code))
+      and month_end between last_day($from_month::date) and last_day($to_month::date)
+),
+
+placements as (
+    select la_code, child, placement_no, placement_start, placement_end
+    from fact_placement
+    where ($la_codes is null or list_contains($la_codes, la_code))
+),
+
+visits as (
+    select la_code, child, visit_date
+    from fact_visit
+    where ($la_codes is null or list_contains($la_codes, la_code))
+      and visit_date <= last_day($to_month::date)
+),
+
+visits_in_placement as (
+    select v.la_code, v.child, v.visit_date, p.placement_no, p.placement_start
+    from visits as v
+    join placements as p
+        on p.la_code = v.la_code and p.child = v.child
+       and p.placement_start <= v.visit_date and (p.placement_end is null or v.visit_date < p.placement_end)
+),
+
+ended_gaps as (
+    select
+        la_code,
+        child,
+        last_day(visit_date) as month_end,
+        visit_date - coalesce(
+            lag(visit_date) over (partition by la_code, child, placement_no order by visit_date),
+            placement_start
+        ) as gap_days
+    from visits_in_placement
+),
+
+longest_ended as (
+    select la_code, child, month_end, max(gap_days) as longest_ended_gap
+    from ended_gaps
+    where month_end between last_day($from_month::date) and last_day($to_month::date)
+    group by all
+),
+
+running as (
+    select cm.*, v.visit_date as latest_visit_date
+    from child_month as cm
+    asof left join visits as v
+        on v.la_code = cm.la_code and v.child = cm.child and v.visit_date <= cm.month_end
+),
+
+child_gaps as (
+    select
+        r.la_code,
+        r.child,
+        r.month_end,
+        r.team,
+        r.month_end - case when r.latest_visit_date >= r.placement_start then r.latest_visit_date
+                           else r.placement_start end as days_without_visit,
+        le.longest_ended_gap
+    from running as r
+    left join longest_ended as le using (la_code, child, month_end)
+),
+
+child_longest as (
+    select *, greatest(days_without_visit, coalesce(longest_ended_gap, 0)) as longest_gap
+    from child_gaps
+),
+
+stats as (
+    select
+        la_code,
+        case when grouping(team) = 1 then 'All teams' else team end as team,
+        month_end,
+        max(longest_gap) as longest_gap_days,
+        count(*) as children,
+        round(median(days_without_visit), 1) as median_days_without_visit,
+        max(days_without_visit) as max_days_without_visit,
+        count(*) filter (where longest_gap > 42) as children_over_42_days
+    from child_longest
+    group by grouping sets ((la_code, month_end), (la_code, month_end, team))
+),
+
+spine as (
+    select a.la_code, 'All teams' as team, m.month_end
+    from authorities as a
+    join coverage as c using (la_code)
+    join months as m on m.month_end between c.first_month and c.last_month
+),
+
+all_rows as (
+    select
+        s.la_code, s.team, s.month_end, st.longest_gap_days, coalesce(st.children, 0) as children,
+        st.median_days_without_visit, st.max_days_without_visit,
+        coalesce(st.children_over_42_days, 0) as children_over_42_days
+    from spine as s
+    left join stats as st using (la_code, team, month_end)
+    union all
+    select
+        la_code, team, month_end, longest_gap_days, children, median_days_without_visit, max_days_without_visit,
+        children_over_42_days
+    from stats
+    where team <> 'All teams'
+),
+
+final as (
+    select
+        la_code,
+        team,
+        month_end,
+        longest_gap_days as numerator,
+        null::bigint as denominator,
+        longest_gap_days as value,
+        children,
+        median_days_without_visit,
+        max_days_without_visit,
+        children_over_42_days
+    from all_rows
+    where ($team is null or team = $team)
+)
+
+select * from final
+order by la_code, month_end, team = 'All teams' desc, team

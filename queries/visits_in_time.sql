@@ -1,0 +1,175 @@
+-- title: Statutory visits in timescale
+-- theme: visits
+-- question: Of the children looked after at each month end, what share had their statutory social worker visits
+--   in timescale, i.e. their next visit was not yet overdue on that day?
+-- shape: series
+-- grain: one row per authority, team and month end (team 'All teams' is the authority figure; a child's team is
+--   the team of their allocated worker at the month end, 'Unallocated' if none)
+-- keys: la_code, team, month_end
+-- numerator: children looked after at the month end whose next statutory visit was not yet due (month end <= due date)
+-- denominator: children looked after at the month end
+-- rule: Care Planning, Placement and Case Review (England) Regulations 2010, reg 28: a child is visited within 1 week
+--   of the start of any placement, then at intervals of not more than 6 weeks for the first year of the placement,
+--   then not more than 3 months where the placement is intended to last until the child is 18, otherwise 6 weeks.
+--   Due date = placement start + 7 days while there is no visit on or after the placement start (rule
+--   '7 days after placement start'); otherwise last visit in the placement + 42 days (rule '6 weeks'), or last visit
+--   + 3 calendar months (rule '3 months (long-term placement)') when the placement counts as intended to last until
+--   18. That intention is not in the SSDA903 data, so a documented proxy stands in for it: on the date of the last
+--   visit the placement is a foster placement (PLACE U1-U6), the child's legal status is a full care order (LS C2)
+--   and the placement has lasted at least one year (last visit on or after the first anniversary of its start; an
+--   interval begun in the first year is a first-year interval of at most 6 weeks). Day counting: "within N days"
+--   means the visit date <= start + N days, so a child last visited exactly 42 days before the month end is in time
+--   and 43 days is overdue; 3 months is calendar months (31 March + 3 months = 30 June; the day after is overdue).
+--   A visit on the placement's start day counts as the first visit in that placement.
+-- source: fact_child_month, fact_visit, fact_episode, dim_authority
+-- polarity: higher is better
+-- unit: %
+-- params: $la_codes, $team, $from_month, $to_month
+-- headline: yes
+-- extra_columns: children_7_days, children_6_weeks, children_3_months (children under each rule) and
+--   overdue_7_days, overdue_6_weeks, overdue_3_months (of those, overdue)
+
+with
+
+authorities as (
+    select la_code
+    from dim_authority
+    where ($la_codes is null or list_contains($la_codes, la_code))
+),
+
+coverage as (
+    select la_code, min(month_end) as first_month, max(month_end) as last_month
+    from fact_child_month
+    where ($la_codes is null or list_contains($la_codes, la_code))
+    group by la_code
+),
+
+months as (
+    select last_day(r.m::date) as month_end
+    from range(date_trunc('month', $from_month::date), last_day($to_month::date) + interval 1 day,
+               interval 1 month) as r (m)
+),
+
+child_month as (
+    select la_code, child, month_end, team, placement_start, place
+    from fact_child_month
+    where ($la_codes is null or list_contains($la_codes, la_code))
+      and month_end between last_day($from_month::date) and last_day($to_month::date)
+),
+
+latest_visit as (
+    select cm.*, v.visit_date as latest_visit_date
+    from child_month as cm
+    asof left join fact_visit as v
+        on v.la_code = cm.la_code and v.child = cm.child and v.visit_date <= cm.month_end
+),
+
+last_visit as (
+    select
+        * exclude (latest_visit_date),
+        case when latest_visit_date >= placement_start then latest_visit_date end as last_visit_date
+    from latest_visit
+),
+
+legal_status_at_visit as (
+    select lv.*, e.ls as ls_at_last_visit
+    from last_visit as lv
+    asof left join fact_episode as e
+        on e.la_code = lv.la_code and e.child = lv.child and e.decom <= lv.last_visit_date
+),
+
+rules as (
+    select
+        *,
+        case
+            when last_visit_date is null then '7 days after placement start'
+            when place in ('U1', 'U2', 'U3', 'U4', 'U5', 'U6')
+                 and ls_at_last_visit = 'C2'
+                 and last_visit_date >= (placement_start + interval 1 year)::date
+                then '3 months (long-term placement)'
+            else '6 weeks'
+        end as rule_applied
+    from legal_status_at_visit
+),
+
+due as (
+    select
+        *,
+        case rule_applied
+            when '7 days after placement start' then placement_start + 7
+            when '6 weeks' then last_visit_date + 42
+            else (last_visit_date + interval 3 month)::date
+        end as due_date
+    from rules
+),
+
+status as (
+    select *, month_end <= due_date as in_time
+    from due
+),
+
+counts as (
+    select
+        la_code,
+        case when grouping(team) = 1 then 'All teams' else team end as team,
+        month_end,
+        count(*) filter (where in_time) as numerator,
+        count(*) as denominator,
+        count(*) filter (where rule_applied = '7 days after placement start') as children_7_days,
+        count(*) filter (where rule_applied = '6 weeks') as children_6_weeks,
+        count(*) filter (where rule_applied = '3 months (long-term placement)') as children_3_months,
+        count(*) filter (where rule_applied = '7 days after placement start' and not in_time) as overdue_7_days,
+        count(*) filter (where rule_applied = '6 weeks' and not in_time) as overdue_6_weeks,
+        count(*) filter (where rule_applied = '3 months (long-term placement)' and not in_time) as overdue_3_months
+    from status
+    group by grouping sets ((la_code, month_end), (la_code, month_end, team))
+),
+
+spine as (
+    select a.la_code, 'All teams' as team, m.month_end
+    from authorities as a
+    join coverage as c using (la_code)
+    join months as m on m.month_end between c.first_month and c.last_month
+),
+
+all_rows as (
+    select
+        s.la_code, s.team, s.month_end,
+        coalesce(c.numerator, 0) as numerator,
+        coalesce(c.denominator, 0) as denominator,
+        coalesce(c.children_7_days, 0) as children_7_days,
+        coalesce(c.children_6_weeks, 0) as children_6_weeks,
+        coalesce(c.children_3_months, 0) as children_3_months,
+        coalesce(c.overdue_7_days, 0) as overdue_7_days,
+        coalesce(c.overdue_6_weeks, 0) as overdue_6_weeks,
+        coalesce(c.overdue_3_months, 0) as overdue_3_months
+    from spine as s
+    left join counts as c using (la_code, team, month_end)
+    union all
+    select
+        la_code, team, month_end, numerator, denominator, children_7_days, children_6_weeks, children_3_months,
+        overdue_7_days, overdue_6_weeks, overdue_3_months
+    from counts
+    where team <> 'All teams'
+),
+
+final as (
+    select
+        la_code,
+        team,
+        month_end,
+        numerator,
+        denominator,
+        round(100.0 * numerator / nullif(denominator, 0), 1) as value,
+        children_7_days,
+        children_6_weeks,
+        children_3_months,
+        overdue_7_days,
+        overdue_6_weeks,
+        overdue_3_months
+    from all_rows
+    where ($team is null or team = $team)
+)
+
+select * from final
+order by la_code, month_end, team = 'All teams' desc, team

@@ -1,0 +1,96 @@
+-- title: Children whose statutory visit is overdue
+-- theme: visits
+-- question: Which children looked after on the date are overdue a statutory social worker visit, by how long, and
+--   who is their social worker?
+-- shape: list
+-- grain: one row per child looked after on $as_of whose next statutory visit was due before $as_of
+-- keys: la_code, child
+-- numerator: n/a
+-- denominator: n/a
+-- rule: Care Planning, Placement and Case Review (England) Regulations 2010, reg 28 (as visits_in_time): due date =
+--   placement start + 7 days while there is no visit on or after the current placement's start ('7 days after
+--   placement start'); otherwise last visit + 42 days ('6 weeks'), or last visit + 3 calendar months ('3 months
+--   (long-term placement)') when, on the date of the last visit, the placement is a foster placement (PLACE U1-U6)
+--   under a full care order (LS C2) that has lasted at least one year - a proxy for "intended to last until 18",
+--   which the SSDA903 data does not record. Overdue when $as_of > due date (a visit exactly 42 days before $as_of is
+--   in time, 43 days is overdue). days_overdue = $as_of - due date; last_visit_date is the last visit on or after the
+--   current placement's start (null if none yet) and days_since_last_visit = $as_of - last_visit_date.
+-- source: fact_placement (via looked_after_at), fact_allocation, fact_worker_spell, fact_visit, fact_episode
+-- polarity: lower is better
+-- unit: children
+-- params: $la_codes, $team, $as_of
+-- order: most days overdue first, then child
+
+with
+
+on_date as (
+    select la_code, child, at_date, team, sw_id as social_worker, placement_start, place
+    from looked_after_at([$as_of::date])
+    where ($la_codes is null or list_contains($la_codes, la_code))
+      and ($team is null or team = $team)
+),
+
+latest_visit as (
+    select od.*, v.visit_date as latest_visit_date
+    from on_date as od
+    asof left join fact_visit as v
+        on v.la_code = od.la_code and v.child = od.child and v.visit_date <= od.at_date
+),
+
+last_visit as (
+    select
+        * exclude (latest_visit_date),
+        case when latest_visit_date >= placement_start then latest_visit_date end as last_visit_date
+    from latest_visit
+),
+
+legal_status_at_visit as (
+    select lv.*, e.ls as ls_at_last_visit
+    from last_visit as lv
+    asof left join fact_episode as e
+        on e.la_code = lv.la_code and e.child = lv.child and e.decom <= lv.last_visit_date
+),
+
+rules as (
+    select
+        *,
+        case
+            when last_visit_date is null then '7 days after placement start'
+            when place in ('U1', 'U2', 'U3', 'U4', 'U5', 'U6')
+                 and ls_at_last_visit = 'C2'
+                 and last_visit_date >= (placement_start + interval 1 year)::date
+                then '3 months (long-term placement)'
+            else '6 weeks'
+        end as rule_applied
+    from legal_status_at_visit
+),
+
+due as (
+    select
+        *,
+        case rule_applied
+            when '7 days after placement start' then placement_start + 7
+            when '6 weeks' then last_visit_date + 42
+            else (last_visit_date + interval 3 month)::date
+        end as due_date
+    from rules
+),
+
+final as (
+    select
+        child,
+        la_code,
+        team,
+        social_worker,
+        placement_start,
+        last_visit_date,
+        rule_applied,
+        due_date,
+        at_date - due_date as days_overdue,
+        at_date - last_visit_date as days_since_last_visit
+    from due
+    where at_date > due_date
+)
+
+select * from final
+order by days_overdue desc, la_code, child
