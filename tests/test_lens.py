@@ -1,0 +1,79 @@
+"""Formatting, small-number suppression and the house chart style, on hand-made frames."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from lens import charts
+from lens.formatting import finding, fmt_change, fmt_value, month_label
+from lens.suppress import SUPPRESSED, is_small, suppress_series, suppress_table
+
+
+def test_values_and_months_read_as_people_write_them():
+    assert month_label(dt.date(2018, 3, 31)) == "Mar 2018"
+    assert fmt_value(78.04, "%") == "78.0%"
+    assert fmt_value(12, "children") == "12 children"
+    assert fmt_value(14.25, "children per FTE") == "14.2 children per FTE"
+    assert fmt_value(None, "%") == "—"
+    assert fmt_change(-4.0, "%") == "-4.0 pts"
+    assert fmt_change(3, "days") == "+3 days"
+
+
+def test_finding_states_direction_and_month():
+    months = pd.Series(pd.to_datetime(["2018-02-28", "2018-03-31"]))
+    assert finding("Visits in time", "%", pd.Series([81.0, 78.0]), months, True) == \
+        "Visits in time fell to 78.0% in March 2018"
+    assert finding("Agency rate", "%", pd.Series([30.0, 34.5]), months, False) == \
+        "Agency rate rose to 34.5% in March 2018"
+    assert finding("Children missing", "children", pd.Series([3.0, 3.0]), months, None, suppressed=True) == \
+        "Children missing: fewer than 5 in March 2018"
+
+
+def test_counts_under_five_are_suppressed_and_so_are_percentages_built_on_them():
+    assert [is_small(v) for v in (0, 1, 4, 5, None)] == [False, True, True, False, False]
+    df = pd.DataFrame({"month_end": pd.to_datetime(["2018-01-31", "2018-02-28", "2018-03-31"]),
+                       "numerator": [3, 10, 0], "denominator": [20, 4, 12], "value": [15.0, 250.0, 0.0]})
+    out = suppress_series(df)
+    # Jan: numerator 3 -> suppressed; Feb: denominator 4 -> suppressed; Mar: 0 of 12 is shown (zero is not disclosive)
+    assert out["suppressed"].tolist() == [True, True, False]
+    assert out["value"].isna().tolist() == [True, True, False]
+    assert out["numerator_shown"].tolist() == [SUPPRESSED, 10, 0]
+    assert out["denominator_shown"].tolist() == [20, SUPPRESSED, 12]
+    table = suppress_table(pd.DataFrame({"team": ["A", "B"], "children": [3, 7]}), ["children"])
+    assert table["children"].tolist() == [SUPPRESSED, 7]
+
+
+def test_trend_carries_target_and_england_and_month_axis():
+    df = pd.DataFrame({"month_end": pd.to_datetime(["2017-02-28", "2017-03-31", "2017-04-30"]),
+                       "value": [88.0, 90.0, 91.0]})
+    eng = pd.DataFrame({"period_end": pd.to_datetime(["2017-03-31"]), "value": [89.4]})
+    fig = charts.trend(df, "Title", "%", target=95, england=eng)
+    names = [t.name for t in fig.data]
+    assert names == ["This authority", "Target (95.0%)", "England average"]
+    assert list(fig.data[1].y) == [95, 95]
+    assert list(fig.data[2].y) == [89.4]
+    assert fig.layout.xaxis.tickformat == "%b %Y"
+    assert fig.layout.yaxis.title.text == "Per cent (%)"
+    assert fig.data[0].line.color == charts.BLUE
+
+
+def test_england_outside_the_period_shows_as_latest_published_line():
+    df = pd.DataFrame({"month_end": pd.to_datetime(["2017-02-28", "2017-03-31"]), "value": [10.0, 12.0]})
+    eng = pd.DataFrame({"period_end": pd.to_datetime(["2024-03-31", "2025-03-31"]), "value": [11.0, 10.0]})
+    fig = charts.trend(df, "T", "%", england=eng)
+    assert fig.data[-1].name == "England average 2025 (latest published)"
+    assert list(fig.data[-1].y) == [10.0, 10.0]
+
+
+def test_team_bars_put_the_worst_team_first():
+    df = pd.DataFrame({"team": ["A", "B", "C"], "value": [90.0, 70.0, 80.0]})
+    fig = charts.team_bars(df, "T", "%", target=95, higher_is_better=True)
+    assert list(fig.data[0].y) == ["B", "C", "A"]
+
+
+def test_footer_names_measure_period_authority_and_source():
+    text = charts.footer_text("Visits in time", (dt.date(2017, 4, 30), dt.date(2018, 3, 31)), "Sample Borough",
+                              dt.date(2018, 3, 31))
+    assert text == "Visits in time · Apr 2017 to Mar 2018 · Sample Borough · data to 31 Mar 2018 · Source: Practice Lens"
