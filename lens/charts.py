@@ -27,13 +27,14 @@ def style(fig: go.Figure, title: str = "", unit: str = "", board: bool = False, 
     """Apply the house layout: palette, fonts (bigger in board mode), month axis as 'Mar 2018', unit on the y axis."""
     size = 20 if board else 14
     fig.update_layout(
-        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": size + 4}},
+        title={"text": title, "x": 0.0, "xref": "paper", "xanchor": "left", "y": 0.97, "yref": "container",
+               "font": {"size": size + 4}},
         font={"family": FONT, "size": size, "color": "#222222"},
         colorway=PALETTE,
         plot_bgcolor="white",
         paper_bgcolor="white",
-        margin={"l": 70, "r": 30, "t": 70 if title else 30, "b": 60},
-        legend={"orientation": "h", "yanchor": "bottom", "y": -0.3, "x": 0},
+        margin={"l": 80, "r": 30, "t": 110 if title else 50, "b": 60},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"},
         hovermode="x unified",
         height=height or (520 if board else 420),
     )
@@ -44,8 +45,13 @@ def style(fig: go.Figure, title: str = "", unit: str = "", board: bool = False, 
     return fig
 
 
+def months(values: pd.Series) -> pd.Series:
+    """Month-end dates plotted at the start of their month, so the 'Mar 2018' tick sits on March's point."""
+    return pd.to_datetime(pd.Series(values)).dt.to_period("M").dt.to_timestamp()
+
+
 def _month_axis(fig: go.Figure) -> None:
-    fig.update_xaxes(tickformat="%b %Y", title_text="Month end", hoverformat="%b %Y")
+    fig.update_xaxes(tickformat="%b %Y", title_text="Month", hoverformat="%b %Y")
 
 
 def trend(df: pd.DataFrame, title: str, unit: str, target: float | None = None,
@@ -54,19 +60,19 @@ def trend(df: pd.DataFrame, title: str, unit: str, target: float | None = None,
     fig = go.Figure()
     data = df.sort_values("month_end")
     fig.add_trace(go.Scatter(
-        x=pd.to_datetime(data["month_end"]), y=data["value"], mode="lines+markers", name=name,
+        x=months(data["month_end"]), y=data["value"], mode="lines+markers", name=name,
         line={"color": BLUE, "width": 4 if board else 3}, marker={"size": 7 if board else 5},
         connectgaps=False, hovertemplate="%{y:.1f}" + ("%" if unit == "%" else f" {unit}") + "<extra></extra>",
     ))
     if target is not None and not pd.isna(target) and len(data):
         fig.add_trace(go.Scatter(
-            x=pd.to_datetime([data["month_end"].min(), data["month_end"].max()]), y=[target, target],
+            x=months([data["month_end"].min(), data["month_end"].max()]), y=[target, target],
             mode="lines", name=f"Target ({fmt_value(target, unit)})",
             line={"color": BLACK, "width": 2, "dash": "dash"}, hoverinfo="skip",
         ))
     if england is not None and len(england) and len(data):
-        lo, hi = pd.Timestamp(data["month_end"].min()), pd.Timestamp(data["month_end"].max())
-        eng = england.assign(period_end=pd.to_datetime(england["period_end"])).sort_values("period_end")
+        lo, hi = months([data["month_end"].min(), data["month_end"].max()])
+        eng = england.assign(period_end=months(england["period_end"]).values).sort_values("period_end")
         inside = eng[(eng["period_end"] >= lo) & (eng["period_end"] <= hi)]
         if len(inside):
             fig.add_trace(go.Scatter(
@@ -90,7 +96,7 @@ def lines(df: pd.DataFrame, series: str, title: str, unit: str, board: bool = Fa
     """Several monthly lines (month_end, value) split by the `series` column, e.g. permanent vs agency FTE."""
     fig = go.Figure()
     for i, (key, part) in enumerate(df.sort_values("month_end").groupby(series, sort=False)):
-        fig.add_trace(go.Scatter(x=pd.to_datetime(part["month_end"]), y=part["value"], mode="lines+markers",
+        fig.add_trace(go.Scatter(x=months(part["month_end"]), y=part["value"], mode="lines+markers",
                                  name=str(key), line={"color": PALETTE[i % len(PALETTE)], "width": 3}))
     style(fig, title, unit, board)
     _month_axis(fig)
@@ -123,7 +129,7 @@ def stacked_bands(df: pd.DataFrame, band: str, title: str, unit: str = "children
     """Monthly stacked bars (month_end, band, value), e.g. children by number of social workers."""
     fig = go.Figure()
     for i, (key, part) in enumerate(df.sort_values("month_end").groupby(band, sort=False)):
-        fig.add_trace(go.Bar(x=pd.to_datetime(part["month_end"]), y=part["value"], name=str(key),
+        fig.add_trace(go.Bar(x=months(part["month_end"]), y=part["value"], name=str(key),
                              marker={"color": PALETTE[i % len(PALETTE)]}))
     fig.update_layout(barmode="stack")
     style(fig, title, unit, board)
@@ -134,7 +140,7 @@ def stacked_bands(df: pd.DataFrame, band: str, title: str, unit: str = "children
 def sparkline(df: pd.DataFrame, colour: str = BLUE) -> go.Figure:
     """A tiny trend with no axes, for an Overview tile."""
     data = df.sort_values("month_end")
-    fig = go.Figure(go.Scatter(x=pd.to_datetime(data["month_end"]), y=data["value"], mode="lines",
+    fig = go.Figure(go.Scatter(x=months(data["month_end"]), y=data["value"], mode="lines",
                                line={"color": colour, "width": 2}, hoverinfo="skip"))
     fig.update_layout(height=70, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False,
                       plot_bgcolor="white", paper_bgcolor="white")

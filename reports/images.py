@@ -30,7 +30,7 @@ def with_footer(fig: go.Figure, footer: str) -> go.Figure:
     bottom = max(int(out.layout.margin.b or 60), 60) + 60
     out.update_layout(margin={"b": bottom})
     out.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-                       yshift=-(bottom - 25), showarrow=False, font={"size": 13, "color": "#555555"}, align="left")
+                       yshift=-(bottom - 35), showarrow=False, font={"size": 13, "color": "#555555"}, align="left")
     return out
 
 
