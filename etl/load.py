@@ -1,0 +1,343 @@
+"""`python -m etl load`: read source folders with DuckDB, validate and cast in SQL, and swap the new warehouse in.
+
+The warehouse is rebuilt into a new file next to the target (other authorities' data copied from the old one) and
+moved over it with os.replace, so a reader never sees a half-built warehouse and a failed load changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.contract import ALL_FILES
+from etl.load_sources import FileRef, LoadError, Source, scan_sources, sha256_file
+from etl.load_sql import (
+    CSV_OPTIONS,
+    REASONS,
+    insert_sql,
+    keep_sql,
+    problem_rejects_sql,
+    staging_sql,
+    unknown_child_rejects_sql,
+    unmatched_interview_rejects_sql,
+)
+from etl.load_tables import copy_other_authorities, finish_dimensions, insert_missing, table_columns
+from etl.warehouse import build_derived, create_schema
+
+__all__ = ["LoadError", "LoadReport", "load", "load_cli"]
+
+MEMORY_LIMIT = "1GB"  # DuckDB's buffer limit; it spills to disk beyond this
+
+# Where each file kind lands (return_interviews is merged into fact_missing).
+TARGETS: dict[str, str] = {
+    "header": "dim_child",
+    "episodes": "fact_episode",
+    "reviews": "fact_review",
+    "oc2": "fact_oc2",
+    "sw_episodes": "fact_allocation",
+    "visits": "fact_visit",
+    "health_assessments": "fact_health_assessment",
+    "workforce": "fact_worker_spell",
+    "establishment": "fact_establishment",
+}
+# header first (children must be known), missing before its return interviews.
+ORDER = ("header", "episodes", "reviews", "oc2", "sw_episodes", "missing", "return_interviews", "visits",
+         "health_assessments", "workforce", "establishment")
+SPECS = {f.name: f for f in ALL_FILES}
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class FileResult:
+    """What happened to one file in a load (one load_log row)."""
+
+    la_code: str
+    source: str
+    file: str
+    status: str  # loaded | missing
+    sha256: str | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    duration_s: float = 0.0
+
+
+@dataclass
+class LoadReport:
+    """The outcome of a load: counts for the summary line and the app's first-start message."""
+
+    load_id: str
+    db: Path
+    authorities: list[tuple[str, str]]
+    files: list[FileResult] = field(default_factory=list)
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
+    duration_s: float = 0.0
+
+    @property
+    def files_loaded(self) -> int:
+        return sum(f.status == "loaded" for f in self.files)
+
+    @property
+    def rows_read(self) -> int:
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(f.rows_loaded for f in self.files)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(f.rows_rejected for f in self.files)
+
+    @property
+    def missing(self) -> list[str]:
+        """Absent contract files as 'LA_CODE path/relative/to/source'."""
+        return [f"{f.la_code} {f.file}" for f in self.files if f.status == "missing"]
+
+    def summary(self) -> str:
+        """A few lines for the terminal."""
+        names = ", ".join(f"{code} {name}" for code, name in self.authorities)
+        lines = [
+            f"Loaded {len(self.authorities)} authorit{'y' if len(self.authorities) == 1 else 'ies'} ({names}) "
+            f"into {self.db} in {self.duration_s:.1f} s (load {self.load_id})",
+            f"  files: {self.files_loaded:,} read, {len(self.missing):,} missing",
+            f"  rows: {self.rows_read:,} read, {self.rows_loaded:,} loaded, {self.rows_rejected:,} rejected, "
+            f"{self.rows_read - self.rows_loaded - self.rows_rejected:,} superseded by a later view",
+        ]
+        if self.rejected_by_reason:
+            reasons = ", ".join(f"{reason} {n:,}" for reason, n in self.rejected_by_reason.items())
+            lines.append(f"  rejected by reason: {reasons} (see table rejected_rows)")
+        missing = self.missing
+        if missing:
+            shown = "; ".join(missing[:8]) + (f"; ... and {len(missing) - 8} more" if len(missing) > 8 else "")
+            lines.append(f"  missing: {shown}")
+        return "\n".join(lines)
+
+
+def new_load_id() -> str:
+    """A load id that sorts by time (the latest load of an authority has the greatest id)."""
+    return f"{datetime.now():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:6]}"
+
+
+def _group_by_header(refs: list[FileRef]) -> list[list[FileRef]]:
+    """Files of one kind grouped by identical header, so each group is one read_csv call with fixed columns."""
+    groups: dict[tuple[str, ...], list[FileRef]] = {}
+    for ref in refs:
+        groups.setdefault(ref.header, []).append(ref)
+    return list(groups.values())
+
+
+def _unreadable(con: duckdb.DuckDBPyConnection, group: list[FileRef], exc: duckdb.Error) -> LoadError:
+    """Find which file of a failed multi-file read is at fault, for an error message that names it."""
+    for ref in group:
+        try:
+            con.execute(f"select count(*) from read_csv($files, {CSV_OPTIONS})",
+                        {"files": [str(ref.path)], "columns": dict.fromkeys(ref.header, "VARCHAR")}).fetchall()
+        except duckdb.Error as inner:
+            return LoadError(f"{ref.path}: cannot be read: {str(inner).splitlines()[0]}")
+    return LoadError(f"{group[0].path.parent}: cannot be read: {str(exc).splitlines()[0]}")
+
+
+def _stage(con: duckdb.DuckDBPyConnection, name: str, refs: list[FileRef]) -> str:
+    """Read, validate and cast every file of one kind into temp table stage_<name>; returns its name."""
+    spec = SPECS[name]
+    stage = f"stage_{name}"
+    params: dict = {}
+    con.execute(f"create or replace temp table {stage} as {staging_sql(spec, None, params)}", params)
+    for group in _group_by_header(refs):
+        params = {"files": [str(r.path) for r in group], "offset": group[0].file_id}
+        sql = staging_sql(spec, group[0].header, params)
+        try:
+            con.execute(f"insert into {stage} {sql}", params)
+        except duckdb.Error as exc:
+            raise _unreadable(con, group, exc) from exc
+    con.execute(f"insert into load_stats select file_id, min(rowid), count(*) from {stage} group by file_id")
+    con.execute(problem_rejects_sql(stage))
+    if spec.child_column:
+        con.execute(unknown_child_rejects_sql(spec, stage))
+    return stage
+
+
+def _keep(con: duckdb.DuckDBPyConnection, name: str, stage: str, match_missing: str | None = None) -> dict[int, int]:
+    """Create keep_<name> (the rows that go into the warehouse); returns rows kept per file_id."""
+    con.execute(f"create or replace temp table keep_{name} as {keep_sql(SPECS[name], stage, match_missing)}")
+    con.execute(f"drop table {stage}")
+    return dict(con.execute(f"select file_id, count(*) from keep_{name} group by file_id").fetchall())
+
+
+def _assign_file_ids(sources: list[Source]) -> dict[str, list[FileRef]]:
+    """File refs per kind, numbered so each header group of a kind has consecutive ids (file_index + offset)."""
+    by_kind: dict[str, list[FileRef]] = {name: [] for name in ORDER}
+    for source in sources:
+        for ref in source.files:
+            by_kind[ref.spec.name].append(ref)
+    next_id = 0
+    for name in ORDER:
+        for group in _group_by_header(by_kind[name]):
+            for ref in group:
+                ref.file_id = next_id
+                next_id += 1
+    return by_kind
+
+
+def _build(con: duckdb.DuckDBPyConnection, sources: list[Source], old_db: Path, load_id: str, loaded_at: datetime,
+           hashes, say: Progress) -> tuple[list[FileResult], dict[str, int]]:
+    """Fill an empty warehouse connection: schema, other authorities, the sources' facts, load_log, derived."""
+    create_schema(con)
+    codes = [s.la_code for s in sources]
+    if old_db.exists():
+        say(0.02, "copying other authorities from the existing warehouse")
+        copy_other_authorities(con, old_db, codes)
+    by_kind = _assign_file_ids(sources)
+    all_refs = [ref for name in ORDER for ref in by_kind[name]]
+    files_frame = pd.DataFrame({  # noqa: F841 - read by DuckDB's replacement scan
+        "file_id": [r.file_id for r in all_refs],
+        "la_code": [r.la_code for r in all_refs],
+        "rel": [r.rel for r in all_refs],
+        "return_year": pd.array([r.return_year for r in all_refs], dtype="Int32"),
+    })
+    con.execute("create temp table load_files as select file_id::integer as file_id, la_code::varchar as la_code, "
+                "rel::varchar as rel, return_year::integer as return_year from files_frame")
+    con.execute("create temp table load_stats (file_id integer, first_rid bigint, rows_read bigint)")
+    con.execute("create temp table load_rejects (file_id integer, line bigint, column_name varchar, "
+                "value varchar, reason varchar)")
+    total_bytes = sum(r.size for r in all_refs) or 1
+    done_bytes = 0
+    kept: dict[int, int] = {}
+    seconds: dict[str, float] = {}
+    for name in ORDER:
+        refs = by_kind[name]
+        started = time.perf_counter()
+        say(0.05 + 0.8 * done_bytes / total_bytes, f"reading {name} ({len(refs):,} files)")
+        stage = _stage(con, name, refs)
+        if name == "return_interviews":
+            con.execute(unmatched_interview_rejects_sql(stage, "keep_missing"))
+            kept |= _keep(con, name, stage, match_missing="keep_missing")
+            insert_missing(con, "keep_missing", "keep_return_interviews")
+            con.execute("drop table keep_missing")
+            con.execute("drop table keep_return_interviews")
+        else:
+            kept |= _keep(con, name, stage)
+            if name in TARGETS:
+                table = TARGETS[name]
+                con.execute(insert_sql(SPECS[name], f"keep_{name}", table, table_columns(con, table)))
+                con.execute(f"drop table keep_{name}")
+        seconds[name] = time.perf_counter() - started
+        done_bytes += sum(r.size for r in refs)
+    say(0.86, "building worker, team and authority dimensions")
+    finish_dimensions(con, codes)
+    con.executemany("insert into dim_authority values ($1, $2, $3, $4)",
+                    [[s.la_code, s.la_name, str(s.path.resolve()), loaded_at] for s in sources])
+    results = _file_results(con, sources, by_kind, kept, seconds, hashes.result())
+    _write_log(con, results, load_id, loaded_at)
+    con.execute("insert into rejected_rows select $load_id, f.la_code, f.rel, r.line, r.column_name, r.value, r.reason "
+                "from load_rejects as r join load_files as f using (file_id) order by f.la_code, f.rel, r.line",
+                {"load_id": load_id})
+    by_reason = dict(con.execute("select reason, count(*) from load_rejects group by reason").fetchall())
+    say(0.9, "building placements and month-end snapshots")
+    build_derived(con)
+    return results, {r: by_reason[r] for r in REASONS if r in by_reason}
+
+
+def _file_results(con: duckdb.DuckDBPyConnection, sources: list[Source], by_kind: dict[str, list[FileRef]],
+                  kept: dict[int, int], seconds: dict[str, float], hashes: dict[Path, str]) -> list[FileResult]:
+    """One FileResult per present and per missing file; a kind's read time is shared out by file size."""
+    read = dict(con.execute("select file_id, rows_read from load_stats").fetchall())
+    rejected = dict(con.execute("select file_id, count(distinct line) from load_rejects group by all").fetchall())
+    results = []
+    for source in sources:
+        results.append(FileResult(source.la_code, str(source.path), "authority.toml", "loaded",
+                                  hashes[source.path / "authority.toml"]))
+        for ref in source.files:
+            kind_bytes = sum(r.size for r in by_kind[ref.spec.name]) or 1
+            results.append(FileResult(
+                la_code=ref.la_code, source=ref.source, file=ref.rel, status="loaded", sha256=hashes[ref.path],
+                rows_read=read.get(ref.file_id, 0), rows_loaded=kept.get(ref.file_id, 0),
+                rows_rejected=rejected.get(ref.file_id, 0),
+                duration_s=round(seconds[ref.spec.name] * ref.size / kind_bytes, 6),
+            ))
+        results.extend(FileResult(source.la_code, str(source.path), rel, "missing") for rel in source.missing)
+    return results
+
+
+def _write_log(con: duckdb.DuckDBPyConnection, results: list[FileResult], load_id: str, loaded_at: datetime) -> None:
+    """Append this load's rows to load_log."""
+    frame = pd.DataFrame([r.__dict__ for r in results])  # noqa: F841 - read by DuckDB's replacement scan
+    con.execute("insert into load_log select $load_id, $loaded_at, la_code, source, file, status, sha256, "
+                "case when status = 'loaded' then rows_read end, case when status = 'loaded' then rows_loaded end, "
+                "case when status = 'loaded' then rows_rejected end, case when status = 'loaded' then duration_s end "
+                "from frame", {"load_id": load_id, "loaded_at": loaded_at})
+
+
+def _remove(path: Path) -> None:
+    for p in (path, Path(f"{path}.wal")):
+        p.unlink(missing_ok=True)
+
+
+def load(sources: list[Path], db: Path, progress: Progress | None = None, *,
+         memory_limit: str = MEMORY_LIMIT) -> LoadReport:
+    """Load source folders into the warehouse at `db`, replacing those authorities' data; LoadError if input is bad."""
+    started = time.perf_counter()
+    say: Progress = progress or (lambda fraction, message: None)
+    say(0.0, "checking source folders")
+    scanned = scan_sources([Path(s) for s in sources])
+    db = Path(db)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    load_id = new_load_id()
+    loaded_at = datetime.now().replace(microsecond=0)
+    tmp = db.with_name(f"{db.name}.tmp-{load_id}")
+    paths = [s.path / "authority.toml" for s in scanned] + [r.path for s in scanned for r in s.files]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashes = pool.submit(lambda: {p: sha256_file(p) for p in paths})
+        try:
+            con = duckdb.connect(str(tmp), config={"memory_limit": memory_limit})
+            try:
+                results, by_reason = _build(con, scanned, db, load_id, loaded_at, hashes, say)
+                say(0.97, "writing the warehouse file")
+                con.execute("checkpoint")
+            finally:
+                con.close()
+            Path(f"{db}.wal").unlink(missing_ok=True)  # a stale log of the old file must not replay onto the new one
+            os.replace(tmp, db)
+        except BaseException:
+            _remove(tmp)
+            raise
+    report = LoadReport(load_id=load_id, db=db, authorities=[(s.la_code, s.la_name) for s in scanned],
+                        files=results, rejected_by_reason=by_reason, duration_s=time.perf_counter() - started)
+    say(1.0, "done")
+    return report
+
+
+def _terminal_progress() -> Progress:
+    """A one-line progress display on an interactive terminal (silent when output is piped)."""
+    tty = sys.stderr.isatty()
+
+    def show(fraction: float, message: str) -> None:
+        if tty:
+            end = "\n" if fraction >= 1 else ""
+            print(f"\r[{fraction:4.0%}] {message:<70}", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def load_cli(args: argparse.Namespace) -> int:
+    """Entry point for `python -m etl load SOURCE [SOURCE ...] --db PATH`."""
+    try:
+        report = load([Path(s) for s in args.sources], Path(args.db), progress=_terminal_progress())
+    except LoadError as exc:
+        print(f"\nload failed: {exc}\nThe warehouse was not changed.", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0
