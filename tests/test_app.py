@@ -132,7 +132,7 @@ def test_a_link_opens_exactly_that_view(sample_env):
 
 
 def test_board_mode_hides_every_child_level_table(sample_env):
-    for page, (_, lists) in THEME_PAGES.items():
+    for page in THEME_PAGES:
         at = app(page, board="true")
         assert at.toggle(key="board").value is True
         assert child_tables(at) == [], page
