@@ -14,6 +14,7 @@
 -- polarity: lower is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
+-- benchmark: workforce_agency_rate
 -- headline: yes
 -- extra columns: agency_headcount, headcount
 with

@@ -19,6 +19,7 @@
 -- polarity: lower is better
 -- unit: children per FTE
 -- params: $la_codes, $team, $from_month, $to_month
+-- benchmark: workforce_caseload
 -- extra columns: case_holders_headcount
 with
 

@@ -22,6 +22,7 @@
 -- polarity: lower is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
+-- benchmark: workforce_turnover
 -- extra columns: starters_fte, starters_headcount, leavers_fte, leavers_headcount (permanent, in the month),
 --   agency_leavers_fte (in the month), turnover_all_staff (%), turnover_csww (%)
 with

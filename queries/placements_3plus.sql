@@ -1,0 +1,93 @@
+-- title: Children with 3 or more placements in 12 months
+-- theme: reviews
+-- question: Of the children looked after at each month end, what share had 3 or more placements in the 12 months to it?
+-- shape: series
+-- grain: one row per authority, team and month end; team = 'All teams' for the authority
+-- keys: la_code, team, month_end
+-- numerator: children looked after at the month end with 3 or more placements during the 12 months to the month end
+-- denominator: children looked after at the month end (excluding an agreed series of short breaks, legal status V3/V4)
+-- rule: DfE placement stability measure (children looked after at 31 March with three or more placements during the
+--   year; published in la_cla_placement_stability.csv), here at every month end with a rolling 12 months. A
+--   placement (fact_placement: consecutive episodes grouped unless RNE S, P, T, U or B or a gap starts a new one)
+--   counts when the child was in it during the window (month end + 1 day - 12 months) to the month end: it started
+--   on or before the month end and had not ended on or before the window's first day (placement_end > window start,
+--   as in "looked after on d"); placements in an earlier period of care within the window count too. Exactly 3
+--   counts. Children looked after under short breaks (legal status V3/V4 in the current placement) are excluded, as
+--   in the DfE's tables. Team = the child's team at the month end (fact_child_month).
+-- source: fact_child_month, fact_placement
+-- polarity: lower is better
+-- unit: %
+-- params: $la_codes, $team, $from_month, $to_month
+-- headline: yes
+-- benchmark: placements_3plus
+with
+
+cohort as (
+    select la_code, child, team, month_end
+    from fact_child_month
+    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+      and month_end between last_day($from_month::date) and last_day($to_month::date)
+      and coalesce(ls, '') not in ('V3', 'V4')
+),
+
+placements as (
+    select la_code, child, placement_start, placement_end
+    from fact_placement
+    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+),
+
+placement_counts as (
+    select c.la_code, c.child, c.team, c.month_end, count(*) as placements
+    from cohort as c
+    join placements as p
+        on p.la_code = c.la_code and p.child = c.child
+       and p.placement_start <= c.month_end
+       and (p.placement_end is null or p.placement_end > (c.month_end + interval 1 day - interval 12 month)::date)
+    group by all
+),
+
+counts as (
+    select
+        la_code,
+        case when grouping(team) = 1 then 'All teams' else team end as team,
+        month_end,
+        count(*) filter (where placements >= 3)::integer as numerator,
+        count(*)::integer as denominator
+    from placement_counts
+    group by grouping sets ((la_code, team, month_end), (la_code, month_end))
+),
+
+la_months as (
+    -- every month end in the period from the authority's first to last month with children looked after
+    select la_code, last_day(unnest(range(m0::timestamp, m1::timestamp + interval 1 day, interval 1 month))::date)
+        as month_end
+    from (
+        select la_code, date_trunc('month', min(month_end)) as m0, max(month_end) as m1
+        from fact_child_month
+        where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+          and month_end between last_day($from_month::date) and last_day($to_month::date)
+        group by la_code
+    )
+),
+
+grid as (
+    select la_code, 'All teams' as team, month_end from la_months
+    union
+    select la_code, team, month_end from counts
+),
+
+final as (
+    select
+        g.la_code,
+        g.team,
+        g.month_end,
+        coalesce(c.numerator, 0) as numerator,
+        coalesce(c.denominator, 0) as denominator,
+        case when c.denominator > 0 then round(100.0 * c.numerator / c.denominator, 1) end as value
+    from grid as g
+    left join counts as c using (la_code, team, month_end)
+    where ($team::varchar is null or g.team = $team::varchar)
+)
+
+select * from final
+order by la_code, team <> 'All teams', team, month_end

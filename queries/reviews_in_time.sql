@@ -1,0 +1,173 @@
+-- title: Looked-after reviews in time
+-- theme: reviews
+-- question: Of the looked-after reviews held in each month, what share were held within the statutory timescale?
+-- shape: series
+-- grain: one row per authority, team and month end; team = 'All teams' for the authority
+-- keys: la_code, team, month_end
+-- numerator: reviews held in the month that were held on or before their due date
+-- denominator: reviews held in the month that can be assessed (see rule)
+-- rule: Care Planning, Placement and Case Review (England) Regulations 2010, reg 33: first review within 20 working
+--   days of the start of the period of care, second within 3 months of the first, then not more than 6 months after
+--   the previous one. Due dates: first = the 20th working day after the period starts (Mon-Fri, not an England bank
+--   holiday from dim_bank_holiday; the start day is day 0); second = first review date + 3 calendar months; later =
+--   previous review date + 6 months (month arithmetic: 31 Aug + 3 months = 30 Nov). A review on its due date is in
+--   time, the day after is late. Reviews are numbered within the period of care they fall in (periods from
+--   fact_placement; a review after the period's last day is not counted). Where a period of care began before the
+--   authority's data (1 April of its first return year) the reviews before the data are unknown: the first review
+--   seen is not assessed and later ones are assessed against 6 months. A review that is overdue and not yet held
+--   is not in this series until it is held (then it counts as late in its month): see reviews_overdue_list for
+--   children whose next review is overdue on a date. Team = the child's team at the month end (fact_child_month;
+--   for a child no longer looked after at the month end, the team at the last month end before; else 'Unallocated').
+-- source: fact_review, fact_placement, fact_episode, fact_child_month, dim_bank_holiday
+-- polarity: higher is better
+-- unit: %
+-- params: $la_codes, $team, $from_month, $to_month
+-- headline: yes
+-- extra columns: late_reviews
+with
+
+reviews as (
+    select la_code, child, review_date
+    from fact_review
+    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+),
+
+placements as (
+    select la_code, child, period_no, placement_start, placement_end
+    from fact_placement
+    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+),
+
+data_start as (
+    -- 1 April of the authority's first return year: reviews before it were not collected
+    select la_code, make_date(min(return_year) - 1, 4, 1) as data_start
+    from (
+        select la_code, return_year from fact_review
+        union all
+        select la_code, return_year from fact_episode
+    )
+    group by la_code
+),
+
+periods as (
+    select
+        la_code, child, min(placement_start) as period_start,
+        case when bool_or(placement_end is null) then null else max(placement_end) end as period_end
+    from placements
+    group by la_code, child, period_no
+),
+
+calendar as (
+    -- working_day_no counts working days up to and including each date, so working day n after d is the working
+    -- day whose number is working_day_no(d) + n
+    select d, is_working_day, sum(is_working_day::integer) over (order by d) as working_day_no
+    from (
+        select r.d::date as d, isodow(r.d) <= 5 and h.holiday_date is null as is_working_day
+        from range(
+            (select min(period_start) from periods)::timestamp,
+            (select max(period_start) from periods)::timestamp + interval 60 day,
+            interval 1 day
+        ) as r(d)
+        left join dim_bank_holiday as h on h.holiday_date = r.d::date
+    )
+),
+
+first_due as (
+    select p.la_code, p.child, p.period_start, w.d as first_review_due
+    from periods as p
+    join calendar as c on c.d = p.period_start
+    join calendar as w on w.is_working_day and w.working_day_no = c.working_day_no + 20
+),
+
+reviews_in_period as (
+    select r.la_code, r.child, r.review_date, p.period_start, p.period_end
+    from reviews as r
+    asof join periods as p
+        on p.la_code = r.la_code and p.child = r.child and r.review_date >= p.period_start
+    where p.period_end is null or r.review_date <= p.period_end
+),
+
+numbered as (
+    select
+        *,
+        row_number() over w as review_seq,
+        lag(review_date) over w as previous_review_date
+    from reviews_in_period
+    window w as (partition by la_code, child, period_start order by review_date)
+),
+
+assessed as (
+    select
+        n.la_code, n.child, n.review_date,
+        case
+            when n.period_start >= s.data_start and n.review_seq = 1 then f.first_review_due
+            when n.period_start >= s.data_start and n.review_seq = 2 then (n.previous_review_date + interval 3 month)::date
+            when n.review_seq >= 2 then (n.previous_review_date + interval 6 month)::date
+        end as due_date
+    from numbered as n
+    join data_start as s using (la_code)
+    left join first_due as f using (la_code, child, period_start)
+),
+
+in_range as (
+    select
+        la_code, child, review_date, last_day(review_date) as month_end,
+        (review_date <= due_date)::integer as in_time
+    from assessed
+    where due_date is not null
+      and review_date between date_trunc('month', $from_month::date) and last_day($to_month::date)
+),
+
+with_team as (
+    select r.la_code, r.month_end, r.in_time, coalesce(m.team, 'Unallocated') as team
+    from in_range as r
+    asof left join fact_child_month as m
+        on m.la_code = r.la_code and m.child = r.child and r.month_end >= m.month_end
+),
+
+counts as (
+    select
+        la_code,
+        case when grouping(team) = 1 then 'All teams' else team end as team,
+        month_end,
+        sum(in_time)::integer as numerator,
+        count(*)::integer as denominator
+    from with_team
+    group by grouping sets ((la_code, team, month_end), (la_code, month_end))
+),
+
+la_months as (
+    -- every month end in the period from the authority's first to last month with children looked after
+    select la_code, last_day(unnest(range(m0::timestamp, m1::timestamp + interval 1 day, interval 1 month))::date)
+        as month_end
+    from (
+        select la_code, date_trunc('month', min(month_end)) as m0, max(month_end) as m1
+        from fact_child_month
+        where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+          and month_end between last_day($from_month::date) and last_day($to_month::date)
+        group by la_code
+    )
+),
+
+grid as (
+    select la_code, 'All teams' as team, month_end from la_months
+    union
+    select la_code, team, month_end from counts
+),
+
+final as (
+    select
+        g.la_code,
+        g.team,
+        g.month_end,
+        coalesce(c.numerator, 0) as numerator,
+        coalesce(c.denominator, 0) as denominator,
+        case when c.denominator > 0 then round(100.0 * c.numerator / c.denominator, 1) end as value,
+        coalesce(c.denominator - c.numerator, 0) as late_reviews
+    from grid as g
+    left join counts as c using (la_code, team, month_end)
+    where ($team::varchar is null or g.team = $team::varchar)
+)
+
+select * from final
+order by la_code, team <> 'All teams', team, month_end

@@ -1,0 +1,101 @@
+-- title: Long-term placement stability
+-- theme: reviews
+-- question: Of the under-16s looked after for 2.5 years or more, what share had been in the same placement for 2 years or more?
+-- shape: series
+-- grain: one row per authority, team and month end; team = 'All teams' for the authority
+-- keys: la_code, team, month_end
+-- numerator: children in the cohort in the same placement for 2 years or more at the month end (or placed for
+--   adoption, with the adoption placement and the one before it together lasting 2 years or more)
+-- denominator: children looked after at the month end, aged under 16, looked after continuously for 2.5 years or
+--   more (excluding an agreed series of short breaks, legal status V3/V4)
+-- rule: DfE long-term placement stability measure (children looked after continuously for at least 2.5 years on
+--   31 March aged under 16, living in the same placement for at least 2 years, or placed for adoption and their
+--   adoption placement together with their previous placement lasting at least 2 years; published in
+--   la_cla_placement_stability.csv), here at every month end. Continuously looked after for 2.5 years: the period
+--   of care began on or before month end - 30 months; same placement for 2 years: the current placement began on or
+--   before month end - 2 years (month arithmetic; exactly 2 years counts). Simplification: "placed for adoption" =
+--   the current placement's type is A3-A6, and the previous placement must be in the same period of care (it is
+--   contiguous with the adoption placement by construction of fact_placement). Age in whole years at the month end
+--   (no date of birth: not in the cohort). Team = the child's team at the month end (fact_child_month).
+-- source: fact_child_month, fact_placement, dim_child
+-- polarity: higher is better
+-- unit: %
+-- params: $la_codes, $team, $from_month, $to_month
+-- benchmark: stability_long_term
+with
+
+cohort as (
+    select la_code, child, team, month_end, period_start, placement_start, placement_no, place
+    from fact_child_month
+    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+      and month_end between last_day($from_month::date) and last_day($to_month::date)
+      and coalesce(ls, '') not in ('V3', 'V4')
+      and age_years < 16
+      and period_start <= (month_end - interval 30 month)::date
+),
+
+placements as (
+    select la_code, child, period_start, placement_no, placement_start
+    from fact_placement
+    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+),
+
+assessed as (
+    select
+        c.la_code, c.child, c.team, c.month_end,
+        (
+            c.placement_start <= (c.month_end - interval 2 year)::date
+            or (c.place in ('A3', 'A4', 'A5', 'A6')
+                and coalesce(p.placement_start <= (c.month_end - interval 2 year)::date, false))
+        )::integer as stable
+    from cohort as c
+    left join placements as p
+        on p.la_code = c.la_code and p.child = c.child and p.period_start = c.period_start
+       and p.placement_no = c.placement_no - 1
+),
+
+counts as (
+    select
+        la_code,
+        case when grouping(team) = 1 then 'All teams' else team end as team,
+        month_end,
+        sum(stable)::integer as numerator,
+        count(*)::integer as denominator
+    from assessed
+    group by grouping sets ((la_code, team, month_end), (la_code, month_end))
+),
+
+la_months as (
+    -- every month end in the period from the authority's first to last month with children looked after
+    select la_code, last_day(unnest(range(m0::timestamp, m1::timestamp + interval 1 day, interval 1 month))::date)
+        as month_end
+    from (
+        select la_code, date_trunc('month', min(month_end)) as m0, max(month_end) as m1
+        from fact_child_month
+        where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+          and month_end between last_day($from_month::date) and last_day($to_month::date)
+        group by la_code
+    )
+),
+
+grid as (
+    select la_code, 'All teams' as team, month_end from la_months
+    union
+    select la_code, team, month_end from counts
+),
+
+final as (
+    select
+        g.la_code,
+        g.team,
+        g.month_end,
+        coalesce(c.numerator, 0) as numerator,
+        coalesce(c.denominator, 0) as denominator,
+        case when c.denominator > 0 then round(100.0 * c.numerator / c.denominator, 1) end as value
+    from grid as g
+    left join counts as c using (la_code, team, month_end)
+    where ($team::varchar is null or g.team = $team::varchar)
+)
+
+select * from final
+order by la_code, team <> 'All teams', team, month_end
