@@ -8,6 +8,7 @@ import streamlit as st
 from lens.charts import RAG_LABELS
 from lens.formatting import fmt_change, fmt_value, month_label
 from lens.suppress import SUPPRESSED, is_small
+from reports.board_pack import board_pack_pdf
 from ui import data, widgets
 from ui.filters import ALL_TEAMS, current
 
@@ -41,6 +42,12 @@ def render_overview() -> None:
     if latest.empty:
         st.info(f"No measures for {f.team_label} in {month_label(f.month)}. Try another month or team.")
         return
+    con = data.connection()
+    st.download_button("Board pack (PDF)", data=lambda: board_pack_pdf(con.cursor(), f.la_code, f.month),
+                       file_name=f"board-pack-{f.la_code}-{f.month:%Y-%m}.pdf", mime="application/pdf",
+                       icon=":material/picture_as_pdf:", type="primary", key="board-pack", on_click="ignore",
+                       help="A4 landscape PDF for the whole authority: cover, overview, one page per headline "
+                            "measure. No child-level data; numbers under 5 suppressed.")
     counts = latest["rag"].value_counts()
     worse = int(latest["direction_last_month"].eq("worse").sum())
     st.markdown(f"**{worse}** of {len(latest)} measures got worse since last month · "

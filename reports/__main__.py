@@ -1,0 +1,38 @@
+"""`python -m reports board-pack`: the board pack from the command line, so it can be scheduled."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import duckdb
+
+from lens import config
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m reports", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    pack = sub.add_parser("board-pack", help="write the board pack PDF for one authority and month")
+    pack.add_argument("--db", default=str(config.db_path()), help="warehouse path")
+    pack.add_argument("--la", required=True, help="la_code of the authority")
+    pack.add_argument("--month", required=True, help="month, YYYY-MM")
+    pack.add_argument("--out", required=True, help="PDF file to write")
+    args = parser.parse_args(argv)
+
+    from reports.board_pack import board_pack_pdf
+
+    con = duckdb.connect(args.db, read_only=True)
+    try:
+        pdf = board_pack_pdf(con, args.la, args.month)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    Path(args.out).write_bytes(pdf)
+    print(f"wrote {args.out} ({len(pdf) / 1024:.0f} KiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

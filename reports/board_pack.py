@@ -1,0 +1,175 @@
+"""The board pack: an A4 landscape PDF for one authority and month, with no child-level data and small numbers
+suppressed: a cover, the Overview tiles, then one page per headline measure with its chart, finding and definition."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+import duckdb
+import pandas as pd
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+import queries
+from lens import charts
+from lens.formatting import finding, fmt_change, fmt_value, month_long
+from lens.suppress import SUPPRESSED, is_small, suppress_series
+from reports.images import figure_bytes
+
+ALL_TEAMS = "All teams"
+PAGE = landscape(A4)
+
+
+@dataclass
+class ThemePage:
+    """One headline measure's page: its chart, its finding and its definition."""
+
+    measure: str
+    title: str
+    finding: str
+    definition: str
+    chart_png: bytes
+
+
+@dataclass
+class BoardPack:
+    """Everything the PDF shows, worked out from the registry before any layout."""
+
+    la_code: str
+    la_name: str
+    month: dt.date
+    tiles: pd.DataFrame
+    pages: list[ThemePage]
+
+
+def month_end(month: str | dt.date) -> dt.date:
+    """The month end of 'YYYY-MM' or of a date."""
+    ts = pd.Timestamp(f"{month}-01" if isinstance(month, str) and len(month) == 7 else month)
+    return (ts + pd.offsets.MonthEnd(0)).date()
+
+
+def build(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date, months: int = 24) -> BoardPack:
+    """Collect the pack's content for an authority and month (aggregate figures only, suppression applied)."""
+    end = month_end(month)
+    start = (pd.Timestamp(end) - pd.DateOffset(months=months - 1)).date()
+    auth = queries.run("filter_authorities", con)
+    match = auth[auth["la_code"] == la_code]
+    if match.empty:
+        raise ValueError(f"authority {la_code} is not in the warehouse")
+    la_name = str(match["la_name"].iloc[0])
+    params = {"la_codes": [la_code], "from_month": start, "to_month": end}
+
+    ov = queries.run("overview", con, **params)
+    ov = ov[(ov["team"] == ALL_TEAMS) & (pd.to_datetime(ov["month_end"]) == pd.Timestamp(end))].copy()
+    ov["small"] = ov["numerator"].map(is_small) | ov["denominator"].map(is_small)
+
+    england = pd.read_csv(queries.QUERY_DIR / "england_averages.csv", parse_dates=["period_end"])
+    pages = []
+    for m in queries.headline_measures():
+        df = queries.run(m.name, con, **params)
+        rows = suppress_series(df[df["team"] == ALL_TEAMS].sort_values("month_end"))
+        unit = m.fields.get("unit", "")
+        suppressed = bool(rows["suppressed"].iloc[-1]) if len(rows) else False
+        sentence = finding(m.title, unit, rows["value"], rows["month_end"], m.higher_is_better, suppressed)
+        target = ov.loc[ov["measure"] == m.name, "target"]
+        fig = charts.trend(rows, sentence, unit, None if target.empty else float(target.iloc[0]),
+                           england[england["measure"] == m.name][["period_end", "value"]], board=True)
+        footer = charts.footer_text(m.title, (start, end), la_name, end)
+        png = figure_bytes(fig, "png", footer, width=1500, height=720, scale=1)
+        pages.append(ThemePage(m.name, m.title, sentence, m.definition(), png))
+    return BoardPack(la_code, la_name, end, ov, pages)
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()
+    return {
+        "cover": ParagraphStyle("cover", parent=base["Title"], fontSize=34, leading=40, alignment=0),
+        "h1": ParagraphStyle("h1", parent=base["Heading1"], fontSize=22, leading=27),
+        "finding": ParagraphStyle("finding", parent=base["Normal"], fontSize=16, leading=20, spaceAfter=6),
+        "body": ParagraphStyle("body", parent=base["Normal"], fontSize=11, leading=14),
+        "small": ParagraphStyle("small", parent=base["Normal"], fontSize=8.5, leading=10.5,
+                                textColor=colors.HexColor("#444444")),
+    }
+
+
+RAG_TEXT = {"green": "On target", "amber": "Near target", "red": "Off target", "grey": "No target"}
+
+
+def _tiles_table(tiles: pd.DataFrame, s: dict[str, ParagraphStyle]) -> Table:
+    head = ["Measure", "Latest", "Target", "Status", "Since last month", "Since last year"]
+    body = []
+    styles = [("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"), ("FONTSIZE", (0, 0), (-1, -1), 12),
+              ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#BBBBBB")),
+              ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EEF4")), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    order = {"red": 0, "amber": 1, "green": 2, "grey": 3}
+    ordered = tiles.assign(_o=tiles["rag"].map(order)).sort_values(["_o", "measure"])
+    for i, t in enumerate(ordered.itertuples(), start=1):
+        small = bool(t.small)
+        body.append([Paragraph(escape(t.title), s["body"]),
+                     SUPPRESSED if small else fmt_value(t.value, t.unit),
+                     fmt_value(t.target, t.unit) if pd.notna(t.target) else "—",
+                     RAG_TEXT[t.rag],
+                     "" if small else fmt_change(t.change_last_month, t.unit),
+                     "" if small else fmt_change(t.change_last_year, t.unit)])
+        styles.append(("BACKGROUND", (3, i), (3, i), colors.HexColor(charts.RAG_COLOURS[t.rag])))
+        styles.append(("TEXTCOLOR", (3, i), (3, i), colors.white if t.rag in ("red", "green") else colors.black))
+    table = Table([head, *body], colWidths=[95 * mm, 30 * mm, 30 * mm, 32 * mm, 37 * mm, 37 * mm], repeatRows=1)
+    table.setStyle(TableStyle(styles))
+    return table
+
+
+def render(pack: BoardPack) -> bytes:
+    """Lay the pack out as an A4 landscape PDF."""
+    s = _styles()
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=PAGE, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=12 * mm,
+                            bottomMargin=14 * mm, title=f"Practice Lens board pack: {pack.la_name}, "
+                            f"{month_long(pack.month)}", author="Practice Lens")
+    when = month_long(pack.month)
+
+    def footer(canvas, _doc) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        canvas.drawString(15 * mm, 8 * mm, f"{pack.la_name} ({pack.la_code}) · {when} · Source: Practice Lens · "
+                          "No child-level data; numbers under 5 shown as <5")
+        canvas.drawRightString(PAGE[0] - 15 * mm, 8 * mm, f"Page {canvas.getPageNumber()}")
+        canvas.restoreState()
+
+    worse = int((pack.tiles["direction_last_month"] == "worse").sum())
+    off = int((pack.tiles["rag"] == "red").sum())
+    story = [
+        Spacer(1, 40 * mm),
+        Paragraph("Practice Lens board pack", s["cover"]),
+        Paragraph(escape(f"{pack.la_name} ({pack.la_code})"), s["h1"]),
+        Paragraph(f"Children looked after: practice measures to {when}", s["finding"]),
+        Spacer(1, 10 * mm),
+        Paragraph(f"{len(pack.tiles)} headline measures: {off} off target; {worse} got worse since last month.",
+                  s["finding"]),
+        Spacer(1, 30 * mm),
+        Paragraph(f"Produced {dt.date.today():%d %B %Y}. Figures are for the whole authority; counts under 5 are "
+                  "suppressed. Definitions are on each page.", s["small"]),
+        PageBreak(),
+        Paragraph(f"Overview, {when}", s["h1"]),
+        Paragraph("Each headline measure against its target; off-target measures first.", s["body"]),
+        Spacer(1, 5 * mm),
+        _tiles_table(pack.tiles, s),
+    ]
+    for p in pack.pages:
+        story += [PageBreak(), Paragraph(escape(p.title), s["h1"]), Paragraph(escape(p.finding), s["finding"]),
+                  Image(io.BytesIO(p.chart_png), width=245 * mm, height=245 * mm * 720 / 1500),
+                  Paragraph("<b>Definition.</b> " + escape(p.definition).replace("\n", " · "), s["small"])]
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buf.getvalue()
+
+
+def board_pack_pdf(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date) -> bytes:
+    """The board pack PDF bytes for an authority and month."""
+    return render(build(con, la_code, month))
+
