@@ -1,0 +1,72 @@
+"""The board pack PDF: page count, authority, month, every finding, and no child identifier anywhere."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+
+import duckdb
+import pytest
+from pypdf import PdfReader
+
+import queries
+from reports.board_pack import build, render
+
+
+@pytest.fixture(scope="module")
+def pack_and_pdf(sample_db):
+    con = duckdb.connect(str(sample_db), read_only=True)
+    la = con.execute("select min(la_code) from dim_authority").fetchone()[0]
+    pack = build(con, la, "2018-03")
+    pdf = render(pack)
+    children = [r[0] for r in con.execute("select child from dim_child").fetchall()]
+    workers = [r[0] for r in con.execute("select sw_id from dim_worker").fetchall()]
+    con.close()
+    return pack, pdf, children, workers
+
+
+def _text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_pages_cover_overview_and_one_per_headline_measure(pack_and_pdf):
+    pack, pdf, _, _ = pack_and_pdf
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 2 + len(queries.headline_measures())
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert (round(width), round(height)) == (842, 595)  # A4 landscape in points
+
+
+def test_text_names_authority_month_and_each_finding(pack_and_pdf):
+    pack, pdf, _, _ = pack_and_pdf
+    text = re.sub(r"\s+", " ", _text(pdf))
+    assert pack.la_name in text and "March 2018" in text
+    for page in pack.pages:
+        assert re.sub(r"\s+", " ", page.finding) in text, page.finding
+
+
+def test_no_child_or_worker_identifier_appears(pack_and_pdf):
+    _, pdf, children, workers = pack_and_pdf
+    text = _text(pdf)
+    raw = pdf.decode("latin-1")
+    assert children and workers
+    for ident in children + workers:
+        assert not re.search(rf"\b{re.escape(ident)}\b", text), ident
+    assert not any(ident in raw for ident in children[:50])
+
+
+def test_command_line_writes_the_same_pack(sample_db, tmp_path):
+    con = duckdb.connect(str(sample_db), read_only=True)
+    la = con.execute("select min(la_code) from dim_authority").fetchone()[0]
+    con.close()
+    out = tmp_path / "pack.pdf"
+    done = subprocess.run([sys.executable, "-m", "reports", "board-pack", "--db", str(sample_db), "--la", la,
+                           "--month", "2018-03", "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert len(PdfReader(str(out)).pages) == 2 + len(queries.headline_measures())
+    bad = subprocess.run([sys.executable, "-m", "reports", "board-pack", "--db", str(sample_db), "--la", "Z00000000",
+                          "--month", "2018-03", "--out", str(tmp_path / "x.pdf")], capture_output=True, text=True)
+    assert bad.returncode == 2 and "not in the warehouse" in bad.stderr
