@@ -1,0 +1,130 @@
+"""The main journeys in a real browser: Debian's headless Chromium driven by Playwright against `streamlit run`."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright import sync_api as playwright  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "test-results" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAGES = {"overview": "Overview", "visits": "Visits", "social-worker-changes": "Social worker changes",
+         "missing": "Missing", "health": "Health", "workforce": "Workforce",
+         "reviews-stability": "Reviews & stability", "data-quality": "Data quality"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(sample_db):
+    port = _free_port()
+    env = {**os.environ, "PRACTICE_LENS_DB": str(sample_db)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is not installed: run scripts/install-test-deps.sh")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _open(page, url: str, title: str) -> None:
+    page.goto(url)
+    page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    # wait until Streamlit has finished running the script
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
+def _assert_rendered(page, name: str) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0, f"{name}: error box on the page"
+    if name not in ("data-quality",):
+        page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+        assert page.locator(".js-plotly-plot .main-svg").count() >= 1, f"{name}: no Plotly chart"
+
+
+def test_every_page_renders_with_charts_and_no_error(server, browser):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    for path, title in PAGES.items():
+        _open(page, f"{server}/{path}", title)
+        _assert_rendered(page, path)
+        page.screenshot(path=str(SHOTS / f"{path}.png"), full_page=True)
+    page.close()
+
+
+def test_changing_the_team_filter_updates_page_and_url(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    _open(page, f"{server}/visits", "Visits")
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="Team").click()
+    options = page.get_by_role("option")
+    options.first.wait_for()
+    team = options.nth(1).inner_text().strip()
+    options.nth(1).click()
+    page.wait_for_url(lambda u: "team=" in u, timeout=30_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.get_by_text(f"· {team} ·").first.wait_for(timeout=30_000)
+    _assert_rendered(page, "visits-team")
+    page.screenshot(path=str(SHOTS / "visits-team.png"), full_page=True)
+    page.close()
+
+
+def test_downloading_a_list_gives_the_csv(server, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    _open(page, f"{server}/visits", "Visits")
+    button = page.locator("[data-testid='stDownloadButton'] button").filter(has_text="CSV").last
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    text = target.read_text(encoding="utf-8-sig")
+    assert target.suffix == ".csv"
+    assert text.splitlines()[0].startswith("child,la_code,team,social_worker")
+    page.close()
+
+
+def test_downloading_a_chart_gives_a_png(server, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    _open(page, f"{server}/visits", "Visits")
+    button = page.locator("[data-testid='stDownloadButton'] button").filter(has_text="PNG").first
+    with page.expect_download(timeout=90_000) as info:
+        button.click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page.close()
