@@ -1,0 +1,180 @@
+"""`python -m etl generate`: write synthetic authorities' source folders in the input contract, deterministically.
+
+Each authority gets its own numpy Generator (seed + authority index), so authorities are independent and a run of
+many authorities starts with the same sample authority as a run of one. Rows stream to disk child by child.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import shutil
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from etl import contract
+from etl import generate_params as P
+from etl.calendar import england_bank_holidays
+from etl.generate_children import YEAR, Child, Period, simulate_child
+from etl.generate_events import Context
+from etl.generate_workforce import Allocator, Workforce
+from etl.generate_write import ChildWriter, Dates, SourceWriter, child_upn, write_authority_toml, write_workforce
+
+BURN_IN_YEARS = 18.6  # a child in care at the start may have come in as a baby up to 18 years before
+WARM_UP_DAYS = 365  # workers and allocations are simulated from a year before the data starts
+
+
+def month_range(start: str, end: str) -> tuple[int, int]:
+    """First day of month `start` and last day of month `end` ('YYYY-MM'), as day ordinals."""
+    y0, m0 = (int(x) for x in start.split("-"))
+    y1, m1 = (int(x) for x in end.split("-"))
+    d0 = dt.date(y0, m0, 1).toordinal()
+    d1 = dt.date(y1 + (m1 == 12), m1 % 12 + 1, 1).toordinal() - 1
+    if d1 < d0:
+        raise ValueError(f"end {end} is before start {start}")
+    return d0, d1
+
+
+def collection_years(d0: int, d1: int) -> list[tuple[int, int, int]]:
+    """(year, first day, last day) of each SSDA903 collection year (to 31 March) overlapping the data, clipped."""
+    a, b = dt.date.fromordinal(d0), dt.date.fromordinal(d1)
+    out = []
+    for y in range(a.year + (a.month >= 4), b.year + (b.month >= 4) + 1):
+        ys = max(d0, dt.date(y - 1, 4, 1).toordinal())
+        ye = min(d1, dt.date(y, 3, 31).toordinal())
+        out.append((y, ys, ye))
+    return out
+
+
+def working_days(lo: int, hi: int) -> list[int]:
+    """Ordinals of England's working days (Mon-Fri, not bank holidays) from `lo` to `hi`."""
+    a, b = dt.date.fromordinal(lo), dt.date.fromordinal(hi)
+    hol = {d.toordinal() for d in england_bank_holidays(a.year, b.year)["holiday_date"]}
+    return [o for o in range(lo, hi + 1) if (o + 6) % 7 < 5 and o not in hol]
+
+
+def _collection_year(o: int) -> int:
+    d = dt.date.fromordinal(o)
+    return d.year + (d.month >= 4)
+
+
+def _children(r: random.Random, params: P.AuthorityParams, d0: int, d1: int) -> list[Child]:
+    """Children coming into care from the burn-in start to the data end (kept if in care after the warm-up start)."""
+    out: list[Child] = []
+    per_day = params.size / P.STAY_YEARS / YEAR
+    t = float(d0 - int(BURN_IN_YEARS * YEAR))
+    while True:
+        t += r.expovariate(per_day * params.intake.get(_collection_year(int(t)), 1.0))
+        if t > d1:
+            return out
+        child = simulate_child(r, int(t), d1 + 1, d0 - WARM_UP_DAYS)
+        if child is not None:
+            out.append(child)
+
+
+def _lapse_child(r: random.Random, periods: list[Period], d0: int, d1: int) -> dict[int, int]:
+    """Pick the one child who goes ~4 months unseen after a change of worker; {id(period): change date}."""
+    day = d1 - 250
+    if day - 400 < d0 - WARM_UP_DAYS:
+        return {}
+    cands = []
+    for p in periods:
+        if p.start <= day - 400 and p.end > day + 170:
+            cover = [pl for pl in p.placements if pl.start <= day + 170]
+            if cover and cover[-1].start <= day - 60:
+                cands.append(p)
+    if not cands:
+        return {}
+    p = cands[r.randrange(len(cands))]
+    p.lapse_at = day
+    return {id(p): day}
+
+
+def generate_authority(out: Path, seed: int, index: int, d0: int, d1: int) -> tuple[Path, dict[str, int]]:
+    """Simulate authority `index` and write its source folder under `out`; returns the folder and row counts."""
+    rng = np.random.default_rng(seed + index)
+    years = collection_years(d0, d1)
+    params = P.authority_params(index, rng, years[0][0], years[-1][0])
+    r = random.Random(int(rng.integers(2**62)))
+    t0 = d0 - WARM_UP_DAYS
+    children = _children(r, params, d0, d1)
+    periods = [p for c in children for p in c.periods]
+    lapses = _lapse_child(r, periods, d0, d1)
+    wf = Workforce(r, params.agency, params.turnover, max(2, round(params.size / P.CASES_PER_POST)), t0, d1)
+    lo = d0 - 21 * 366
+    ctx = Context(d0, d1, working_days(lo, d1 + 3 * 366), params.story)
+    Allocator(r, wf, periods, t0, d1, ctx.story_from, params.story, lapses)
+
+    root = out / params.slug
+    if (root / contract.AUTHORITY_FILE).exists():
+        shutil.rmtree(root)
+    write_authority_toml(root, params.la_code, params.la_name)
+    w = SourceWriter(root, [y for y, _, _ in years])
+    dates = Dates(lo, d1 + 3 * 366)
+    cw = ChildWriter(w, dates, ctx, years, r)
+    n = 0
+    for child in children:
+        if not any(p.start <= d1 and p.end >= d0 for p in child.periods):
+            continue
+        n += 1
+        child.cid = f"C{n:06d}"
+        child.upn = child_upn(index, n)
+        cw.write(child)
+        w.flush()
+    write_workforce(w, dates, wf, [f"CLA Team {t + 1}" for t in range(wf.n_teams)], d1)
+    w.close()
+    return root, dict(sorted(w.counts.items()))
+
+
+def _one(job: tuple[Path, int, int, int, int]) -> tuple[int, Path, dict[str, int], float]:
+    out, seed, index, d0, d1 = job
+    t = time.perf_counter()
+    root, counts = generate_authority(out, seed, index, d0, d1)
+    return index, root, counts, time.perf_counter() - t
+
+
+def generate(out: Path, seed: int = 2018, authorities: int = 1, start: str = "2013-04", end: str = "2018-03",
+             progress: bool = False, workers: int | None = None) -> list[Path]:
+    """Write `authorities` synthetic source folders under `out`; returns them in authority order."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    d0, d1 = month_range(start, end)
+    jobs = [(out, seed, i, d0, d1) for i in range(authorities)]
+    workers = workers or min(authorities, os.cpu_count() or 1)
+    roots: dict[int, Path] = {}
+    totals: dict[str, int] = {}
+    began = time.perf_counter()
+
+    def done(index: int, root: Path, counts: dict[str, int], secs: float) -> None:
+        roots[index] = root
+        for k, v in counts.items():
+            totals[k] = totals.get(k, 0) + v
+        if progress:
+            print(f"[{len(roots)}/{authorities}] {root.name}: {counts.get('header', 0):,} header rows, "
+                  f"{counts.get('visits', 0):,} visits ({secs:.1f}s)", file=sys.stderr, flush=True)
+
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for res in pool.map(_one, jobs):
+                done(*res)
+    else:
+        for job in jobs:
+            done(*_one(job))
+    if progress:
+        rows = ", ".join(f"{k} {v:,}" for k, v in sorted(totals.items()))
+        print(f"generated {authorities} authorit{'y' if authorities == 1 else 'ies'} in "
+              f"{time.perf_counter() - began:.1f}s under {out}: {rows}", file=sys.stderr, flush=True)
+    return [roots[i] for i in range(authorities)]
+
+
+def generate_cli(args: argparse.Namespace) -> int:
+    """Entry point for `python -m etl generate`."""
+    generate(Path(args.out), seed=args.seed, authorities=args.authorities, start=args.start, end=args.end,
+             progress=True)
+    return 0
