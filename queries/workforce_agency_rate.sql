@@ -10,6 +10,7 @@
 --   post, published as at 30 September; here at every month end. In post on d: start_date <= d and (end_date is
 --   null or end_date >= d), end_date being the last day in post. Team = the team of the spell in post. Value null
 --   when no one is in post. A missing AgencyWorker flag counts as permanent.
+--   The value is worked out from the numerator and denominator as shown (FTE rounded to 2 decimal places).
 -- source: fact_worker_spell, fact_child_month (for the data's end date)
 -- polarity: lower is better
 -- unit: %
@@ -95,7 +96,7 @@ final as (
         g.month_end,
         round(coalesce(t.agency_fte, 0), 2) as numerator,
         round(coalesce(t.fte, 0), 2) as denominator,
-        case when coalesce(t.fte, 0) > 0 then round(100.0 * t.agency_fte / t.fte, 1) end as value,
+        case when round(t.fte, 2) > 0 then round(100.0 * round(t.agency_fte, 2) / round(t.fte, 2), 1) end as value,
         coalesce(t.agency_headcount, 0) as agency_headcount,
         coalesce(t.headcount, 0) as headcount
     from grid as g

@@ -15,6 +15,7 @@
 --   start_date <= d and (end_date is null or end_date >= d). Value = numerator / denominator rounded to 1 decimal
 --   place (a ratio, so the numerator may exceed the denominator); null when there is no case-holding FTE. Children
 --   with no allocated worker ('Unallocated') count only in the 'All teams' row.
+--   The value is worked out from the numerator and denominator as shown (FTE rounded to 2 decimal places).
 -- source: fact_child_month, fact_worker_spell
 -- polarity: lower is better
 -- unit: children per FTE
@@ -87,7 +88,7 @@ final as (
         g.month_end,
         coalesce(c.children, 0) as numerator,
         round(coalesce(f.fte, 0), 2) as denominator,
-        case when f.fte > 0 then round(coalesce(c.children, 0) / f.fte, 1) end as value,
+        case when round(f.fte, 2) > 0 then round(coalesce(c.children, 0) / round(f.fte, 2), 1) end as value,
         coalesce(f.headcount, 0) as case_holders_headcount
     from grid as g
     left join children as c using (la_code, team, month_end)

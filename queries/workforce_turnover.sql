@@ -18,6 +18,7 @@
 --   starters, leavers and turnover are permanent staff (AgencyWorker 0; missing flag = permanent) except
 --   turnover_all_staff (all leavers / average all-staff FTE). Value can exceed 100 % in a small team with many
 --   short spells (leavers are counted in full, the average FTE is not).
+--   The value is worked out from the numerator and denominator as shown (FTE rounded to 2 decimal places).
 -- source: fact_worker_spell, fact_child_month (for the data's end date)
 -- polarity: lower is better
 -- unit: %
@@ -164,7 +165,8 @@ final as (
         month_end,
         round(leavers_fte_12m, 2) as numerator,
         round(avg_permanent_fte, 2) as denominator,
-        case when avg_permanent_fte > 0 then round(100.0 * leavers_fte_12m / avg_permanent_fte, 1) end as value,
+        case when round(avg_permanent_fte, 2) > 0
+            then round(100.0 * round(leavers_fte_12m, 2) / round(avg_permanent_fte, 2), 1) end as value,
         round(starters_fte, 2) as starters_fte,
         starters_headcount,
         round(leavers_fte, 2) as leavers_fte,

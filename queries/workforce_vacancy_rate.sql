@@ -14,6 +14,7 @@
 --   <= d and (end_date is null or end_date >= d), end_date being the last day in post. A team over establishment has
 --   0 vacancies (it does not offset another team's). No rows where no establishment is known (the extract is
 --   optional).
+--   The value is worked out from the numerator and denominator as shown (FTE rounded to 2 decimal places).
 -- source: fact_establishment, fact_worker_spell
 -- polarity: lower is better
 -- unit: %
@@ -90,7 +91,8 @@ final as (
         month_end,
         round(vacant_fte, 2) as numerator,
         round(establishment_fte, 2) as denominator,
-        case when establishment_fte > 0 then round(100.0 * vacant_fte / establishment_fte, 1) end as value,
+        case when round(establishment_fte, 2) > 0
+            then round(100.0 * round(vacant_fte, 2) / round(establishment_fte, 2), 1) end as value,
         round(establishment_fte, 2) as establishment_fte,
         round(permanent_fte, 2) as permanent_fte,
         round(agency_fte, 2) as agency_fte,

@@ -41,12 +41,18 @@ def month_spine(cm: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["la_code", "month_end"]).astype({"month_end": "datetime64[ns]"})
 
 
+def round_half_away(x: pd.Series, places: int) -> pd.Series:
+    """Round as DuckDB's round() does (halves away from zero), not numpy's halves-to-even."""
+    scale = 10.0 ** places
+    return np.sign(x) * np.floor(np.abs(x) * scale + 0.5) / scale
+
+
 def percentage_rows(counts: pd.DataFrame, spine: pd.DataFrame) -> pd.DataFrame:
     """Counts on the month spine with value = 100 * n / d to one decimal place (null when d is 0)."""
     out = spine.merge(counts, on=["la_code", "month_end"], how="left")
     out["numerator"] = out["numerator"].fillna(0).astype("int64")
     out["denominator"] = out["denominator"].fillna(0).astype("int64")
-    out["value"] = (100.0 * out.numerator / out.denominator.where(out.denominator > 0)).round(1)
+    out["value"] = round_half_away(100.0 * out.numerator / out.denominator.where(out.denominator > 0), 1)
     return out[COLUMNS].sort_values(["la_code", "month_end"]).reset_index(drop=True)
 
 

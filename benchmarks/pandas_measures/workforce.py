@@ -6,6 +6,7 @@ Each function takes the warehouse tables as DataFrames (as `con.table(name).df()
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 ONE_DAY = pd.Timedelta(days=1)
@@ -68,15 +69,22 @@ def fte_by_month(s: pd.DataFrame, months: pd.DataFrame) -> pd.DataFrame:
         {"fte": 0.0, "permanent_fte": 0.0, "agency_fte": 0.0})
 
 
+def round_half_away(x: pd.Series, places: int) -> pd.Series:
+    """Round as DuckDB's round() does (halves away from zero), not numpy's halves-to-even."""
+    scale = 10.0 ** places
+    return np.sign(x) * np.floor(np.abs(x) * scale + 0.5) / scale
+
+
 def percent(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
-    """100 * n / d to one decimal place, null when d is 0."""
-    return (100.0 * numerator / denominator.where(denominator > 0)).round(1)
+    """100 * n / d to one decimal place from n and d as shown (2 decimal places), null when d is 0."""
+    n, d = round_half_away(numerator, 2), round_half_away(denominator, 2)
+    return round_half_away(100.0 * n / d.where(d > 0), 1)
 
 
 def workforce_in_post(tables: dict[str, pd.DataFrame], from_month, to_month) -> pd.DataFrame:
     """FTE of social workers in post at each month end."""
     out = fte_by_month(spells(tables), workforce_months(tables, from_month, to_month))
-    out["numerator"] = out.fte.round(2)
+    out["numerator"] = round_half_away(out.fte, 2)
     out["denominator"] = float("nan")
     out["value"] = out.numerator
     return out[COLUMNS].sort_values(["la_code", "month_end"]).reset_index(drop=True)
@@ -85,8 +93,8 @@ def workforce_in_post(tables: dict[str, pd.DataFrame], from_month, to_month) -> 
 def workforce_agency_rate(tables: dict[str, pd.DataFrame], from_month, to_month) -> pd.DataFrame:
     """Agency FTE as a % of all FTE in post at each month end."""
     out = fte_by_month(spells(tables), workforce_months(tables, from_month, to_month))
-    out["numerator"] = out.agency_fte.round(2)
-    out["denominator"] = out.fte.round(2)
+    out["numerator"] = round_half_away(out.agency_fte, 2)
+    out["denominator"] = round_half_away(out.fte, 2)
     out["value"] = percent(out.agency_fte, out.fte)
     return out[COLUMNS].sort_values(["la_code", "month_end"]).reset_index(drop=True)
 
@@ -113,8 +121,8 @@ def workforce_turnover(tables: dict[str, pd.DataFrame], from_month, to_month) ->
     x["leavers_12m"] = by_la["leavers_fte"].transform(lambda v: v.rolling(12, min_periods=1).sum())
     x["avg_fte"] = by_la["permanent_fte"].transform(lambda v: v.rolling(13, min_periods=1).mean())
     x = x[x.month_end >= pd.Timestamp(from_month) + pd.offsets.MonthEnd(0)]
-    x["numerator"] = x.leavers_12m.round(2)
-    x["denominator"] = x.avg_fte.round(2)
+    x["numerator"] = round_half_away(x.leavers_12m, 2)
+    x["denominator"] = round_half_away(x.avg_fte, 2)
     x["value"] = percent(x.leavers_12m, x.avg_fte)
     return x[COLUMNS].reset_index(drop=True)
 
@@ -134,8 +142,8 @@ def workforce_vacancy_rate(tables: dict[str, pd.DataFrame], from_month, to_month
     x = funded.join(perm, on=["la_code", "team", "month_end"]).fillna({"permanent": 0.0})
     x["vacant"] = (x.establishment - x.permanent).clip(lower=0)
     out = x.groupby(["la_code", "month_end"])[["vacant", "establishment"]].sum().reset_index()
-    out["numerator"] = out.vacant.round(2)
-    out["denominator"] = out.establishment.round(2)
+    out["numerator"] = round_half_away(out.vacant, 2)
+    out["denominator"] = round_half_away(out.establishment, 2)
     out["value"] = percent(out.vacant, out.establishment)
     return out[COLUMNS].sort_values(["la_code", "month_end"]).reset_index(drop=True)
 
@@ -156,6 +164,7 @@ def workforce_caseload(tables: dict[str, pd.DataFrame], from_month, to_month) ->
     out = months.join(children, on=["la_code", "month_end"]).join(fte, on=["la_code", "month_end"])
     out = out.fillna({"children": 0, "fte": 0.0})
     out["numerator"] = out.children.astype("int64")
-    out["denominator"] = out.fte.round(2)
-    out["value"] = (out.children / out.fte.where(out.fte > 0)).round(1)
+    out["denominator"] = round_half_away(out.fte, 2)
+    fte_shown = round_half_away(out.fte, 2)
+    out["value"] = round_half_away(out.children / fte_shown.where(fte_shown > 0), 1)
     return out[COLUMNS].sort_values(["la_code", "month_end"]).reset_index(drop=True)
