@@ -24,7 +24,15 @@ from etl.calendar import england_bank_holidays
 from etl.generate_children import YEAR, Child, Period, simulate_child
 from etl.generate_events import Context
 from etl.generate_workforce import Allocator, Workforce
-from etl.generate_write import ChildWriter, Dates, SourceWriter, child_upn, write_authority_toml, write_workforce
+from etl.generate_write import (
+    STREAMS,
+    ChildWriter,
+    Dates,
+    SourceWriter,
+    child_upn,
+    write_authority_toml,
+    write_workforce,
+)
 
 BURN_IN_YEARS = 18.6  # a child in care at the start may have come in as a baby up to 18 years before
 WARM_UP_DAYS = 365  # workers and allocations are simulated from a year before the data starts
@@ -65,17 +73,33 @@ def _collection_year(o: int) -> int:
 
 
 def _children(r: random.Random, params: P.AuthorityParams, d0: int, d1: int) -> list[Child]:
-    """Children coming into care from the burn-in start to the data end (kept if in care after the warm-up start)."""
+    """Children coming into care from the burn-in start to the data end (kept if in care after the warm-up start).
+
+    Each month's intake is its expected number (rounded at random), spread at random over the month: an
+    authority's intake varies less than a Poisson count would, and the published yearly figures stay near.
+    """
     out: list[Child] = []
     per_day = params.size / P.STAY_YEARS / YEAR
-    t = float(d0 - int(BURN_IN_YEARS * YEAR))
+
+    def short_stay(day: int) -> float:
+        return params.short_stay.get(_collection_year(day), 1.0)
+
+    first = dt.date.fromordinal(d0 - int(BURN_IN_YEARS * YEAR))
+    y, m = first.year, first.month
     while True:
-        t += r.expovariate(per_day * params.intake.get(_collection_year(int(t)), 1.0))
-        if t > d1:
+        start = dt.date(y, m, 1).toordinal()
+        if start > d1:
             return out
-        child = simulate_child(r, int(t), d1 + 1, d0 - WARM_UP_DAYS)
-        if child is not None:
-            out.append(child)
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        days = dt.date(y, m, 1).toordinal() - start
+        expected = per_day * days * params.intake.get(_collection_year(start), 1.0)
+        n = int(expected) + (r.random() < expected - int(expected))
+        for day in sorted(start + r.randrange(days) for _ in range(n)):
+            if day > d1:
+                break
+            child = simulate_child(r, day, d1 + 1, d0 - WARM_UP_DAYS, short_stay)
+            if child is not None:
+                out.append(child)
 
 
 def _lapse_child(r: random.Random, periods: list[Period], d0: int, d1: int) -> dict[int, int]:
@@ -101,15 +125,17 @@ def generate_authority(out: Path, seed: int, index: int, d0: int, d1: int) -> tu
     rng = np.random.default_rng(seed + index)
     years = collection_years(d0, d1)
     params = P.authority_params(index, rng, years[0][0], years[-1][0])
-    r = random.Random(int(rng.integers(2**62)))
+    # one stream per component, so that tuning one leaves the others' draws unchanged
+    seeds = [int(s) for s in rng.integers(2**62, size=4 + len(STREAMS))]
     t0 = d0 - WARM_UP_DAYS
-    children = _children(r, params, d0, d1)
+    children = _children(random.Random(seeds[0]), params, d0, d1)
     periods = [p for c in children for p in c.periods]
-    lapses = _lapse_child(r, periods, d0, d1)
-    wf = Workforce(r, params.agency, params.turnover, max(2, round(params.size / P.CASES_PER_POST)), t0, d1)
+    lapses = _lapse_child(random.Random(seeds[1]), periods, d0, d1)
+    wf = Workforce(random.Random(seeds[2]), params.agency, params.turnover,
+                   max(2, round(params.size / P.CASES_PER_POST)), t0, d1)
     lo = d0 - 21 * 366
     ctx = Context(d0, d1, working_days(lo, d1 + 3 * 366), params.story)
-    Allocator(r, wf, periods, t0, d1, ctx.story_from, params.story, lapses)
+    Allocator(random.Random(seeds[3]), wf, periods, t0, d1, ctx.story_from, params.story, lapses)
 
     root = out / params.slug
     if (root / contract.AUTHORITY_FILE).exists():
@@ -117,7 +143,7 @@ def generate_authority(out: Path, seed: int, index: int, d0: int, d1: int) -> tu
     write_authority_toml(root, params.la_code, params.la_name)
     w = SourceWriter(root, [y for y, _, _ in years])
     dates = Dates(lo, d1 + 3 * 366)
-    cw = ChildWriter(w, dates, ctx, years, r)
+    cw = ChildWriter(w, dates, ctx, years, seeds[4:])
     n = 0
     for child in children:
         if not any(p.start <= d1 and p.end >= d0 for p in child.periods):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from bisect import bisect
+from collections.abc import Callable
 from itertools import accumulate
 
 from etl import generate_params as P
@@ -33,7 +34,6 @@ ETHNIC = Table(P.ETHNIC_MIX)
 UASC_ETHNIC = Table(P.UASC_ETHNIC)
 CIN = Table(P.CIN_MIX)
 RPC = Table(P.RPC_MIX)
-PATHWAYS = tuple(Table(w) for w in P.PATHWAYS)
 AGE_BANDS = Table({str(i): w for i, (_, _, w) in enumerate(P.ENTRY_AGE)})
 PLACES = tuple((hi, Table(w)) for hi, w in P.PLACE_BY_AGE)
 PROVIDERS = {k: Table(v) for k, v in P.PROVIDER.items()}
@@ -266,13 +266,27 @@ def _episodes(r: random.Random, plan: list[tuple[int, str]], placements: list[Pl
     return eps
 
 
-def simulate_period(r: random.Random, child: Child, start: int, horizon: int, keep_from: int) -> Period | None:
-    """One period of care from `start`; None (cheaply) if it ends before `keep_from`, the first date we output."""
+_PATHWAY_CACHE: dict[tuple[int, float], Table] = {}
+
+
+def _pathways(band: int, short_stay: float) -> Table:
+    """Pathway table for an age band, with short stays made more or less common by `short_stay`."""
+    key = (band, short_stay)
+    if key not in _PATHWAY_CACHE:
+        w = dict(P.PATHWAYS[band])
+        w["home_short"] = w["home_short"] * short_stay
+        _PATHWAY_CACHE[key] = Table(w)
+    return _PATHWAY_CACHE[key]
+
+
+def simulate_period(r: random.Random, child: Child, start: int, horizon: int, keep_from: int,
+                    short_stay: float = 1.0) -> Period:
+    """One period of care from `start`; only its dates (no episodes) if it ends before `keep_from`."""
     age = (start - child.dob) / YEAR
     band = 0
     while band < len(P.ENTRY_AGE) - 1 and age >= P.ENTRY_AGE[band][1]:
         band += 1
-    path = "long_s20" if child.uasc else PATHWAYS[band].pick(r)
+    path = "long_s20" if child.uasc else _pathways(band, short_stay).pick(r)
     b18 = birthday(child.dob, 18)
     plan, end, rec, forced = _legal_plan(r, path, start, age, b18, child.uasc)
     period = Period(child, start)
@@ -287,8 +301,12 @@ def simulate_period(r: random.Random, child: Child, start: int, horizon: int, ke
     return period
 
 
-def simulate_child(r: random.Random, start: int, horizon: int, keep_from: int) -> Child | None:
-    """A child who starts to be looked after on `start`, with any later re-entries; None if never in our window."""
+def simulate_child(r: random.Random, start: int, horizon: int, keep_from: int,
+                   short_stay: Callable[[int], float] = lambda day: 1.0) -> Child | None:
+    """A child who starts to be looked after on `start`, with any later re-entries; None if never in our window.
+
+    `short_stay(day)` scales how common short stays (quick returns home) are for a period starting on `day`.
+    """
     if r.random() < P.UASC_SHARE:
         age = 14.0 + 3.9 * r.random()
         sex, uasc = ("1" if r.random() < 0.92 else "2"), True
@@ -302,7 +320,7 @@ def simulate_child(r: random.Random, start: int, horizon: int, keep_from: int) -
     child = Child(dob, sex, ethnic, uasc)
     t = start
     for _ in range(3):
-        period = simulate_period(r, child, t, horizon, keep_from)
+        period = simulate_period(r, child, t, horizon, keep_from, short_stay(t))
         if period.episodes:
             child.periods.append(period)
         if period.rec not in ("E4A", "E4B", "E13") or r.random() >= 0.12:

@@ -25,11 +25,11 @@ PATHWAYS = (
     {"home_short": 0.47, "long_s20": 0.48, "custody": 0.05},
 )
 
-LONG_COURT_TO18_P = 0.25  # a care order that lasts to 18 (else ends after an exponential time) ...
+LONG_COURT_TO18_P = 0.30  # a care order that lasts to 18 (else ends after an exponential time) ...
 LONG_COURT_MEAN = 3.5  # ... years
-LONG_S20_TO18_P = 0.35
+LONG_S20_TO18_P = 0.42
 LONG_S20_MEAN = 1.5
-STAY_YEARS = 1.52  # mean years in care per start (measured from the model): intake = size / STAY_YEARS a year
+STAY_YEARS = 1.66  # mean years in care per start (measured from the model): intake = size / STAY_YEARS a year
 
 ETHNIC_MIX = {
     "WBRI": 40, "WIRI": 1, "WOTH": 8, "WROM": 2, "MWBC": 10, "MWBA": 4, "MWAS": 5, "MOTH": 5, "APKN": 7,
@@ -77,8 +77,8 @@ VISIT_LATE_AFTER_CHANGE_STORY_P = 0.50  # same, in the story window (last ~18 mo
 REVIEW_ON_TIME = 0.92
 IHA_ON_TIME = 0.84
 IHA_ON_TIME_STORY_END = 0.30  # falls to this over the last ~6 months
-RHA_SKIP_P = 0.08  # an annual assessment missed (refused, not arranged) ...
-RHA_SKIP_TEEN_P = 0.16  # ... and for 15+
+RHA_SKIP_P = 0.09  # an annual assessment missed (refused, not arranged) ...
+RHA_SKIP_TEEN_P = 0.17  # ... and for 15+
 RHA_LATE_P = 0.10
 DENTAL_SKIP_P = 0.08
 RHI_RECORD_P = 0.95  # an ended missing episode has a return interview record
@@ -88,13 +88,13 @@ RHI_ON_TIME_STORY_P = 0.65
 RHI_ACCEPTED_P = 0.65
 
 # Missing from care: share of children aged 11+ who go missing ("goers"), and their yearly rates (gamma mixtures).
-MISSING_GOER_P = (0.17, 0.26)  # ages 11-12, 13+
+MISSING_GOER_P = (0.185, 0.285)  # ages 11-12, 13+
 MISSING_RATE = (0.9, 7.0)  # gamma shape, scale: mean ~6 episodes a year
 AWAY_GOER_P = 0.12
 AWAY_RATE = (0.6, 5.0)
 
 # --- workforce ---
-CASES_PER_POST = 12.4  # case-holding posts = CLA / this (vacancy and part-time bring the caseload to ~13-14)
+CASES_PER_POST = 14.0  # case-holding posts = CLA / this (vacancy and part-time bring the caseload to ~13-14)
 POSTS_PER_TEAM = 4
 AGENCY_SPELL_MEAN = 240.0  # days
 SW_REALLOC_RATE = 0.30  # reallocations a child-year for reasons other than the worker leaving
@@ -117,16 +117,18 @@ class AuthorityParams:
     slug: str
     size: float  # target children looked after at any time
     intake: dict[int, float]  # collection year -> multiplier on the starters' rate
+    short_stay: dict[int, float]  # collection year -> multiplier on the share of short stays among starters
     agency: dict[int, float]  # CSWW year (to 30 Sept) -> target agency share of FTE
     turnover: dict[int, float]  # CSWW year -> permanent leavers FTE / FTE in post
     story: float  # 0..1 strength of the inspectors' stories
 
 
 # The sample authority (index 0) mirrors the published shape of a Slough-sized unitary.
-SAMPLE_SIZE = 203.0
-SAMPLE_INTAKE = {2013: 1.0, 2014: 1.08, 2015: 1.12, 2016: 0.98, 2017: 0.93, 2018: 1.04}
-SAMPLE_AGENCY = {2013: 0.40, 2014: 0.45, 2015: 0.52, 2016: 0.52, 2017: 0.33, 2018: 0.33}
-SAMPLE_TURNOVER = {2013: 0.22, 2014: 0.26, 2015: 0.29, 2016: 0.29, 2017: 0.18, 2018: 0.18}
+SAMPLE_SIZE = 210.0
+SAMPLE_INTAKE = {2013: 1.0, 2014: 1.08, 2015: 1.15, 2016: 0.97, 2017: 0.90, 2018: 1.0}
+SAMPLE_SHORT_STAY = {2013: 1.1, 2014: 1.15, 2015: 1.15, 2016: 0.95, 2017: 0.65, 2018: 0.75}
+SAMPLE_AGENCY = {2013: 0.42, 2014: 0.48, 2015: 0.52, 2016: 0.52, 2017: 0.32, 2018: 0.33}
+SAMPLE_TURNOVER = {2013: 0.22, 2014: 0.25, 2015: 0.27, 2016: 0.27, 2017: 0.16, 2018: 0.17}
 
 
 def authority_params(index: int, rng: np.random.Generator, first_year: int, last_year: int) -> AuthorityParams:
@@ -139,6 +141,7 @@ def authority_params(index: int, rng: np.random.Generator, first_year: int, last
         return AuthorityParams(
             index, code, name, slug, SAMPLE_SIZE,
             {y: SAMPLE_INTAKE.get(y, 1.0) for y in years},
+            {y: SAMPLE_SHORT_STAY.get(y, 1.0) for y in years},
             {y: SAMPLE_AGENCY.get(y, 0.40) for y in years},
             {y: SAMPLE_TURNOVER.get(y, 0.22) for y in years},
             1.0,
@@ -152,6 +155,7 @@ def authority_params(index: int, rng: np.random.Generator, first_year: int, last
     return AuthorityParams(
         index, code, name, slug, size,
         {y: float(w / walk.mean()) for y, w in zip(years, walk, strict=True)},
+        {y: 1.0 for y in years},
         {y: float(a) for y, a in zip(years, agency, strict=True)},
         {y: float(t) for y, t in zip(years, turnover, strict=True)},
         float(rng.uniform(0.2, 1.0)),

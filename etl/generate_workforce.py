@@ -51,6 +51,7 @@ class Workforce:
         self.posts = [(t, True) for t in range(self.n_teams)] + [(i % self.n_teams, False) for i in range(n_case)]
         self.spells: list[Spell] = []
         self.current: list[Spell | None] = [None] * len(self.posts)
+        self.next_agency = [False] * len(self.posts)
         self._n = 0
         self._events: list[tuple[int, int, int, str, int]] = []
         self._seq = 0
@@ -66,9 +67,16 @@ class Workforce:
         return f"SW{self._n:04d}"
 
     def _share(self) -> float:
-        fte = [s.fte for s in self.current if s is not None]
-        ag = [s.fte for s in self.current if s is not None and s.agency]
-        return sum(ag) / sum(fte) if fte else 0.0
+        """Agency share of FTE in post, counting vacant posts as the kind of hire already decided for them."""
+        fte = ag = 0.0
+        for s, nxt in zip(self.current, self.next_agency, strict=True):
+            if s is None:
+                fte += 1.0
+                ag += 1.0 if nxt else 0.0
+            else:
+                fte += s.fte
+                ag += s.fte if s.agency else 0.0
+        return ag / fte if fte else 0.0
 
     def _hire(self, post: int, start: int, agency: bool) -> Spell:
         team, manager = self.posts[post]
@@ -82,9 +90,13 @@ class Workforce:
 
     def _simulate(self) -> None:
         r = self.r
+        # the posts start with the target share of agency staff, all in case-holding posts
         target = self.agency.get(csww_year(self.t0), 0.3)
-        for post, (_, manager) in enumerate(self.posts):
-            agency = r.random() < (target * 0.4 if manager else target)
+        case_posts = [i for i, (_, manager) in enumerate(self.posts) if not manager]
+        n_agency = min(len(case_posts), round(target * len(self.posts)))
+        agency_posts = set(r.sample(case_posts, n_agency))
+        for post in range(len(self.posts)):
+            agency = post in agency_posts
             back = 10 + r.randrange(300) if agency else 60 + r.randrange(3000)
             self._hire(post, self.t0 - back, agency)
         y = dt.date.fromordinal(self.t0).year
@@ -112,10 +124,15 @@ class Workforce:
         nxt = dt.date(csww_year(day), 9, 30).toordinal()
         span = nxt - day + 1
         perm = [i for i, s in enumerate(self.current) if s is not None and not s.agency]
-        rate = self.turnover.get(csww_year(day), 0.2) * span / 365.0
-        expected = rate * len(perm)
-        n = int(expected) + (r.random() < expected - int(expected))
-        for i in sorted(r.sample(perm, min(n, len(perm)))):
+        year = csww_year(day)
+        # leavers' FTE = turnover x the permanent FTE expected in post at the year end (given the agency target)
+        goal = self.turnover.get(year, 0.2) * span / 365.0 * len(self.posts) * (1 - self.agency.get(year, 0.3))
+        taken = 0.0
+        for i in r.sample(perm, len(perm)):
+            fte = self.current[i].fte
+            if taken + fte > goal + 0.5:
+                continue
+            taken += fte
             self._push(day + r.randrange(span), "leave", i)
         for i in perm:
             s = self.current[i]
@@ -129,18 +146,25 @@ class Workforce:
         s.end = day
         s.reason = "9" if s.agency else LEAVE_REASONS.pick(self.r)
         self.current[post] = None
-        manager = self.posts[post][1]
-        gap = 0 if manager else self.r.randrange(3, 75)
+        self.next_agency[post] = False
+        # Agency staff cover quickly and leave sooner, so they are hired whenever the share is under target.
+        target = self.agency.get(csww_year(day), 0.3)
+        p = 0.95 if self._share() < target else 0.08
+        if self.posts[post][1]:
+            p *= 0.4
+        agency = self.r.random() < p
+        if self.posts[post][1]:
+            gap = 0  # someone acts up as team manager at once
+        elif agency:
+            gap = self.r.randrange(0, 15)
+        else:
+            gap = self.r.randrange(20, 90)
+        self.next_agency[post] = agency
         self._push(day + 1 + gap, "fill", post)
 
     def _fill(self, post: int, day: int) -> None:
-        if self.current[post] is not None:
-            return
-        target = self.agency.get(csww_year(day), 0.3)
-        p = 0.85 if self._share() < target else 0.12
-        if self.posts[post][1]:
-            p *= 0.4
-        self._hire(post, day, self.r.random() < p)
+        if self.current[post] is None:
+            self._hire(post, day, self.next_agency[post])
 
     def _promote(self, post: int, day: int) -> None:
         s = self.current[post]

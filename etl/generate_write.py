@@ -90,20 +90,30 @@ def write_authority_toml(root: Path, la_code: str, la_name: str) -> None:
         f'la_code = "{la_code}"\nla_name = "{la_name}"\n', encoding="utf-8")
 
 
+STREAMS = ("visits", "reviews", "health", "missing", "interviews", "details")
+
+
 class ChildWriter:
-    """Turns one child's periods and schedules into rows of every file, year by year."""
+    """Turns one child's periods and schedules into rows of every file, year by year.
+
+    Each kind of event draws from its own random stream (seeded from the authority's Generator), so tuning one
+    kind of event leaves the others' draws, and so their calibrated figures, unchanged.
+    """
 
     def __init__(self, w: SourceWriter, dates: Dates, ctx: E.Context, years: list[tuple[int, int, int]],
-                 r: random.Random):
-        self.w, self.dates, self.ctx, self.years, self.r = w, dates, ctx, years, r
+                 seeds: list[int]):
+        self.w, self.dates, self.ctx, self.years = w, dates, ctx, years
+        self.rs = {name: random.Random(seed) for name, seed in zip(STREAMS, seeds, strict=True)}
+        self.r = self.rs["details"]
 
     def write(self, child: Child) -> None:
-        r, ctx, D = self.r, self.ctx, self.dates
+        rs, ctx, D = self.rs, self.ctx, self.dates
+        r = self.r
         sched = []
         for p in child.periods:
-            E.missing_rates(r, p)
-            sched.append((p, E.visits(r, p, ctx), E.reviews(r, p, ctx), E.health(r, p, ctx),
-                          E.missing(r, p, ctx)))
+            E.missing_rates(rs["missing"], p)
+            sched.append((p, E.visits(rs["visits"], p, ctx), E.reviews(rs["reviews"], p, ctx),
+                          E.health(rs["health"], p, ctx), E.missing(rs["missing"], p, ctx)))
         dob_s = D.d(child.dob)
         for y, ys, ye in self.years:
             self._year(child, sched, y, ys, ye, dob_s)
@@ -133,7 +143,7 @@ class ChildWriter:
             for _, start, end in mis:
                 if end < 0:
                     continue
-                got = E.return_interview(r, end, ctx)
+                got = E.return_interview(rs["interviews"], end, ctx)
                 if got is None:
                     continue
                 offered, done, accepted = got
@@ -144,7 +154,7 @@ class ChildWriter:
         D, cid = self.dates, child.cid
         eps_lines = self.w.lines("episodes", y)
         n_eps = len(eps_lines)
-        for p, _, rev, hea, mis in sched:
+        for p, *_ in sched:
             if p.start > ye or p.end < ys:
                 continue
             for e in p.episodes:
