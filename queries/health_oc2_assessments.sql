@@ -1,0 +1,137 @@
+-- title: Annual health assessments (DfE OC2 measure)
+-- theme: health
+-- question: Of the children looked after continuously for 12 months or more at 31 March, what share had their
+--   annual health assessment in the year (the DfE's published OC2 measure)?
+-- shape: series
+-- grain: one row per authority, team and 31 March in the period (March month ends only; team 'All teams' is the
+--   authority figure; a child's team is the team of their allocated worker at 31 March, from fact_child_month)
+-- keys: la_code, team, month_end
+-- numerator: children in the denominator whose OC2 record for the return year ending that 31 March says
+--   HEALTH_ASSESSMENT = 1
+-- denominator: children looked after at 31 March who had been looked after continuously since 1 April of the year
+--   before or earlier, with no short-break (V3/V4) episode during the year
+-- rule: DfE definition (SSDA903 OC2 return; published as OC2_healthassmt / OC2_12mths in SFR50/2017 and as 'Had
+--   their annual health assessment' in the CLA outcomes tables): the cohort is children looked after continuously for
+--   at least 12 months at 31 March, i.e. the period of care began on or before 1 April of the previous year and was
+--   still open at 31 March (a period ending on 31 March is not looked after that day), excluding children with any
+--   V3/V4 short-break episode open during the year (as the DfE validator's CONTINUOUSLY_LOOKED_AFTER flag does). The
+--   cohort is derived from episodes, not from which children have OC2 rows, so a missing OC2 row counts as no
+--   assessment (oc2_records shows how many cohort children have one). Compare with the England average.
+-- source: fact_child_month, fact_episode, fact_oc2, dim_authority
+-- polarity: higher is better
+-- unit: %
+-- params: $la_codes, $team, $from_month, $to_month
+-- benchmark: health_oc2_assessments
+-- extra_columns: oc2_records (cohort children with an OC2 row for the year), teeth_checked (of the cohort, OC2
+--   TEETH_CHECK = 1)
+
+with
+
+authorities as (
+    select la_code
+    from dim_authority
+    where ($la_codes is null or list_contains($la_codes, la_code))
+),
+
+coverage as (
+    select la_code, min(month_end) as first_month, max(month_end) as last_month
+    from fact_child_month
+    where ($la_codes is null or list_contains($la_codes, la_code))
+    group by la_code
+),
+
+months as (
+    select last_day(r.m::date) as month_end
+    from range(date_trunc('month', $from_month::date), last_day($to_month::date) + interval 1 day,
+               interval 1 month) as r (m)
+    where month(r.m) = 3
+),
+
+child_month as (
+    select la_code, child, month_end, team, period_start
+    from fact_child_month
+    where ($la_codes is null or list_contains($la_codes, la_code))
+      and month(month_end) = 3
+      and month_end between last_day($from_month::date) and last_day($to_month::date)
+),
+
+short_breaks as (
+    select la_code, child, decom, dec
+    from fact_episode
+    where ($la_codes is null or list_contains($la_codes, la_code))
+      and ls in ('V3', 'V4')
+),
+
+oc2 as (
+    select la_code, child, return_year, health_assessment, teeth_check
+    from fact_oc2
+    where ($la_codes is null or list_contains($la_codes, la_code))
+),
+
+cohort as (
+    select cm.*
+    from child_month as cm
+    where cm.period_start <= make_date(year(cm.month_end) - 1, 4, 1)
+      and not exists (
+          select 1
+          from short_breaks as s
+          where s.la_code = cm.la_code and s.child = cm.child
+            and s.decom <= cm.month_end
+            and (s.dec is null or s.dec >= make_date(year(cm.month_end) - 1, 4, 1))
+      )
+),
+
+with_oc2 as (
+    select c.*, o.child is not null as has_oc2, coalesce(o.health_assessment, false) as health_assessment,
+           coalesce(o.teeth_check, false) as teeth_check
+    from cohort as c
+    left join oc2 as o
+        on o.la_code = c.la_code and o.child = c.child and o.return_year = year(c.month_end)
+),
+
+counts as (
+    select
+        la_code,
+        case when grouping(team) = 1 then 'All teams' else team end as team,
+        month_end,
+        count(*) filter (where health_assessment) as numerator,
+        count(*) as denominator,
+        count(*) filter (where has_oc2) as oc2_records,
+        count(*) filter (where teeth_check) as teeth_checked
+    from with_oc2
+    group by grouping sets ((la_code, month_end), (la_code, month_end, team))
+),
+
+spine as (
+    select a.la_code, 'All teams' as team, m.month_end
+    from authorities as a
+    join coverage as c using (la_code)
+    join months as m on m.month_end between c.first_month and c.last_month
+),
+
+all_rows as (
+    select s.la_code, s.team, s.month_end, c.* exclude (la_code, team, month_end)
+    from spine as s
+    left join counts as c using (la_code, team, month_end)
+    union all by name
+    select *
+    from counts
+    where team <> 'All teams'
+),
+
+final as (
+    select
+        la_code,
+        team,
+        month_end,
+        coalesce(numerator, 0) as numerator,
+        coalesce(denominator, 0) as denominator,
+        round(100.0 * numerator / nullif(denominator, 0), 1) as value,
+        coalesce(oc2_records, 0) as oc2_records,
+        coalesce(teeth_checked, 0) as teeth_checked
+    from all_rows
+    where ($team is null or team = $team)
+)
+
+select * from final
+order by la_code, month_end, team = 'All teams' desc, team

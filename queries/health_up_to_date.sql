@@ -1,0 +1,171 @@
+-- title: Health assessments up to date
+-- theme: health
+-- question: Of the children looked after at each month end, what share had no health assessment overdue: their
+--   initial health assessment done or not yet due, and no review health assessment overdue?
+-- shape: series
+-- grain: one row per authority, team and month end (team 'All teams' is the authority figure; a child's team is the
+--   team of their allocated worker at the month end, from fact_child_month, 'Unallocated' if none)
+-- keys: la_code, team, month_end
+-- numerator: children with no IHA or RHA overdue at the month end
+-- denominator: children looked after at the month end (short-break legal status V3/V4 excluded)
+-- rule: Statutory guidance 'Promoting the health and wellbeing of looked-after children' (DfE/DH, 2015): an initial
+--   health assessment (IHA) within 20 working days of becoming looked after (Mon-Fri except England's bank holidays;
+--   day 20 in time, day 21 late), then a review (RHA) at least every 6 months before the 5th birthday and every 12
+--   months after it. Only assessments dated within the current period of care count. With no IHA or RHA in the
+--   period, the IHA is overdue when the month end is after its due date. Otherwise the next assessment is due 6
+--   calendar months after the latest one if the child was under 5 on its date, else 12 months (12 when the date of
+--   birth is unknown): in time through the due date, overdue from the day after. An RHA recorded without an IHA
+--   counts as the period's assessment. This is the state at the month end: an RHA done late but done counts as up
+--   to date (health_rha_in_time also asks whether the latest review was on time).
+-- source: fact_child_month, fact_health_assessment, dim_child, dim_bank_holiday, dim_authority
+-- polarity: higher is better
+-- unit: %
+-- params: $la_codes, $team, $from_month, $to_month
+-- headline: yes
+-- extra_columns: iha_overdue (no assessment in the period, past the IHA due date), rha_overdue (next assessment
+--   overdue)
+
+with
+
+authorities as (
+    select la_code
+    from dim_authority
+    where ($la_codes is null or list_contains($la_codes, la_code))
+),
+
+coverage as (
+    select la_code, min(month_end) as first_month, max(month_end) as last_month
+    from fact_child_month
+    where ($la_codes is null or list_contains($la_codes, la_code))
+    group by la_code
+),
+
+months as (
+    select last_day(r.m::date) as month_end
+    from range(date_trunc('month', $from_month::date), last_day($to_month::date) + interval 1 day,
+               interval 1 month) as r (m)
+),
+
+child_month as (
+    select la_code, child, month_end, team, period_start
+    from fact_child_month
+    where ($la_codes is null or list_contains($la_codes, la_code))
+      and month_end between last_day($from_month::date) and last_day($to_month::date)
+      and (ls is null or ls not in ('V3', 'V4'))
+),
+
+assessments as (
+    select la_code, child, assessment_date, bool_or(assessment_type = 'IHA') as is_iha
+    from fact_health_assessment
+    where ($la_codes is null or list_contains($la_codes, la_code))
+      and assessment_type in ('IHA', 'RHA')
+    group by la_code, child, assessment_date
+),
+
+children as (
+    select la_code, child, dob
+    from dim_child
+    where ($la_codes is null or list_contains($la_codes, la_code))
+),
+
+holidays as (
+    select holiday_date
+    from dim_bank_holiday
+),
+
+next_due as (
+    select
+        a.*,
+        (a.assessment_date + case when a.assessment_date < c.dob + interval 5 year then interval 6 month
+                                  else interval 12 month end)::date as next_due
+    from assessments as a
+    left join children as c using (la_code, child)
+),
+
+entries as (
+    select distinct la_code, child, period_start
+    from child_month
+),
+
+working_days as (
+    select d.day, row_number() over (order by d.day) as n
+    from (
+        select unnest(generate_series(min(period_start) - 14, max(period_start) + 60, interval 1 day))::date as day
+        from entries
+    ) as d
+    where isodow(d.day) <= 5
+      and d.day not in (select holiday_date from holidays)
+),
+
+iha_due as (
+    select e.*, w20.day as iha_due
+    from entries as e
+    asof join working_days as w0 on w0.day <= e.period_start
+    join working_days as w20 on w20.n = w0.n + 20
+),
+
+latest as (
+    select cm.*, h.assessment_date as last_date, h.next_due
+    from child_month as cm
+    asof left join next_due as h
+        on h.la_code = cm.la_code and h.child = cm.child and h.assessment_date <= cm.month_end
+),
+
+judged as (
+    select
+        l.la_code,
+        l.child,
+        l.team,
+        l.month_end,
+        coalesce(l.last_date >= l.period_start and l.month_end > l.next_due, false) as rha_overdue,
+        coalesce(l.last_date >= l.period_start, false) = false and l.month_end > d.iha_due as iha_overdue
+    from latest as l
+    join iha_due as d using (la_code, child, period_start)
+),
+
+counts as (
+    select
+        la_code,
+        case when grouping(team) = 1 then 'All teams' else team end as team,
+        month_end,
+        count(*) filter (where not rha_overdue and not iha_overdue) as numerator,
+        count(*) as denominator,
+        count(*) filter (where iha_overdue) as iha_overdue,
+        count(*) filter (where rha_overdue) as rha_overdue
+    from judged
+    group by grouping sets ((la_code, month_end), (la_code, month_end, team))
+),
+
+spine as (
+    select a.la_code, 'All teams' as team, m.month_end
+    from authorities as a
+    join coverage as c using (la_code)
+    join months as m on m.month_end between c.first_month and c.last_month
+),
+
+all_rows as (
+    select s.la_code, s.team, s.month_end, c.* exclude (la_code, team, month_end)
+    from spine as s
+    left join counts as c using (la_code, team, month_end)
+    union all by name
+    select *
+    from counts
+    where team <> 'All teams'
+),
+
+final as (
+    select
+        la_code,
+        team,
+        month_end,
+        coalesce(numerator, 0) as numerator,
+        coalesce(denominator, 0) as denominator,
+        round(100.0 * numerator / nullif(denominator, 0), 1) as value,
+        coalesce(iha_overdue, 0) as iha_overdue,
+        coalesce(rha_overdue, 0) as rha_overdue
+    from all_rows
+    where ($team is null or team = $team)
+)
+
+select * from final
+order by la_code, month_end, team = 'All teams' desc, team
