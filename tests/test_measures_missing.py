@@ -20,7 +20,8 @@ T = dt.datetime.fromisoformat
 
 # Children (all looked after from 1/1/2022): A, B North (worker W1); C South (W2); E North (W1) until 14/6/2023,
 # then South (W2) from 15/6/2023; F North (W1), left care on 20/6/2023 (so not looked after at 30/6/2023: its
-# month-end team falls back to 31/5/2023, North). Z is in a second authority (LA2), team North (W9).
+# month-end team falls back to 31/5/2023, North). G North (W1) left care on 1/7/2022; H North (W1) is on short
+# breaks (V3) throughout; neither ever goes missing. Z is in a second authority (LA2), team North (W9).
 # fact_child_month runs April 2022 to March 2024 (returns 2023 and 2024).
 #
 # Missing (M) and away (A) episodes. Team = child's team at the end of the start month (missing_episodes) or the
@@ -50,9 +51,9 @@ T = dt.datetime.fromisoformat
 # z1   Z     M    2023-06-01  2023-06-02 (date)  no record                    none (LA2)
 
 
-def ep(child, decom, dec=None, la=LA, return_year=2024):
+def ep(child, decom, dec=None, la=LA, return_year=2024, ls="C2"):
     return {"la_code": la, "child": child, "decom": D(decom), "dec": D(dec) if dec else None, "rne": "S",
-            "ls": "C2", "place": "U4", "return_year": return_year}
+            "ls": ls, "place": "U4", "return_year": return_year}
 
 
 def alloc(child, sw_id, start, end=None, la=LA):
@@ -76,6 +77,8 @@ TABLES = {
         ep("C", "2022-01-01"),
         ep("E", "2022-01-01"),
         ep("F", "2022-01-01", dec="2023-06-20"),
+        ep("G", "2022-01-01", dec="2022-07-01"),
+        ep("H", "2022-01-01", ls="V3"),
         ep("Z", "2022-01-01", la=LA2),
     ],
     "fact_allocation": [
@@ -85,6 +88,8 @@ TABLES = {
         alloc("E", "W1", "2022-01-01", "2023-06-14"),
         alloc("E", "W2", "2023-06-15"),
         alloc("F", "W1", "2022-01-01"),
+        alloc("G", "W1", "2022-01-01"),
+        alloc("H", "W1", "2022-01-01"),
         alloc("Z", "W9", "2022-01-01", la=LA2),
     ],
     "fact_worker_spell": [spell("W1", "North"), spell("W2", "South"), spell("W9", "North", la=LA2)],
@@ -191,6 +196,26 @@ def test_missing_episodes_authority_filter(con):
     both = series(con, "missing_episodes", la_codes=None)
     assert row(both, "2023-06-30", la=LA2).numerator == 1
     assert row(both, "2023-06-30").numerator == 5
+
+
+# ---------- missing_children_pct ----------
+
+def test_missing_children_pct(con):
+    df = series(con, "missing_children_pct")
+    # June 2023: looked after in July 2022 .. June 2023 (H's short breaks excluded): A, B, C, E, F and G (left on
+    # 1/7/2022, the window's first day, so looked after during it) = 6; went missing (M) in the window: A, C, E, F,
+    # B = 5 -> 83.3. Teams (latest month end in the window at which looked after): A, B North, F North (31/5),
+    # C, E South (30/6), G never at a month end in the window -> 'Unallocated'.
+    jun = row(df, "2023-06-30")
+    assert (jun.numerator, jun.denominator, jun.value) == (5, 6, 83.3)
+    assert (row(df, "2023-06-30", "North").numerator, row(df, "2023-06-30", "North").denominator) == (3, 3)
+    assert (row(df, "2023-06-30", "South").numerator, row(df, "2023-06-30", "South").denominator) == (2, 2)
+    assert row(df, "2023-06-30", "Unallocated").value == 0.0
+    # July 2023 (August 2022 .. July 2023): G drops out; all five went missing -> 5/5 = 100.0
+    assert (row(df, "2023-07-31").numerator, row(df, "2023-07-31").denominator) == (5, 5)
+    # May 2023 (June 2022 .. May 2023): 6 looked after; missing e2 B (30/6/2022), e1 A, e4 C -> 3/6 = 50.0
+    assert row(df, "2023-05-31").value == 50.0
+    assert set(series(con, "missing_children_pct", team="South").team) == {"South"}
 
 
 # ---------- missing_rhi_in_time ----------
@@ -316,7 +341,8 @@ def comparable(frame: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["la_code", "month_end"]).reset_index(drop=True)
 
 
-@pytest.mark.parametrize("name", ["missing_episodes", "missing_rhi_in_time", "missing_prolonged"])
+@pytest.mark.parametrize("name", ["missing_episodes", "missing_rhi_in_time", "missing_prolonged",
+                                  "missing_children_pct"])
 def test_pandas_equivalent_agrees(con, name):
     tables = {t: con.execute(f"select * from {t}").df() for t in pd_missing.TABLES}
     got = comparable(getattr(pd_missing, name)(tables, D("2022-04-01"), D("2023-10-31")))

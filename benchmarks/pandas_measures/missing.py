@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-TABLES = ("dim_authority", "fact_child_month", "fact_missing")
+TABLES = ("dim_authority", "fact_child_month", "fact_missing", "fact_placement")
 KEY = ["la_code", "month_end"]
 
 
@@ -77,3 +77,25 @@ def missing_prolonged(tables: dict[str, pd.DataFrame], from_month, to_month) -> 
     m = m[m.mis_end.isna() | (m.mis_end >= reached)].assign(month_end=month_end_of(reached))
     counts = m.groupby(KEY).size().rename("numerator").reset_index()
     return on_spine(counts, month_spine(tables, from_month, to_month), percent=False)
+
+
+def missing_children_pct(tables: dict[str, pd.DataFrame], from_month, to_month) -> pd.DataFrame:
+    """% of children looked after in the 12 months to each month end who went missing (M) in those months."""
+    spine = month_spine(tables, from_month, to_month)
+    windows = spine.assign(window_start=spine.month_end - pd.offsets.MonthBegin(12))
+    pl = as_dates(tables["fact_placement"], "placement_start", "placement_end")
+    pl = pl[~pl.ls.isin(["V3", "V4"])][["la_code", "child", "placement_start", "placement_end"]]
+    cla = pl.merge(windows, on="la_code")
+    cla = cla[(cla.placement_start <= cla.month_end)
+              & (cla.placement_end.isna() | (cla.placement_end >= cla.window_start))]
+    cla = cla[["la_code", "child", "month_end"]].drop_duplicates()
+
+    m = as_dates(tables["fact_missing"], "mis_start")
+    m = m[m.missing_type == "M"][["la_code", "child", "mis_start"]]
+    start_month = month_end_of(m.mis_start)
+    went = pd.concat([m.assign(month_end=start_month + pd.offsets.MonthEnd(k)) for k in range(12)])
+    went = went[["la_code", "child", "month_end"]].drop_duplicates().assign(missing=True)
+    cla = cla.merge(went, on=["la_code", "child", "month_end"], how="left")
+    cla["missing"] = cla["missing"].fillna(False).astype(bool)
+    counts = cla.groupby(KEY)["missing"].agg(numerator="sum", denominator="size").reset_index()
+    return on_spine(counts, spine, percent=True)

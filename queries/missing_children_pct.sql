@@ -1,0 +1,140 @@
+-- title: Share of looked-after children who went missing
+-- theme: missing
+-- question: Of the children looked after at any time in the 12 months to each month end, what share had a missing
+--   episode that started in those 12 months?
+-- shape: series
+-- grain: one row per authority, team and month end (team 'All teams' is the authority figure; a child's team is
+--   their team at the latest month end in the 12 months at which they were looked after, from fact_child_month,
+--   'Unallocated' if they were never looked after at a month end in the window; one team per child per window, so
+--   team rows add up to the authority row)
+-- keys: la_code, team, month_end
+-- numerator: children in the denominator with at least one missing (M) episode starting in the 12 months
+-- denominator: children looked after at any time in the 12 calendar months ending with the month end (a placement
+--   begun on or before the month end and not ended before the window's first day), excluding short-break
+--   (V3/V4) placements as the DfE does
+-- rule: DfE SSDA903 children missing from care: 'children who went missing during the year' as a percentage of
+--   'children looked after during the year' (SFR50/2017 Miss_Miss_DuringYear over all children looked after in the
+--   year). At 31 March the 12 months are the DfE collection year (1 April to 31 March). Away from placement (A)
+--   episodes are not counted, as in the DfE figure.
+-- source: fact_missing, fact_placement, fact_child_month, dim_authority
+-- polarity: neutral
+-- unit: %
+-- params: $la_codes, $team, $from_month, $to_month
+-- benchmark: missing_children_pct
+
+with
+
+authorities as (
+    select la_code
+    from dim_authority
+    where ($la_codes is null or list_contains($la_codes, la_code))
+),
+
+coverage as (
+    select la_code, min(month_end) as first_month, max(month_end) as last_month
+    from fact_child_month
+    where ($la_codes is null or list_contains($la_codes, la_code))
+    group by la_code
+),
+
+months as (
+    select
+        last_day(r.m::date) as month_end,
+        (r.m - interval 11 month)::date as window_start
+    from range(date_trunc('month', $from_month::date), last_day($to_month::date) + interval 1 day,
+               interval 1 month) as r (m)
+),
+
+child_month as (
+    select la_code, child, month_end, team
+    from fact_child_month
+    where ($la_codes is null or list_contains($la_codes, la_code))
+),
+
+placements as (
+    select la_code, child, placement_start, placement_end
+    from fact_placement
+    where ($la_codes is null or list_contains($la_codes, la_code))
+      and (ls is null or ls not in ('V3', 'V4'))
+      and placement_start <= last_day($to_month::date)
+      and (placement_end is null or placement_end >= date_trunc('month', $from_month::date) - interval 11 month)
+),
+
+looked_after_in_window as (
+    select distinct p.la_code, p.child, m.month_end, m.window_start
+    from placements as p
+    join months as m
+        on p.placement_start <= m.month_end
+       and (p.placement_end is null or p.placement_end >= m.window_start)
+),
+
+went_missing as (
+    select distinct
+        la_code,
+        child,
+        last_day((date_trunc('month', mis_start) + to_months(r.k::integer))::date) as month_end
+    from fact_missing
+    cross join range(12) as r (k)
+    where ($la_codes is null or list_contains($la_codes, la_code))
+      and missing_type = 'M'
+      and mis_start >= date_trunc('month', $from_month::date) - interval 11 month
+      and mis_start <= last_day($to_month::date)
+),
+
+with_team as (
+    select
+        l.la_code,
+        l.child,
+        l.month_end,
+        case when cm.month_end >= l.window_start then cm.team else 'Unallocated' end as team,
+        w.child is not null as missing
+    from looked_after_in_window as l
+    asof left join child_month as cm
+        on cm.la_code = l.la_code and cm.child = l.child and cm.month_end <= l.month_end
+    left join went_missing as w
+        on w.la_code = l.la_code and w.child = l.child and w.month_end = l.month_end
+),
+
+counts as (
+    select
+        w.la_code,
+        case when grouping(w.team) = 1 then 'All teams' else coalesce(w.team, 'Unallocated') end as team,
+        w.month_end,
+        count(*) filter (where w.missing) as numerator,
+        count(*) as denominator
+    from with_team as w
+    join coverage as c on c.la_code = w.la_code and w.month_end between c.first_month and c.last_month
+    group by grouping sets ((w.la_code, w.month_end), (w.la_code, w.month_end, w.team))
+),
+
+spine as (
+    select a.la_code, 'All teams' as team, m.month_end
+    from authorities as a
+    join coverage as c using (la_code)
+    join months as m on m.month_end between c.first_month and c.last_month
+),
+
+all_rows as (
+    select s.la_code, s.team, s.month_end, c.numerator, c.denominator
+    from spine as s
+    left join counts as c using (la_code, team, month_end)
+    union all
+    select la_code, team, month_end, numerator, denominator
+    from counts
+    where team <> 'All teams'
+),
+
+final as (
+    select
+        la_code,
+        team,
+        month_end,
+        coalesce(numerator, 0) as numerator,
+        coalesce(denominator, 0) as denominator,
+        round(100.0 * numerator / nullif(denominator, 0), 1) as value
+    from all_rows
+    where ($team is null or team = $team)
+)
+
+select * from final
+order by la_code, month_end, team = 'All teams' desc, team
