@@ -65,7 +65,7 @@ looked_after_in_window as (
     from placements as p
     join months as m
         on p.placement_start <= m.month_end
-       and (p.placement_end is null or p.placement_end >= m.window_start)
+       and coalesce(p.placement_end, date '9999-12-31') >= m.window_start
 ),
 
 went_missing as (

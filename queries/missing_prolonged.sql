@@ -79,7 +79,7 @@ open_at_month_end as (
     from prolonged as p
     join months as m
         on m.month_end >= p.mis_start + 7
-       and (p.mis_end is null or p.mis_end::date > m.month_end)
+       and coalesce(p.mis_end::date, date '9999-12-31') > m.month_end
 ),
 
 rows_with_team as (
