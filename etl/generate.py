@@ -134,7 +134,7 @@ def generate_authority(out: Path, seed: int, index: int, d0: int, d1: int) -> tu
     wf = Workforce(random.Random(seeds[2]), params.agency, params.turnover,
                    max(2, round(params.size / P.CASES_PER_POST)), t0, d1)
     lo = d0 - 21 * 366
-    ctx = Context(d0, d1, working_days(lo, d1 + 3 * 366), params.story)
+    ctx = Context(d0, d1, working_days(lo, d1 + 3 * 366), params.story, params.missing)
     Allocator(random.Random(seeds[3]), wf, periods, t0, d1, ctx.story_from, params.story, lapses)
 
     root = out / params.slug

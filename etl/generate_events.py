@@ -39,13 +39,19 @@ class Context:
     d1: int  # last day of data
     working_days: list[int]  # sorted ordinals of working days (Mon-Fri, not bank holidays)
     story: float  # 0..1 strength of the stories for this authority
+    missing_trend: dict[int, float] = field(default_factory=dict)  # collection year -> missing rate multiplier
     story_from: int = 0  # stories show from here (last ~18 months)
     iha_from: int = 0  # IHA timeliness declines from here (last ~6 months)
-    extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.story_from = add_months(self.d1 + 1, -P.STORY_MONTHS)
         self.iha_from = add_months(self.d1 + 1, -P.IHA_STORY_MONTHS)
+        self._april = {y: dt.date(y, 4, 1).toordinal() for y in range(1900, 2200)}
+
+    def collection_year(self, o: int) -> int:
+        """The SSDA903 collection year (to 31 March) holding day `o`."""
+        y = dt.date.fromordinal(o).year
+        return y + 1 if o >= self._april[y] else y
 
     def add_wd(self, o: int, n: int) -> int:
         """The date `n` working days after `o`."""
@@ -72,6 +78,7 @@ def visits(r: random.Random, p: Period, ctx: Context) -> list[int]:
         return out
     changes = [a[1] for a in p.allocations[1:]]
     lapse = p.lapse_at
+    last = 0  # the latest visit, in or before the data window
     places = p.placements
     for i, pl in enumerate(places):
         ps = pl.start
@@ -83,10 +90,11 @@ def visits(r: random.Random, p: Period, ctx: Context) -> list[int]:
             v = ctx.d0 - r.randrange(1, 40)
         else:
             v = ps + (r.randrange(0, 8) if r.random() < P.VISIT_FIRST_ON_TIME else r.randrange(8, 21))
-            if out and v <= out[-1]:
-                v = out[-1] + 1
+            if last:  # a late first visit never leaves a gap as long as the story child's
+                v = max(ps, min(v, last + 105), last + 1)
             if v >= pe:
                 continue
+            last = v
             if ctx.d0 <= v <= end:
                 out.append(v)
         while True:
@@ -98,18 +106,24 @@ def visits(r: random.Random, p: Period, ctx: Context) -> list[int]:
                 late_p = ctx.blend(P.VISIT_LATE_AFTER_CHANGE_P, P.VISIT_LATE_AFTER_CHANGE_STORY_P, v)
             else:
                 late_p = P.VISIT_LATE_P
-            if r.random() < late_p:
-                nxt = v + limit + 1 + min(60, int(r.expovariate(1 / 12)))
+            if r.random() < late_p:  # late, but never as late as the one story child's ~4 months
+                nxt = v + limit + 1 + min(14 if long_term else 40, int(r.expovariate(1 / 12)))
             else:
                 nxt = v + r.randrange(int(limit * 0.55), limit + 1)
-            if lapse and v <= lapse < nxt + 30:
+            if lapse and v <= lapse < nxt:
+                # the story child: a last visit just before the change of worker, then ~4 months unseen
+                w = lapse - r.randrange(2, 9)
+                if v < w < nxt:
+                    v = last = w
+                    if ctx.d0 <= v <= end:
+                        out.append(v)
                 nxt = v + 118 + r.randrange(6)
                 lapse = 0
             elif (nxt + 6) % 7 >= 5 and r.random() < 0.85 and nxt - 2 > v:
                 nxt -= (nxt + 6) % 7 - 4
             if nxt >= pe:
                 break
-            v = nxt
+            v = last = nxt
             if ctx.d0 <= v <= end:
                 out.append(v)
             elif v > end:
@@ -205,12 +219,15 @@ def missing(r: random.Random, p: Period, ctx: Context) -> list[tuple[str, int, i
     b11 = birthday(p.child.dob, 11)
     t = float(max(p.start, b11, ctx.d0 - 30))
     stop = min(p.end, ctx.d1 + 1)
-    gap = 365.0 / rate
+    top = max(ctx.missing_trend.values(), default=1.0)
+    gap = 365.0 / (rate * top)
     while True:
         t += r.expovariate(1.0 / gap)
         day = int(t)
         if day >= stop - 1:
             break
+        if r.random() * top > ctx.missing_trend.get(ctx.collection_year(day), 1.0):
+            continue  # thinning: the year's rate is below the top rate
         kind = "M" if r.random() * rate < p.missing_rate else "A"
         start = day * MINUTES + 14 * 60 + r.randrange(10 * 60)
         dur = int(min(20 * MINUTES, r.lognormvariate(6.4, 1.0)))  # median ~10 hours

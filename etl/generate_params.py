@@ -118,6 +118,7 @@ class AuthorityParams:
     size: float  # target children looked after at any time
     intake: dict[int, float]  # collection year -> multiplier on the starters' rate
     short_stay: dict[int, float]  # collection year -> multiplier on the share of short stays among starters
+    missing: dict[int, float]  # collection year -> multiplier on missing and away episode rates
     agency: dict[int, float]  # CSWW year (to 30 Sept) -> target agency share of FTE
     turnover: dict[int, float]  # CSWW year -> permanent leavers FTE / FTE in post
     story: float  # 0..1 strength of the inspectors' stories
@@ -127,6 +128,7 @@ class AuthorityParams:
 SAMPLE_SIZE = 210.0
 SAMPLE_INTAKE = {2013: 1.0, 2014: 1.08, 2015: 1.15, 2016: 0.97, 2017: 0.90, 2018: 1.0}
 SAMPLE_SHORT_STAY = {2013: 1.1, 2014: 1.15, 2015: 1.15, 2016: 0.95, 2017: 0.65, 2018: 0.75}
+SAMPLE_MISSING = {2014: 0.9, 2015: 0.9, 2016: 0.9, 2017: 1.2, 2018: 1.45}  # 27 -> 41 -> 48 children missing
 SAMPLE_AGENCY = {2013: 0.42, 2014: 0.48, 2015: 0.52, 2016: 0.52, 2017: 0.32, 2018: 0.33}
 SAMPLE_TURNOVER = {2013: 0.22, 2014: 0.25, 2015: 0.27, 2016: 0.27, 2017: 0.16, 2018: 0.17}
 
@@ -142,6 +144,7 @@ def authority_params(index: int, rng: np.random.Generator, first_year: int, last
             index, code, name, slug, SAMPLE_SIZE,
             {y: SAMPLE_INTAKE.get(y, 1.0) for y in years},
             {y: SAMPLE_SHORT_STAY.get(y, 1.0) for y in years},
+            {y: SAMPLE_MISSING.get(y, 1.0) for y in years},
             {y: SAMPLE_AGENCY.get(y, 0.40) for y in years},
             {y: SAMPLE_TURNOVER.get(y, 0.22) for y in years},
             1.0,
@@ -155,6 +158,7 @@ def authority_params(index: int, rng: np.random.Generator, first_year: int, last
     return AuthorityParams(
         index, code, name, slug, size,
         {y: float(w / walk.mean()) for y, w in zip(years, walk, strict=True)},
+        {y: 1.0 for y in years},
         {y: 1.0 for y in years},
         {y: float(a) for y, a in zip(years, agency, strict=True)},
         {y: float(t) for y, t in zip(years, turnover, strict=True)},
