@@ -126,9 +126,9 @@ class LoadReport:
         return "\n".join(lines)
 
 
-def new_load_id() -> str:
+def new_load_id(at: datetime) -> str:
     """A load id that sorts by time (the latest load of an authority has the greatest id)."""
-    return f"{datetime.now():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:6]}"
+    return f"{at:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:6]}"
 
 
 def _group_by_header(refs: list[FileRef]) -> list[list[FileRef]]:
@@ -150,6 +150,16 @@ def _unreadable(con: duckdb.DuckDBPyConnection, group: list[FileRef], exc: duckd
     return LoadError(f"{group[0].path.parent}: cannot be read: {str(exc).splitlines()[0]}")
 
 
+def _check_order_preserving(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> None:
+    """Line numbers come from row order, which DuckDB keeps only through scans and projections: refuse otherwise."""
+    plan = " ".join(str(v) for row in con.execute(f"explain {sql}", params).fetchall() for v in row)
+    plan = plan.upper().replace("_", " ")
+    breakers = [op for op in ("JOIN", "WINDOW", "GROUP BY", "AGGREGATE", "ORDER BY", "UNION") if op in plan]
+    if breakers:
+        raise RuntimeError(f"the staging query is not a plain scan ({', '.join(breakers)} in its plan): "
+                           "line numbers of rejected rows would be wrong")
+
+
 def _stage(con: duckdb.DuckDBPyConnection, name: str, refs: list[FileRef]) -> str:
     """Read, validate and cast every file of one kind into temp table stage_<name>; returns its name."""
     spec = SPECS[name]
@@ -159,6 +169,7 @@ def _stage(con: duckdb.DuckDBPyConnection, name: str, refs: list[FileRef]) -> st
     for group in _group_by_header(refs):
         params = {"files": [str(r.path) for r in group], "offset": group[0].file_id}
         sql = staging_sql(spec, group[0].header, params)
+        _check_order_preserving(con, sql, params)
         try:
             con.execute(f"insert into {stage} {sql}", params)
         except duckdb.Error as exc:
@@ -202,14 +213,15 @@ def _build(con: duckdb.DuckDBPyConnection, sources: list[Source], old_db: Path, 
         copy_other_authorities(con, old_db, codes)
     by_kind = _assign_file_ids(sources)
     all_refs = [ref for name in ORDER for ref in by_kind[name]]
-    files_frame = pd.DataFrame({  # noqa: F841 - read by DuckDB's replacement scan
+    con.register("files_frame", pd.DataFrame({
         "file_id": [r.file_id for r in all_refs],
         "la_code": [r.la_code for r in all_refs],
         "rel": [r.rel for r in all_refs],
         "return_year": pd.array([r.return_year for r in all_refs], dtype="Int32"),
-    })
+    }))
     con.execute("create temp table load_files as select file_id::integer as file_id, la_code::varchar as la_code, "
                 "rel::varchar as rel, return_year::integer as return_year from files_frame")
+    con.unregister("files_frame")
     con.execute("create temp table load_stats (file_id integer, first_rid bigint, rows_read bigint)")
     con.execute("create temp table load_rejects (file_id integer, line bigint, column_name varchar, "
                 "value varchar, reason varchar)")
@@ -274,11 +286,12 @@ def _file_results(con: duckdb.DuckDBPyConnection, sources: list[Source], by_kind
 
 def _write_log(con: duckdb.DuckDBPyConnection, results: list[FileResult], load_id: str, loaded_at: datetime) -> None:
     """Append this load's rows to load_log."""
-    frame = pd.DataFrame([r.__dict__ for r in results])  # noqa: F841 - read by DuckDB's replacement scan
+    con.register("log_frame", pd.DataFrame([r.__dict__ for r in results]))
     con.execute("insert into load_log select $load_id, $loaded_at, la_code, source, file, status, sha256, "
                 "case when status = 'loaded' then rows_read end, case when status = 'loaded' then rows_loaded end, "
                 "case when status = 'loaded' then rows_rejected end, case when status = 'loaded' then duration_s end "
-                "from frame", {"load_id": load_id, "loaded_at": loaded_at})
+                "from log_frame", {"load_id": load_id, "loaded_at": loaded_at})
+    con.unregister("log_frame")
 
 
 def _remove(path: Path) -> None:
@@ -295,8 +308,8 @@ def load(sources: list[Path], db: Path, progress: Progress | None = None, *,
     scanned = scan_sources([Path(s) for s in sources])
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
-    load_id = new_load_id()
-    loaded_at = datetime.now().replace(microsecond=0)
+    loaded_at = datetime.now()  # local time, to the microsecond, so two loads never tie
+    load_id = new_load_id(loaded_at)
     tmp = db.with_name(f"{db.name}.tmp-{load_id}")
     paths = [s.path / "authority.toml" for s in scanned] + [r.path for s in scanned for r in s.files]
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -304,6 +317,7 @@ def load(sources: list[Path], db: Path, progress: Progress | None = None, *,
         try:
             con = duckdb.connect(str(tmp), config={"memory_limit": memory_limit})
             try:
+                con.execute("set enable_progress_bar = false")
                 results, by_reason = _build(con, scanned, db, load_id, loaded_at, hashes, say)
                 say(0.97, "writing the warehouse file")
                 con.execute("checkpoint")

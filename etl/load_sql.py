@@ -76,7 +76,8 @@ def _checks(spec: SourceFile, params: dict) -> list[tuple[str, str, str]]:
             checks.append((f"{raw} is not null and {typed} is null", col.name, "not a number"))
         elif col.kind == "code":
             params[f"codes_{col.name}"] = list(col.codes)
-            checks.append((f"{typed} is not null and not list_contains($codes_{col.name}, {typed})", col.name,
+            # list_position, not list_contains/IN: those become a join, which would lose the row order.
+            checks.append((f"{typed} is not null and list_position($codes_{col.name}, {typed}) is null", col.name,
                            "code not in list"))
         if col.low is not None or col.high is not None:
             bounds = []
@@ -159,13 +160,13 @@ with staged as (
     join load_files as f using (file_id)
 ),
 valid as (
-    select * from staged
+    select *, (coalesce(return_year, 0)::bigint << 40) + rid as version  -- later return, then later line
+    from staged
     where {' and '.join(conds)}
 ),
 final as (
-    select * from valid
-    qualify row_number() over (partition by {', '.join(partition)}
-                               order by return_year desc nulls last, rid desc) = 1
+    select * exclude (version) from valid
+    qualify version = max(version) over (partition by {', '.join(partition)})
 )
 select * from final
 """

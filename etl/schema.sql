@@ -59,8 +59,8 @@ create table if not exists fact_episode (
     home_post            varchar,
     pl_post              varchar,
     urn                  varchar,
-    return_year          integer,       -- the return this view of the episode came from (latest wins)
-    primary key (la_code, child, decom)
+    return_year          integer        -- the return this view of the episode came from (latest wins)
+    -- key: (la_code, child, decom), unique (the loader de-duplicates; no index: it would make national loads ~4x slower)
 );
 
 create table if not exists fact_review (
@@ -68,8 +68,8 @@ create table if not exists fact_review (
     child        varchar not null,
     review_date  date not null,
     review_code  varchar,
-    return_year  integer,
-    primary key (la_code, child, review_date)
+    return_year  integer
+    -- key: (la_code, child, review_date), unique (the loader de-duplicates; no index: it would make national loads ~4x slower)
 );
 
 create table if not exists fact_missing (
@@ -82,8 +82,8 @@ create table if not exists fact_missing (
     has_rhi_record     boolean not null default false,  -- a row in return_interviews.csv matched
     rhi_offered_at     timestamp,
     rhi_at             timestamp,
-    rhi_accepted       boolean,
-    primary key (la_code, child, mis_start)
+    rhi_accepted       boolean
+    -- key: (la_code, child, mis_start), unique (the loader de-duplicates; no index: it would make national loads ~4x slower)
 );
 
 create table if not exists fact_oc2 (
@@ -99,8 +99,8 @@ create table if not exists fact_oc2 (
     health_assessment      boolean,
     substance_misuse       boolean,
     intervention_received  boolean,
-    intervention_offered   boolean,
-    primary key (la_code, child, return_year)
+    intervention_offered   boolean
+    -- key: (la_code, child, return_year), unique (the loader de-duplicates; no index: it would make national loads ~4x slower)
 );
 
 create table if not exists fact_allocation (   -- social worker episodes
@@ -110,8 +110,8 @@ create table if not exists fact_allocation (   -- social worker episodes
     sw_decom     date not null,
     sw_dec       date,
     sw_reason    varchar,
-    return_year  integer,
-    primary key (la_code, child, sw_id, sw_decom)
+    return_year  integer
+    -- key: (la_code, child, sw_id, sw_decom), unique (the loader de-duplicates; no index: it would make national loads ~4x slower)
 );
 
 create table if not exists fact_visit (
@@ -119,16 +119,16 @@ create table if not exists fact_visit (
     child        varchar not null,
     sw_id        varchar,
     visit_date   date not null,
-    seen_alone   boolean,
-    primary key (la_code, child, visit_date)
+    seen_alone   boolean
+    -- key: (la_code, child, visit_date), unique (the loader de-duplicates; no index: it would make national loads ~4x slower)
 );
 
 create table if not exists fact_health_assessment (
     la_code          varchar not null,
     child            varchar not null,
     assessment_date  date not null,
-    assessment_type  varchar not null,   -- IHA, RHA, DENTAL
-    primary key (la_code, child, assessment_date, assessment_type)
+    assessment_type  varchar not null    -- IHA, RHA, DENTAL
+    -- key: (la_code, child, assessment_date, assessment_type), unique (the loader de-duplicates; no index: it would make national loads ~4x slower)
 );
 
 create table if not exists fact_worker_spell (
@@ -140,8 +140,8 @@ create table if not exists fact_worker_spell (
     fte            double,
     start_date     date not null,
     end_date       date,                 -- last day in post; null while in post
-    reason_leave   integer,
-    primary key (la_code, sw_id, start_date)
+    reason_leave   integer
+    -- key: (la_code, sw_id, start_date), unique (the loader de-duplicates; no index: it would make national loads ~4x slower)
 );
 
 create table if not exists fact_establishment (   -- funded posts per team (optional extract)
@@ -149,8 +149,8 @@ create table if not exists fact_establishment (   -- funded posts per team (opti
     team         varchar not null,
     fte          double not null,
     start_date   date not null,
-    end_date     date,
-    primary key (la_code, team, start_date)
+    end_date     date
+    -- key: (la_code, team, start_date), unique (the loader de-duplicates; no index: it would make national loads ~4x slower)
 );
 
 -- ---------- load bookkeeping ----------
