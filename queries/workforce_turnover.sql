@@ -24,6 +24,7 @@
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
 -- benchmark: workforce_turnover
+-- bounded: no (a rate, not a share: leavers in a year can exceed the average FTE of a small team)
 -- extra columns: starters_fte, starters_headcount, leavers_fte, leavers_headcount (permanent, in the month),
 --   agency_leavers_fte (in the month), turnover_all_staff (%), turnover_csww (%)
 with
