@@ -261,9 +261,12 @@ class Allocator:
         if p.allocations:
             prev = p.allocations[-1]
             if prev[2] is None:
-                prev[2] = day - 1
-                prev[3] = reason_prev
                 self.cases[prev[0]].pop(id(p), None)
+                if prev[1] >= day:  # allocated today to someone who also leaves today: that allocation never began
+                    p.allocations.pop()
+                else:
+                    prev[2] = day - 1
+                    prev[3] = reason_prev
         if not sw:
             self.pending[id(p)] = p
             return

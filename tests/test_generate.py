@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import filecmp
+import functools
 import re
 import tomllib
 from bisect import bisect_right
@@ -94,6 +95,7 @@ def _files(source: Path, years: tuple[int, ...] = YEARS) -> list[tuple[contract.
     return out
 
 
+@functools.cache
 def _parse(value: str, kind: str, folder: str) -> dt.datetime:
     fmt = DMY if folder != "extracts" else ISO
     if kind == "datetime" and " " in value:
@@ -108,10 +110,10 @@ def test_every_contract_file_is_written_with_the_contract_header(sample: Path) -
         assert first == ",".join(f.column_names), path
 
 
-def test_values_follow_the_contract(sample: Path) -> None:
+def _check_values(source: Path, years: tuple[int, ...]) -> None:
     """Codes in their lists, required values present, dates in the file's format, numbers in range, no end before
     start, and each return's dates inside its collection year."""
-    for f, path, year in _files(sample):
+    for f, path, year in _files(source, years):
         cols, rows = _rows(path)
         assert rows, f"{path} is empty"
         for row in rows:
@@ -138,6 +140,10 @@ def test_values_follow_the_contract(sample: Path) -> None:
                         assert _parse(rec[name], "date", f.folder) <= ye, (path, row)
                 if "REVIEW" in rec:
                     assert _parse(rec["REVIEW"], "date", f.folder) >= ys, (path, row)
+
+
+def test_values_follow_the_contract(sample: Path) -> None:
+    _check_values(sample, YEARS)
 
 
 def test_missing_end_may_carry_a_time_and_interviews_are_datetimes(sample: Path) -> None:
@@ -230,21 +236,32 @@ def test_same_seed_same_bytes_other_seed_other_data(tmp_path: Path, sample: Path
     assert not filecmp.cmp(sample / "extracts" / "visits.csv", other / "extracts" / "visits.csv", shallow=False)
 
 
-def test_several_authorities_are_independent_and_named_in_turn(tmp_path: Path) -> None:
-    roots = generate(tmp_path, seed=11, authorities=3, start="2016-04", end="2018-03")
-    assert [r.name for r in roots] == ["sample-borough", "sample-borough-2", "sample-borough-3"]
-    metas = [tomllib.loads((r / contract.AUTHORITY_FILE).read_text()) for r in roots]
+@pytest.fixture(scope="module")
+def several(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return generate(tmp_path_factory.mktemp("several"), seed=11, authorities=3, start="2016-04", end="2018-03")
+
+
+def test_several_authorities_are_independent_and_named_in_turn(several: list[Path], tmp_path: Path) -> None:
+    assert [r.name for r in several] == ["sample-borough", "sample-borough-2", "sample-borough-3"]
+    metas = [tomllib.loads((r / contract.AUTHORITY_FILE).read_text()) for r in several]
     assert [m["la_code"] for m in metas] == ["Z99000001", "Z99000002", "Z99000003"]
     assert [m["la_name"] for m in metas] == ["Sample Borough", "Sample Borough 2", "Sample Borough 3"]
-    for root in roots:
+    for root in several:
         assert sorted(p.name for p in (root / "ssda903").iterdir()) == ["2017", "2018"]
-        for f, path, _ in _files(root, (2017, 2018)):
-            assert path.read_text(encoding="utf-8").split("\n", 1)[0] == ",".join(f.column_names)
-    sizes = [len(_rows(r / "ssda903" / "2018" / "header.csv")[1]) for r in roots]
+        _check_values(root, (2017, 2018))
+    sizes = [len(_rows(r / "ssda903" / "2018" / "header.csv")[1]) for r in several]
     assert len(set(sizes)) == 3  # authorities differ in size
     # The first authority of a many-authority run is the same as a run of one (same seed and window).
     alone = generate(tmp_path / "alone", seed=11, start="2016-04", end="2018-03")[0]
-    assert filecmp.cmp(alone / "extracts" / "visits.csv", roots[0] / "extracts" / "visits.csv", shallow=False)
+    assert filecmp.cmp(alone / "extracts" / "visits.csv", several[0] / "extracts" / "visits.csv", shallow=False)
+
+
+def test_generated_sources_load_with_no_rejected_rows(several: list[Path], tmp_path: Path) -> None:
+    from etl.load import load
+
+    report = load(several, tmp_path / "warehouse.duckdb")
+    assert report.rows_rejected == 0, report.rejected_by_reason
+    assert report.rows_loaded > 10_000
 
 
 # ---------- the inspectors' stories ----------
