@@ -29,6 +29,7 @@ from etl.load_sql import (
     keep_sql,
     problem_rejects_sql,
     staging_sql,
+    superseded_sql,
     unknown_child_rejects_sql,
     unmatched_interview_rejects_sql,
 )
@@ -181,11 +182,12 @@ def _stage(con: duckdb.DuckDBPyConnection, name: str, refs: list[FileRef]) -> st
     return stage
 
 
-def _keep(con: duckdb.DuckDBPyConnection, name: str, stage: str, match_missing: str | None = None) -> dict[int, int]:
-    """Create keep_<name> (the rows that go into the warehouse); returns rows kept per file_id."""
-    con.execute(f"create or replace temp table keep_{name} as {keep_sql(SPECS[name], stage, match_missing)}")
-    con.execute(f"drop table {stage}")
-    return dict(con.execute(f"select file_id, count(*) from keep_{name} group by file_id").fetchall())
+def _superseded(con: duckdb.DuckDBPyConnection, name: str, stage: str, match_missing: str | None = None) -> str:
+    """Create superseded_<name> (rid, file_id of valid rows a later view replaces); returns its name."""
+    table = f"superseded_{name}"
+    con.execute(f"create or replace temp table {table} as {superseded_sql(SPECS[name], stage, match_missing)}")
+    con.execute(f"insert into load_superseded select file_id, count(*) from {table} group by file_id")
+    return table
 
 
 def _assign_file_ids(sources: list[Source]) -> dict[str, list[FileRef]]:
@@ -225,34 +227,39 @@ def _build(con: duckdb.DuckDBPyConnection, sources: list[Source], old_db: Path, 
     con.execute("create temp table load_stats (file_id integer, first_rid bigint, rows_read bigint)")
     con.execute("create temp table load_rejects (file_id integer, line bigint, column_name varchar, "
                 "value varchar, reason varchar)")
+    con.execute("create temp table load_superseded (file_id integer, n bigint)")
     total_bytes = sum(r.size for r in all_refs) or 1
     done_bytes = 0
-    kept: dict[int, int] = {}
     seconds: dict[str, float] = {}
     for name in ORDER:
         refs = by_kind[name]
         started = time.perf_counter()
         say(0.05 + 0.8 * done_bytes / total_bytes, f"reading {name} ({len(refs):,} files)")
+        spec = SPECS[name]
         stage = _stage(con, name, refs)
+        match = "keep_missing" if name == "return_interviews" else None
+        if match:
+            con.execute(unmatched_interview_rejects_sql(stage, match))
+        superseded = _superseded(con, name, stage, match)
+        kept = f"({keep_sql(spec, stage, superseded, match)})"
+        if name in TARGETS:
+            table = TARGETS[name]
+            con.execute(insert_sql(spec, kept, table, table_columns(con, table)))
+        else:  # missing episodes wait for their return interviews
+            con.execute(f"create temp table keep_{name} as {kept}")
         if name == "return_interviews":
-            con.execute(unmatched_interview_rejects_sql(stage, "keep_missing"))
-            kept |= _keep(con, name, stage, match_missing="keep_missing")
             insert_missing(con, "keep_missing", "keep_return_interviews")
             con.execute("drop table keep_missing")
             con.execute("drop table keep_return_interviews")
-        else:
-            kept |= _keep(con, name, stage)
-            if name in TARGETS:
-                table = TARGETS[name]
-                con.execute(insert_sql(SPECS[name], f"keep_{name}", table, table_columns(con, table)))
-                con.execute(f"drop table keep_{name}")
+        con.execute(f"drop table {stage}")
+        con.execute(f"drop table {superseded}")
         seconds[name] = time.perf_counter() - started
         done_bytes += sum(r.size for r in refs)
     say(0.86, "building worker, team and authority dimensions")
     finish_dimensions(con, codes)
     con.executemany("insert into dim_authority values ($1, $2, $3, $4)",
                     [[s.la_code, s.la_name, str(s.path.resolve()), loaded_at] for s in sources])
-    results = _file_results(con, sources, by_kind, kept, seconds, hashes.result())
+    results = _file_results(con, sources, by_kind, seconds, hashes.result())
     _write_log(con, results, load_id, loaded_at)
     con.execute("insert into rejected_rows select $load_id, f.la_code, f.rel, r.line, r.column_name, r.value, r.reason "
                 "from load_rejects as r join load_files as f using (file_id) order by f.la_code, f.rel, r.line",
@@ -264,10 +271,14 @@ def _build(con: duckdb.DuckDBPyConnection, sources: list[Source], old_db: Path, 
 
 
 def _file_results(con: duckdb.DuckDBPyConnection, sources: list[Source], by_kind: dict[str, list[FileRef]],
-                  kept: dict[int, int], seconds: dict[str, float], hashes: dict[Path, str]) -> list[FileResult]:
-    """One FileResult per present and per missing file; a kind's read time is shared out by file size."""
+                  seconds: dict[str, float], hashes: dict[Path, str]) -> list[FileResult]:
+    """One FileResult per present and per missing file; a kind's read time is shared out by file size.
+
+    A row read is rejected, superseded by a later view of its key, or loaded.
+    """
     read = dict(con.execute("select file_id, rows_read from load_stats").fetchall())
     rejected = dict(con.execute("select file_id, count(distinct line) from load_rejects group by all").fetchall())
+    superseded = dict(con.execute("select file_id, sum(n) from load_superseded group by all").fetchall())
     results = []
     for source in sources:
         results.append(FileResult(source.la_code, str(source.path), "authority.toml", "loaded",
@@ -276,7 +287,8 @@ def _file_results(con: duckdb.DuckDBPyConnection, sources: list[Source], by_kind
             kind_bytes = sum(r.size for r in by_kind[ref.spec.name]) or 1
             results.append(FileResult(
                 la_code=ref.la_code, source=ref.source, file=ref.rel, status="loaded", sha256=hashes[ref.path],
-                rows_read=read.get(ref.file_id, 0), rows_loaded=kept.get(ref.file_id, 0),
+                rows_read=read.get(ref.file_id, 0),
+                rows_loaded=read.get(ref.file_id, 0) - rejected.get(ref.file_id, 0) - superseded.get(ref.file_id, 0),
                 rows_rejected=rejected.get(ref.file_id, 0),
                 duration_s=round(seconds[ref.spec.name] * ref.size / kind_bytes, 6),
             ))

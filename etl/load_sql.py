@@ -139,34 +139,62 @@ select * from final
 """
 
 
-def keep_sql(spec: SourceFile, stage: str, match_missing: str | None = None) -> str:
-    """Good rows of a staged file kind, with the latest return's view of each key (latest line within a file).
+def _valid_sql(spec: SourceFile, stage: str, match_missing: str | None) -> str:
+    """Staged rows that break no rule, with their authority, return year and version (later return, later line).
 
-    Good: no problems, CHILD known in dim_child of the same authority and, for return interviews, a matching
-    kept missing episode (`match_missing` names that table).
+    Valid: no problems, CHILD known in dim_child of the same authority and, for return interviews, a matching
+    kept missing episode (`match_missing` names that table). Every row sharing a key is valid or not alike.
     """
-    conds = ["problems is null"]
+    conds = ["s.problems is null"]
     if spec.child_column:
-        conds.append(f"exists (select 1 from dim_child as c where c.la_code = staged.la_code "
-                     f"and c.child = staged.{_q(spec.child_column)})")
+        conds.append(f"exists (select 1 from dim_child as c where c.la_code = f.la_code "
+                     f"and c.child = s.{_q(spec.child_column)})")
     if match_missing:
-        conds.append(f"exists (select 1 from {match_missing} as m where m.la_code = staged.la_code "
-                     f"and m.\"CHILD\" = staged.\"CHILD\" and m.\"MIS_START\" = staged.\"MIS_START\")")
-    partition = ["la_code", *(_q(k) for k in spec.key)] + (["return_year"] if spec.name in PER_YEAR else [])
+        conds.append(f"exists (select 1 from {match_missing} as m where m.la_code = f.la_code "
+                     f"and m.\"CHILD\" = s.\"CHILD\" and m.\"MIS_START\" = s.\"MIS_START\")")
     return f"""
-with staged as (
-    select s.rowid as rid, s.*, f.la_code, f.return_year
+    select s.rowid as rid, s.* exclude (problems), f.la_code, f.return_year,
+           (coalesce(f.return_year, 0)::bigint << 40) + s.rowid as version
     from {stage} as s
     join load_files as f using (file_id)
+    where {' and '.join(conds)}"""
+
+
+def _key(spec: SourceFile) -> list[str]:
+    return ["la_code", *(_q(k) for k in spec.key)] + (["return_year"] if spec.name in PER_YEAR else [])
+
+
+def superseded_sql(spec: SourceFile, stage: str, match_missing: str | None = None) -> str:
+    """Valid rows whose key has a later view (a later return, or a later line of the same file): rid, file_id.
+
+    Only keys seen more than once are windowed, so the usual case (few repeats) costs one grouped count.
+    """
+    key = ", ".join(_key(spec))
+    return f"""
+with valid as ({_valid_sql(spec, stage, match_missing)}
 ),
-valid as (
-    select *, (coalesce(return_year, 0)::bigint << 40) + rid as version  -- later return, then later line
-    from staged
-    where {' and '.join(conds)}
+repeated as (
+    select {key} from valid group by all having count(*) > 1
 ),
 final as (
-    select * exclude (version) from valid
-    qualify version = max(version) over (partition by {', '.join(partition)})
+    select v.rid, v.file_id
+    from valid as v
+    semi join repeated using ({key})
+    qualify v.version < max(v.version) over (partition by {', '.join('v.' + k for k in _key(spec))})
+)
+select * from final
+"""
+
+
+def keep_sql(spec: SourceFile, stage: str, superseded: str, match_missing: str | None = None) -> str:
+    """The rows of a staged file kind that go into the warehouse: valid and not superseded by a later view."""
+    return f"""
+with valid as ({_valid_sql(spec, stage, match_missing)}
+),
+final as (
+    select * exclude (version)
+    from valid
+    anti join {superseded} using (rid)
 )
 select * from final
 """

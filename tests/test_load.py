@@ -106,6 +106,18 @@ def test_latest_return_wins_and_nothing_is_counted_twice(tmp_path: Path) -> None
         ("ssda903/2016/episodes.csv", 3, 2, 0), ("ssda903/2017/episodes.csv", 2, 2, 0)]
 
 
+def test_a_repeated_key_in_one_file_keeps_the_later_line(tmp_path: Path) -> None:
+    # Extracts are not per year: the same CHILD + VISIT_DATE twice in visits.csv -> one visit, line 3's.
+    visits = "CHILD,SW_ID,VISIT_DATE,SEEN_ALONE\nC1,SW1,15/06/2015,Y\nC1,SW2,2015-06-15,N\nC3,SW2,02/03/2017,Y\n"
+    db = tmp_path / "w.duckdb"
+    load([make_source(tmp_path, files={"extracts/visits.csv": visits})], db)
+    assert q(db, "select child, sw_id, visit_date::varchar, seen_alone from fact_visit order by all") == [
+        ("C1", "SW2", "2015-06-15", False), ("C3", "SW2", "2017-03-02", True)]
+    # 3 read = 2 loaded + 1 superseded + 0 rejected.
+    assert q(db, "select rows_read, rows_loaded, rows_rejected from load_log where file = 'extracts/visits.csv'") == [
+        (3, 2, 0)]
+
+
 def test_missing_episodes_carry_their_return_interviews(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     load([FIXTURES / "la_a"], db)
