@@ -82,9 +82,9 @@ RHA_SKIP_TEEN_P = 0.17  # ... and for 15+
 RHA_LATE_P = 0.10
 DENTAL_SKIP_P = 0.08
 RHI_RECORD_P = 0.95  # an ended missing episode has a return interview record
-RHI_RECORD_STORY_P = 0.75
+RHI_RECORD_STORY_P = 0.82
 RHI_ON_TIME_P = 0.90  # offered within 72 hours
-RHI_ON_TIME_STORY_P = 0.65
+RHI_ON_TIME_STORY_P = 0.72
 RHI_ACCEPTED_P = 0.65
 
 # Missing from care: share of children aged 11+ who go missing ("goers"), and their yearly rates (gamma mixtures).

@@ -383,5 +383,5 @@ def test_some_missing_episodes_get_no_or_a_late_return_interview(sample: Path) -
         elif offers[key] - back > dt.timedelta(hours=72):
             s[2] += 1
     old, new = stats["old"], stats["new"]
-    assert new[1] / new[0] >= 0.15 and new[2] / new[0] >= 0.15, new
-    assert old[1] / old[0] < 0.10 and old[2] / old[0] < 0.15, old
+    assert new[1] / new[0] >= 0.12 and new[2] / new[0] >= 0.15, new  # last 18 months: ~19% none, ~27% late
+    assert old[1] / old[0] < 0.08 and old[2] / old[0] < 0.13, old  # before: ~5% none, ~10% late
