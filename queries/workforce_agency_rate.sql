@@ -11,6 +11,7 @@
 --   null or end_date >= d), end_date being the last day in post. Team = the team of the spell in post. Value null
 --   when no one is in post. A missing AgencyWorker flag counts as permanent.
 --   The value is worked out from the numerator and denominator as shown (FTE rounded to 2 decimal places).
+--   Spells of one worker that overlap (a data error) are cut short at the start of the later spell.
 -- source: fact_worker_spell, fact_child_month (for the data's end date)
 -- polarity: lower is better
 -- unit: %
@@ -21,11 +22,14 @@
 with
 
 spells as (
+    -- a worker's spells must not overlap: one running past the start of the worker's next spell is cut short there
     select
         la_code, sw_id, coalesce(team, 'Unknown team') as team, fte,
-        coalesce(agency_worker, false) as agency_worker, start_date, end_date
+        coalesce(agency_worker, false) as agency_worker, start_date,
+        least(coalesce(end_date, date '9999-12-31'), lead(start_date) over w - 1) as end_date
     from fact_worker_spell
     where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+    window w as (partition by la_code, sw_id order by start_date)
 ),
 
 bounds as (
@@ -53,7 +57,7 @@ la_months as (
 team_spans as (
     select
         la_code, team, last_day(min(start_date)) as first_month,
-        case when bool_or(end_date is null) then date '9999-12-31' else last_day(max(end_date)) end as last_month
+        last_day(max(end_date)) as last_month
     from spells
     group by la_code, team
 ),
@@ -67,26 +71,34 @@ grid as (
 ),
 
 in_post as (
-    select m.la_code, s.team, m.month_end, s.sw_id, s.fte, s.agency_worker
+    select m.la_code, s.team, m.month_end, s.fte, s.agency_worker
     from la_months as m
     join spells as s
         on s.la_code = m.la_code and s.start_date <= m.month_end
-       and (s.end_date is null or s.end_date >= m.month_end)
+       and s.end_date >= m.month_end
+),
+
+by_team as (
+    select
+        la_code, team, month_end,
+        sum(fte) as fte,
+        count(*) as headcount,
+        coalesce(sum(fte) filter (where not agency_worker), 0) as permanent_fte,
+        count(*) filter (where not agency_worker) as permanent_headcount,
+        coalesce(sum(fte) filter (where agency_worker), 0) as agency_fte,
+        count(*) filter (where agency_worker) as agency_headcount
+    from in_post
+    group by la_code, team, month_end
 ),
 
 totals as (
+    select * from by_team
+    union all
     select
-        la_code,
-        case when grouping(team) = 1 then 'All teams' else team end as team,
-        month_end,
-        sum(fte) as fte,
-        count(distinct sw_id) as headcount,
-        coalesce(sum(fte) filter (where not agency_worker), 0) as permanent_fte,
-        count(distinct sw_id) filter (where not agency_worker) as permanent_headcount,
-        coalesce(sum(fte) filter (where agency_worker), 0) as agency_fte,
-        count(distinct sw_id) filter (where agency_worker) as agency_headcount
-    from in_post
-    group by grouping sets ((la_code, team, month_end), (la_code, month_end))
+        la_code, 'All teams' as team, month_end, sum(fte), sum(headcount), sum(permanent_fte),
+        sum(permanent_headcount), sum(agency_fte), sum(agency_headcount)
+    from by_team
+    group by la_code, month_end
 ),
 
 final as (
@@ -97,8 +109,8 @@ final as (
         round(coalesce(t.agency_fte, 0), 2) as numerator,
         round(coalesce(t.fte, 0), 2) as denominator,
         case when round(t.fte, 2) > 0 then round(100.0 * round(t.agency_fte, 2) / round(t.fte, 2), 1) end as value,
-        coalesce(t.agency_headcount, 0) as agency_headcount,
-        coalesce(t.headcount, 0) as headcount
+        coalesce(t.agency_headcount, 0)::integer as agency_headcount,
+        coalesce(t.headcount, 0)::integer as headcount
     from grid as g
     left join totals as t using (la_code, team, month_end)
     where ($team::varchar is null or g.team = $team::varchar)

@@ -16,6 +16,7 @@
 --   place (a ratio, so the numerator may exceed the denominator); null when there is no case-holding FTE. Children
 --   with no allocated worker ('Unallocated') count only in the 'All teams' row.
 --   The value is worked out from the numerator and denominator as shown (FTE rounded to 2 decimal places).
+--   Spells of one worker that overlap (a data error) are cut short at the start of the later spell.
 -- source: fact_child_month, fact_worker_spell
 -- polarity: lower is better
 -- unit: children per FTE
@@ -32,10 +33,17 @@ child_months as (
 ),
 
 case_holders as (
-    select la_code, sw_id, coalesce(team, 'Unknown team') as team, fte, start_date, end_date
-    from fact_worker_spell
+    -- a worker's spells must not overlap: one running past the start of the worker's next spell is cut short there
+    select la_code, sw_id, team, fte, start_date, end_date
+    from (
+        select
+            la_code, sw_id, coalesce(team, 'Unknown team') as team, org_role, fte, start_date,
+            least(coalesce(end_date, date '9999-12-31'), lead(start_date) over w - 1) as end_date
+        from fact_worker_spell
+        where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+        window w as (partition by la_code, sw_id order by start_date)
+    )
     where org_role in (4, 5)
-      and ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
 ),
 
 la_months as (
@@ -69,7 +77,7 @@ fte as (
     from la_months as m
     join case_holders as s
         on s.la_code = m.la_code and s.start_date <= m.month_end
-       and (s.end_date is null or s.end_date >= m.month_end)
+       and s.end_date >= m.month_end
     group by grouping sets ((m.la_code, s.team, m.month_end), (m.la_code, m.month_end))
 ),
 

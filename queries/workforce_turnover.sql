@@ -19,6 +19,7 @@
 --   turnover_all_staff (all leavers / average all-staff FTE). Value can exceed 100 % in a small team with many
 --   short spells (leavers are counted in full, the average FTE is not).
 --   The value is worked out from the numerator and denominator as shown (FTE rounded to 2 decimal places).
+--   Spells of one worker that overlap (a data error) are cut short at the start of the later spell.
 -- source: fact_worker_spell, fact_child_month (for the data's end date)
 -- polarity: lower is better
 -- unit: %
@@ -30,11 +31,14 @@
 with
 
 spells as (
+    -- a worker's spells must not overlap: one running past the start of the worker's next spell is cut short there
     select
         la_code, sw_id, coalesce(team, 'Unknown team') as team, fte,
-        coalesce(agency_worker, false) as agency_worker, start_date, end_date
+        coalesce(agency_worker, false) as agency_worker, start_date,
+        least(coalesce(end_date, date '9999-12-31'), lead(start_date) over w - 1) as end_date
     from fact_worker_spell
     where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+    window w as (partition by la_code, sw_id order by start_date)
 ),
 
 bounds as (
@@ -64,7 +68,7 @@ la_months as (
 team_spans as (
     select
         la_code, team, last_day(min(start_date)) as first_month,
-        case when bool_or(end_date is null) then date '9999-12-31' else last_day(max(end_date)) end as last_month
+        last_day(max(end_date)) as last_month
     from spells
     group by la_code, team
 ),
@@ -91,11 +95,11 @@ moves as (
     -- starters and leavers of the authority's social work workforce, in the month they happen
     select la_code, team, last_day(start_date) as month_end, fte, agency_worker, 1 as starter, 0 as leaver
     from sequenced
-    where prev_start is null or (prev_end is not null and prev_end < start_date - 1)
+    where prev_start is null or prev_end < start_date - 1
     union all
     select la_code, team, last_day(end_date) as month_end, fte, agency_worker, 0 as starter, 1 as leaver
     from sequenced
-    where end_date is not null and (next_start is null or next_start > end_date + 1)
+    where end_date < date '9999-12-31' and (next_start is null or next_start > end_date + 1)
 ),
 
 moves_by_month as (
@@ -117,7 +121,7 @@ in_post as (
     from la_months as m
     join spells as s
         on s.la_code = m.la_code and s.start_date <= m.month_end
-       and (s.end_date is null or s.end_date >= m.month_end)
+       and s.end_date >= m.month_end
 ),
 
 in_post_by_month as (

@@ -15,6 +15,7 @@
 --   0 vacancies (it does not offset another team's). No rows where no establishment is known (the extract is
 --   optional).
 --   The value is worked out from the numerator and denominator as shown (FTE rounded to 2 decimal places).
+--   Spells of one worker that overlap (a data error) are cut short at the start of the later spell.
 -- source: fact_establishment, fact_worker_spell
 -- polarity: lower is better
 -- unit: %
@@ -30,11 +31,14 @@ establishment as (
 ),
 
 spells as (
+    -- a worker's spells must not overlap: one running past the start of the worker's next spell is cut short there
     select
         la_code, sw_id, coalesce(team, 'Unknown team') as team, fte,
-        coalesce(agency_worker, false) as agency_worker, start_date, end_date
+        coalesce(agency_worker, false) as agency_worker, start_date,
+        least(coalesce(end_date, date '9999-12-31'), lead(start_date) over w - 1) as end_date
     from fact_worker_spell
     where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+    window w as (partition by la_code, sw_id order by start_date)
 ),
 
 months as (
@@ -60,7 +64,7 @@ in_post as (
     from funded as f
     left join spells as s
         on s.la_code = f.la_code and s.team = f.team and s.start_date <= f.month_end
-       and (s.end_date is null or s.end_date >= f.month_end)
+       and s.end_date >= f.month_end
     group by all
 ),
 

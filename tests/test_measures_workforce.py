@@ -29,6 +29,8 @@ D = dt.date.fromisoformat
 # W6      Team B  5     no      1.0  2024-04-01  -           ... and not a starter in April
 # W7      Team A  5     yes     0.5  2024-04-15  -           agency, covers a Team A vacancy
 # W9      Team X  6     no      1.0  2020-01-01  -           in the second authority (Z99000002)
+# W10     Team X  5     no      1.0  2020-01-01  2024-06-30  Z99000002: overlaps W10's next spell, so it is cut
+# W10     Team Y  5     no      0.5  2024-03-01  -           short on 29/2/2024 (W10 is not a leaver)
 #
 # In post at month ends (FTE / headcount):
 #   31/12/2023 and 31/1/2024: W1 1.0 A, W2 0.5 A, W3 1.0 B (agency), W4 1.0 B, W6 1.0 A
@@ -57,6 +59,8 @@ SPELLS = [
     spell("W6", "Team B", 5, False, 1.0, "2024-04-01"),
     spell("W7", "Team A", 5, True, 0.5, "2024-04-15"),
     spell("W9", "Team X", 6, False, 1.0, "2020-01-01", la=LA2),
+    spell("W10", "Team X", 5, False, 1.0, "2020-01-01", "2024-06-30", la=LA2),
+    spell("W10", "Team Y", 5, False, 0.5, "2024-03-01", la=LA2),
 ]
 
 # Return years 2024 and 2025 give child-months from April 2023 to March 2025.
@@ -116,9 +120,19 @@ def test_team_and_authority_filters(con):
     # a team filter returns that team's rows only, for both authorities' data (Team A exists only in Z99000001)
     assert set(df.team) == {"Team A"} and set(df.la_code) == {LA} and len(df) == 4
     df = queries.run("workforce_agency_rate", con, la_codes=[LA2], from_month="2024-01", to_month="2024-04")
-    # Z99000002: W9 alone, 1.0 permanent FTE -> 0 % agency; no rows for Z99000001
-    assert set(df.la_code) == {LA2} and set(df.team) == {"All teams", "Team X"}
-    assert df.value.tolist() == [0.0] * 8
+    # Z99000002: W9 and W10, all permanent -> 0 % agency; no rows for Z99000001; Team Y from March
+    assert set(df.la_code) == {LA2} and set(df.team) == {"All teams", "Team X", "Team Y"}
+    assert df.value.tolist() == [0.0] * 10
+
+
+def test_overlapping_spells_count_once(con):
+    got = rows(con, "workforce_in_post", la=LA2, la_codes=[LA2])
+    # 29/2/2024: W9 1.0 + W10 (Team X) 1.0 = 2.0. 31/3/2024: W10's Team X spell was cut short on 29/2 (its Team Y
+    # spell starts 1/3), so W9 1.0 + W10 0.5 = 1.5 FTE, 2 heads - not 2.5 FTE and 3 heads.
+    assert (got[D("2024-02-29")].value, got[D("2024-03-31")].value, got[D("2024-03-31")].headcount) == (2.0, 1.5, 2)
+    turnover = rows(con, "workforce_turnover", la=LA2, la_codes=[LA2])
+    # the overlap is a move, not a leaver (February) or a starter (March)
+    assert (turnover[D("2024-02-29")].leavers_headcount, turnover[D("2024-03-31")].starters_headcount) == (0, 0)
 
 
 def test_agency_rate(con):

@@ -28,9 +28,11 @@ def month_end(dates: pd.Series) -> pd.Series:
 
 
 def spells(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Worker spells with dates as datetimes and a missing agency flag read as permanent."""
-    s = as_dates(tables["fact_worker_spell"], "start_date", "end_date")
+    """Worker spells (dates as datetimes, missing agency flag = permanent), overlaps cut at the next spell's start."""
+    s = as_dates(tables["fact_worker_spell"], "start_date", "end_date").sort_values(["la_code", "sw_id", "start_date"])
     s["agency_worker"] = s["agency_worker"].astype("boolean").fillna(False).astype(bool)
+    cut = s.groupby(["la_code", "sw_id"])["start_date"].shift(-1) - ONE_DAY
+    s["end_date"] = s.end_date.where(cut.isna() | (s.end_date.notna() & (s.end_date <= cut)), cut)
     return s
 
 
