@@ -140,6 +140,13 @@ def _group_by_header(refs: list[FileRef]) -> list[list[FileRef]]:
     return list(groups.values())
 
 
+def _duckdb_reason(exc: duckdb.Error) -> str:
+    """The useful head of a DuckDB CSV error (line, original line, what was expected), without the option dump."""
+    head = str(exc).split("Possible fixes")[0].split("\n  file = ")[0]
+    text = "; ".join(line.strip() for line in head.splitlines() if line.strip())
+    return text.removeprefix("Invalid Input Error: ")[:400]
+
+
 def _unreadable(con: duckdb.DuckDBPyConnection, group: list[FileRef], exc: duckdb.Error) -> LoadError:
     """Find which file of a failed multi-file read is at fault, for an error message that names it."""
     for ref in group:
@@ -147,8 +154,8 @@ def _unreadable(con: duckdb.DuckDBPyConnection, group: list[FileRef], exc: duckd
             con.execute(f"select count(*) from read_csv($files, {CSV_OPTIONS})",
                         {"files": [str(ref.path)], "columns": dict.fromkeys(ref.header, "VARCHAR")}).fetchall()
         except duckdb.Error as inner:
-            return LoadError(f"{ref.path}: cannot be read: {str(inner).splitlines()[0]}")
-    return LoadError(f"{group[0].path.parent}: cannot be read: {str(exc).splitlines()[0]}")
+            return LoadError(f"{ref.path}: cannot be read: {_duckdb_reason(inner)}")
+    return LoadError(f"{group[0].path.parent}: cannot be read: {_duckdb_reason(exc)}")
 
 
 def _check_order_preserving(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> None:

@@ -312,7 +312,10 @@ def test_missing_required_column_fails_the_load_and_keeps_the_old_warehouse(tmp_
 
 @pytest.mark.parametrize(("rel", "text", "message"), [
     ("extracts/visits.csv", "CHILD,SW_ID,VISIT_DATE,SEEN_ALONE\nC1,SW1,15/06/2015,Y\nC1,SW1,16/06/2015,Y,extra\n",
-     "extracts/visits.csv: cannot be read"),
+     "extracts/visits.csv: cannot be read: CSV Error on Line: 3; Original Line: C1,SW1,16/06/2015,Y,extra; "
+     "Expected Number of Columns: 4 Found: 5"),
+    ("extracts/visits.csv", "CHILD,SW_ID,VISIT_DATE,SEEN_ALONE\nC1,SW1,15/06/2015\n",
+     "extracts/visits.csv: cannot be read: CSV Error on Line: 2"),
     ("ssda903/2016/reviews.csv", "", "ssda903/2016/reviews.csv: cannot be read: the file is empty"),
     ("authority.toml", 'la_name = "No code"\n', "authority.toml: required key la_code"),
 ])
@@ -413,9 +416,9 @@ def test_load_log_records_hashes_and_counts(tmp_path: Path) -> None:
         (report.load_id, LA_B, str(FIXTURES / "la_b"))]
 
 
-def test_headers_are_matched_ignoring_case_and_spaces_and_optional_columns_may_be_absent(tmp_path: Path) -> None:
+def test_headers_are_matched_ignoring_case_spaces_and_order_and_optional_columns_may_be_absent(tmp_path: Path) -> None:
     source = make_source(tmp_path, base="la_b", files={
-        "ssda903/2017/header.csv": " child , Sex,DOB,ethnic\nC1,2,03/03/2008,WBRI\n"})
+        "ssda903/2017/header.csv": "ethnic,DOB, child , Sex\nWBRI,03/03/2008,C1,2\n"})
     db = tmp_path / "w.duckdb"
     load([source], db)
     assert q(db, "select child, sex, upn, mother from dim_child") == [("C1", "2", None, None)]
