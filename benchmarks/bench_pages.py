@@ -31,7 +31,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 
 def page_time(page: str, cold: bool) -> float:
     """Server time to run the router and the page once."""
-    at = AppTest.from_file("app.py", default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     if cold:
         st.cache_data.clear()

@@ -7,6 +7,8 @@ render_theme(
     "Ofsted: senior managers 'do not oversee or analyse the number of changes of social worker each child "
     "experiences'. Here every child's workers in the last 12 months are counted, and visits after a change checked.",
     headline="sw_changes",
-    more=(Chart("sw_count_distribution", kind="bands"), Chart("visits_after_change")),
+    more=(Chart("sw_count_distribution", kind="bands", band="band_label"),
+          Chart("visits_after_change", kind="columns", columns={"value_before": "90 days before a change",
+                                                                "value": "90 days after a change"})),
     lists=("sw_changes_list",),
 )

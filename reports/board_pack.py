@@ -73,10 +73,11 @@ def build(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date, mo
     pages = []
     for m in queries.headline_measures():
         df = queries.run(m.name, con, **params)
-        rows = suppress_series(df[df["team"] == ALL_TEAMS].sort_values("month_end"))
+        raw = df[df["team"] == ALL_TEAMS].sort_values("month_end")
+        rows = suppress_series(raw)
         unit = m.fields.get("unit", "")
         suppressed = bool(rows["suppressed"].iloc[-1]) if len(rows) else False
-        sentence = finding(m.title, unit, rows["value"], rows["month_end"], m.higher_is_better, suppressed)
+        sentence = finding(m.title, unit, raw["value"], raw["month_end"], m.higher_is_better, suppressed)
         target = ov.loc[ov["measure"] == m.name, "target"]
         fig = charts.trend(rows, sentence, unit, None if target.empty else float(target.iloc[0]),
                            england[england["measure"] == m.name][["period_end", "value"]], board=True)

@@ -38,8 +38,8 @@ def _figure(chart: Chart, df: pd.DataFrame, f, title: str):
         return charts.stacked_bands(rows.rename(columns={chart.band: "series"}), "series", title, unit, f.board), rows
     if chart.kind == "columns":
         rows = widgets.team_rows(df, f)
-        long = rows.melt(id_vars=["month_end"], value_vars=list(chart.columns), var_name="series")
-        long["series"] = long["series"].map(chart.columns)
+        long = rows[["month_end", *chart.columns]].rename(columns=chart.columns).melt(
+            id_vars=["month_end"], var_name="series", value_name="shown").rename(columns={"shown": "value"})
         return charts.lines(long, "series", title, unit, f.board), rows
     rows = widgets.board_safe(widgets.team_rows(df, f), f)
     return charts.trend(rows, title, unit, widgets.target_of(chart.measure), widgets.england(chart.measure),
@@ -61,12 +61,13 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
     m = queries.get(headline)
     unit = m.fields.get("unit", "")
     df = data.measure(headline, **f.series_params)
-    rows = widgets.board_safe(widgets.team_rows(df, f), f)
-    if rows.empty or rows["value"].isna().all():
+    raw = widgets.team_rows(df, f)
+    rows = widgets.board_safe(raw, f)
+    if raw.empty or raw["value"].isna().all():
         no_data(m.title.lower())
     else:
         widgets.headline_metrics(rows, headline, f)
-        sentence = finding(m.title, unit, rows["value"], rows["month_end"], m.higher_is_better,
+        sentence = finding(m.title, unit, raw["value"], raw["month_end"], m.higher_is_better,
                            suppressed=bool(rows["suppressed"].iloc[-1]) if "suppressed" in rows else False)
         fig = charts.trend(rows, sentence, unit, widgets.target_of(headline), widgets.england(headline), f.board)
         st.plotly_chart(fig, key=f"{headline}-trend", config={"displaylogo": False})
