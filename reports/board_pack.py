@@ -14,7 +14,16 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Image,
+    KeepInFrame,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 import queries
 from lens import charts
@@ -79,11 +88,13 @@ def build(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date, mo
         suppressed = bool(rows["suppressed"].iloc[-1]) if len(rows) else False
         sentence = finding(m.title, unit, raw["value"], raw["month_end"], m.higher_is_better, suppressed)
         target = ov.loc[ov["measure"] == m.name, "target"]
-        fig = charts.trend(rows, sentence, unit, None if target.empty else float(target.iloc[0]),
+        fig = charts.trend(rows, "", unit, None if target.empty else float(target.iloc[0]),
                            england[england["measure"] == m.name][["period_end", "value"]], board=True)
         footer = charts.footer_text(m.title, (start, end), la_name, end)
         png = figure_bytes(fig, "png", footer, width=1500, height=720, scale=1)
-        pages.append(ThemePage(m.name, m.title, sentence, m.definition(), png))
+        short = " · ".join(f"{k.capitalize()}: {m.fields[k]}" for k in ("question", "numerator", "denominator", "rule")
+                           if m.fields.get(k))
+        pages.append(ThemePage(m.name, m.title, sentence, short, png))
     return BoardPack(la_code, la_name, end, ov, pages)
 
 
@@ -162,10 +173,12 @@ def render(pack: BoardPack) -> bytes:
         Spacer(1, 5 * mm),
         _tiles_table(pack.tiles, s),
     ]
+    frame = (PAGE[0] - 30 * mm, PAGE[1] - 30 * mm)
     for p in pack.pages:
-        story += [PageBreak(), Paragraph(escape(p.title), s["h1"]), Paragraph(escape(p.finding), s["finding"]),
-                  Image(io.BytesIO(p.chart_png), width=245 * mm, height=245 * mm * 720 / 1500),
-                  Paragraph("<b>Definition.</b> " + escape(p.definition).replace("\n", " · "), s["small"])]
+        page = [Paragraph(escape(p.title), s["h1"]), Paragraph(escape(p.finding), s["finding"]),
+                Image(io.BytesIO(p.chart_png), width=235 * mm, height=235 * mm * 720 / 1500),
+                Paragraph("<b>Definition.</b> " + escape(p.definition), s["small"])]
+        story += [PageBreak(), KeepInFrame(frame[0], frame[1], page, mode="shrink")]
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()
 
