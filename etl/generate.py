@@ -13,6 +13,8 @@ import random
 import shutil
 import sys
 import time
+from bisect import bisect_right
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -120,6 +122,13 @@ def _lapse_child(r: random.Random, periods: list[Period], d0: int, d1: int) -> d
     return {id(p): day}
 
 
+def _counter(periods: list[Period]) -> Callable[[int], int]:
+    """cla_at(day): how many children are looked after on `day` (started on or before, not yet ceased)."""
+    starts = sorted(p.start for p in periods)
+    ends = sorted(p.end for p in periods)
+    return lambda day: bisect_right(starts, day) - bisect_right(ends, day)
+
+
 def generate_authority(out: Path, seed: int, index: int, d0: int, d1: int) -> tuple[Path, dict[str, int]]:
     """Simulate authority `index` and write its source folder under `out`; returns the folder and row counts."""
     rng = np.random.default_rng(seed + index)
@@ -131,8 +140,7 @@ def generate_authority(out: Path, seed: int, index: int, d0: int, d1: int) -> tu
     children = _children(random.Random(seeds[0]), params, d0, d1)
     periods = [p for c in children for p in c.periods]
     lapses = _lapse_child(random.Random(seeds[1]), periods, d0, d1)
-    wf = Workforce(random.Random(seeds[2]), params.agency, params.turnover,
-                   max(2, round(params.size / P.CASES_PER_POST)), t0, d1)
+    wf = Workforce(random.Random(seeds[2]), params.agency, params.turnover, _counter(periods), t0, d1)
     lo = d0 - 21 * 366
     ctx = Context(d0, d1, working_days(lo, d1 + 3 * 366), params.story, params.missing)
     Allocator(random.Random(seeds[3]), wf, periods, t0, d1, ctx.story_from, params.story, lapses)

@@ -20,8 +20,8 @@ MALE_SHARE = 0.55
 PATHWAYS = (
     {"adopt": 0.36, "sgo": 0.20, "proc_home": 0.16, "home_short": 0.20, "long_court": 0.08},
     {"adopt": 0.18, "sgo": 0.22, "proc_home": 0.22, "home_short": 0.28, "long_court": 0.10},
-    {"sgo": 0.10, "proc_home": 0.20, "home_short": 0.37, "long_court": 0.23, "long_s20": 0.10},
-    {"sgo": 0.03, "proc_home": 0.08, "home_short": 0.46, "long_court": 0.17, "long_s20": 0.23, "custody": 0.03},
+    {"sgo": 0.10, "proc_home": 0.20, "home_short": 0.37, "long_court": 0.26, "long_s20": 0.07},
+    {"sgo": 0.03, "proc_home": 0.08, "home_short": 0.46, "long_court": 0.24, "long_s20": 0.16, "custody": 0.03},
     {"home_short": 0.47, "long_s20": 0.48, "custody": 0.05},
 )
 
@@ -77,8 +77,8 @@ VISIT_LATE_AFTER_CHANGE_STORY_P = 0.50  # same, in the story window (last ~18 mo
 REVIEW_ON_TIME = 0.92
 IHA_ON_TIME = 0.84
 IHA_ON_TIME_STORY_END = 0.30  # falls to this over the last ~6 months
-RHA_SKIP_P = 0.09  # an annual assessment missed (refused, not arranged) ...
-RHA_SKIP_TEEN_P = 0.17  # ... and for 15+
+RHA_SKIP_P = 0.08  # an annual assessment missed (refused, not arranged) ...
+RHA_SKIP_TEEN_P = 0.15  # ... and for 15+
 RHA_LATE_P = 0.10
 DENTAL_SKIP_P = 0.08
 RHI_RECORD_P = 0.95  # an ended missing episode has a return interview record
@@ -94,7 +94,8 @@ AWAY_GOER_P = 0.12
 AWAY_RATE = (0.6, 5.0)
 
 # --- workforce ---
-CASES_PER_POST = 14.0  # case-holding posts = CLA / this (vacancy and part-time bring the caseload to ~13-14)
+TARGET_CASELOAD = 14.0  # posts are funded for this many children per case-holding FTE ...
+POST_FILL = 0.93  # ... allowing for vacancies and part-time staff
 POSTS_PER_TEAM = 4
 AGENCY_SPELL_MEAN = 240.0  # days
 SW_REALLOC_RATE = 0.30  # reallocations a child-year for reasons other than the worker leaving
@@ -130,7 +131,7 @@ SAMPLE_INTAKE = {2013: 1.0, 2014: 1.08, 2015: 1.15, 2016: 0.97, 2017: 0.90, 2018
 SAMPLE_SHORT_STAY = {2013: 1.1, 2014: 1.15, 2015: 1.15, 2016: 0.95, 2017: 0.65, 2018: 0.75}
 SAMPLE_MISSING = {2014: 0.9, 2015: 0.9, 2016: 0.9, 2017: 1.2, 2018: 1.45}  # 27 -> 41 -> 48 children missing
 SAMPLE_AGENCY = {2013: 0.42, 2014: 0.48, 2015: 0.52, 2016: 0.52, 2017: 0.32, 2018: 0.33}
-SAMPLE_TURNOVER = {2013: 0.22, 2014: 0.25, 2015: 0.27, 2016: 0.27, 2017: 0.16, 2018: 0.17}
+SAMPLE_TURNOVER = {2013: 0.22, 2014: 0.25, 2015: 0.27, 2016: 0.27, 2017: 0.17, 2018: 0.17}
 
 
 def authority_params(index: int, rng: np.random.Generator, first_year: int, last_year: int) -> AuthorityParams:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import random
+from collections.abc import Callable
 
 from etl import generate_params as P
 from etl.generate_children import Period, Table
@@ -43,24 +44,33 @@ def _fte(r: random.Random) -> float:
 class Workforce:
     """Posts per team and the spells that filled them between `t0` and `t1` (both day ordinals)."""
 
-    def __init__(self, r: random.Random, agency: dict[int, float], turnover: dict[int, float], n_case: int,
-                 t0: int, t1: int):
-        self.r, self.agency, self.turnover, self.t0, self.t1 = r, agency, turnover, t0, t1
+    def __init__(self, r: random.Random, agency: dict[int, float], turnover: dict[int, float],
+                 cla_at: Callable[[int], int], t0: int, t1: int):
+        self.r, self.agency, self.turnover, self.cla_at, self.t0, self.t1 = r, agency, turnover, cla_at, t0, t1
+        n_case = self._needed(t0)
         self.n_teams = max(1, round(n_case / P.POSTS_PER_TEAM))
         # posts: (team, manager?) - one team manager per team, case holders shared out round-robin
         self.posts = [(t, True) for t in range(self.n_teams)] + [(i % self.n_teams, False) for i in range(n_case)]
         self.spells: list[Spell] = []
         self.current: list[Spell | None] = [None] * len(self.posts)
         self.next_agency = [False] * len(self.posts)
+        self.closed = [False] * len(self.posts)  # no longer funded: not refilled when the holder leaves
+        self.post_log: list[tuple[int, int, int]] = []  # (day, team, +1 opened / -1 closed)
         self._n = 0
         self._events: list[tuple[int, int, int, str, int]] = []
         self._seq = 0
+        self._year_leavers = 0.0
+        self._leaving: set[int] = set()
         self._simulate()
+
+    def _needed(self, day: int) -> int:
+        """Case-holding posts funded for the children looked after on `day` (caseload target, allowing vacancies)."""
+        return max(2, round(self.cla_at(day) / P.TARGET_CASELOAD / P.POST_FILL))
 
     # --- event plumbing ---
     def _push(self, day: int, kind: str, post: int) -> None:
         self._seq += 1
-        heapq.heappush(self._events, (day, 0 if kind == "year" else 1, self._seq, kind, post))
+        heapq.heappush(self._events, (day, 0 if post < 0 else 1, self._seq, kind, post))
 
     def _new_id(self) -> str:
         self._n += 1
@@ -69,8 +79,10 @@ class Workforce:
     def _share(self) -> float:
         """Agency share of FTE in post, counting vacant posts as the kind of hire already decided for them."""
         fte = ag = 0.0
-        for s, nxt in zip(self.current, self.next_agency, strict=True):
+        for s, nxt, closed in zip(self.current, self.next_agency, self.closed, strict=True):
             if s is None:
+                if closed:
+                    continue
                 fte += 1.0
                 ag += 1.0 if nxt else 0.0
             else:
@@ -99,18 +111,30 @@ class Workforce:
             agency = post in agency_posts
             back = 10 + r.randrange(300) if agency else 60 + r.randrange(3000)
             self._hire(post, self.t0 - back, agency)
+        self.post_log = [(min(sp.start for sp in self.spells), team, 1) for team, _ in self.posts]
         y = dt.date.fromordinal(self.t0).year
         for year in range(y - 1, dt.date.fromordinal(self.t1).year + 1):
             oct1 = dt.date(year, 10, 1).toordinal()
             if self.t0 < oct1 <= self.t1:
                 self._push(oct1, "year", -1)
+            for month in range(1, 13):
+                first = dt.date(year, month, 1).toordinal()
+                if self.t0 <= first <= self.t1:
+                    self._push(first, "month", -1)
         self._year_start(self.t0)
+        # as if this census year's leavers before t0 had left already
+        perm_fte = sum(s.fte for s in self.current if s is not None and not s.agency)
+        before = (dt.date.fromordinal(self.t0).month - 10) % 12
+        self._year_leavers = self.turnover.get(csww_year(self.t0), 0.2) * perm_fte * before / 12
         while self._events:
             day, _, _, kind, post = heapq.heappop(self._events)
             if day > self.t1:
                 break
             if kind == "year":
                 self._year_start(day)
+            elif kind == "month":
+                self._posts(day)
+                self._month(day)
             elif kind == "leave":
                 self._leave(post, day)
             elif kind == "fill":
@@ -119,25 +143,54 @@ class Workforce:
                 self._promote(post, day)
 
     def _year_start(self, day: int) -> None:
-        """Decide this census year's permanent leavers (a set number, so turnover follows its target)."""
+        """A new census year (to 30 September): reset the leavers count and decide promotions."""
         r = self.r
-        nxt = dt.date(csww_year(day), 9, 30).toordinal()
-        span = nxt - day + 1
-        perm = [i for i, s in enumerate(self.current) if s is not None and not s.agency]
-        year = csww_year(day)
-        # leavers' FTE = turnover x the permanent FTE expected in post at the year end (given the agency target)
-        goal = self.turnover.get(year, 0.2) * span / 365.0 * len(self.posts) * (1 - self.agency.get(year, 0.3))
-        taken = 0.0
+        self._year_leavers = 0.0
+        span = dt.date(csww_year(day), 9, 30).toordinal() - day + 1
+        for i, s in enumerate(self.current):
+            if s is not None and not s.agency and s.role == 5 and r.random() < 0.07 * span / 365.0:
+                self._push(day + r.randrange(span), "promote", i)
+
+    def _month(self, day: int) -> None:
+        """Schedule this month's permanent leavers so that, by 30 September, leavers' FTE is the turnover target
+        times the permanent FTE in post (tracked month by month, so it follows the staff actually in post)."""
+        r = self.r
+        d = dt.date.fromordinal(day)
+        months_done = (d.month - 10) % 12 + 1  # October is month 1 of the census year
+        days = (dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1) - d).days
+        perm = [i for i, s in enumerate(self.current) if s is not None and not s.agency and i not in self._leaving]
+        perm_fte = sum(self.current[i].fte for i in perm)
+        goal = self.turnover.get(csww_year(day), 0.2) * perm_fte * months_done / 12
         for i in r.sample(perm, len(perm)):
             fte = self.current[i].fte
-            if taken + fte > goal + 0.5:
+            if self._year_leavers + fte > goal + 0.5:
                 continue
-            taken += fte
-            self._push(day + r.randrange(span), "leave", i)
-        for i in perm:
-            s = self.current[i]
-            if s is not None and s.role == 5 and r.random() < 0.07 * span / 365.0:
-                self._push(day + r.randrange(span), "promote", i)
+            self._year_leavers += fte
+            self._leaving.add(i)
+            self._push(day + r.randrange(days), "leave", i)
+
+    def _posts(self, day: int) -> None:
+        """Open or close case-holding posts as the number of children looked after changes (each month)."""
+        needed = self._needed(day)
+        active = [i for i, (_, manager) in enumerate(self.posts) if not manager and not self.closed[i]]
+        per_team = [0] * self.n_teams
+        for i in active:
+            per_team[self.posts[i][0]] += 1
+        if needed > len(active):
+            for _ in range(needed - len(active)):
+                team = min(range(self.n_teams), key=lambda t: (per_team[t], t))
+                per_team[team] += 1
+                self.posts.append((team, False))
+                self.current.append(None)
+                self.next_agency.append(False)
+                self.closed.append(False)
+                self.post_log.append((day, team, 1))
+                self._vacant(len(self.posts) - 1, day)
+        elif needed < len(active) - 1:  # a little slack before a post is cut
+            order = sorted(active, key=lambda i: (self.current[i] is not None, self.r.random()))
+            for i in order[: len(active) - needed]:
+                self.closed[i] = True
+                self.post_log.append((day, self.posts[i][0], -1))
 
     def _leave(self, post: int, day: int) -> None:
         s = self.current[post]
@@ -146,13 +199,25 @@ class Workforce:
         s.end = day
         s.reason = "9" if s.agency else LEAVE_REASONS.pick(self.r)
         self.current[post] = None
+        self._leaving.discard(post)
+        if not self.closed[post]:
+            self._vacant(post, day)
+
+    def _vacant(self, post: int, day: int) -> None:
+        """A post fell vacant on `day`: decide agency or permanent cover and when it starts."""
         self.next_agency[post] = False
-        # Agency staff cover quickly and leave sooner, so they are hired whenever the share is under target.
+        # Hire whichever kind brings the agency share nearer its target (managers are rarely agency staff).
         target = self.agency.get(csww_year(day), 0.3)
-        p = 0.95 if self._share() < target else 0.08
+        self.next_agency[post] = True
+        with_agency = abs(self._share() - target)
+        self.next_agency[post] = False
+        with_perm = abs(self._share() - target)
         if self.posts[post][1]:
-            p *= 0.4
-        agency = self.r.random() < p
+            agency = with_agency < with_perm and self.r.random() < 0.4
+        elif abs(with_agency - with_perm) < 0.01:
+            agency = self.r.random() < 0.5
+        else:
+            agency = with_agency < with_perm
         if self.posts[post][1]:
             gap = 0  # someone acts up as team manager at once
         elif agency:
@@ -163,7 +228,7 @@ class Workforce:
         self._push(day + 1 + gap, "fill", post)
 
     def _fill(self, post: int, day: int) -> None:
-        if self.current[post] is None:
+        if self.current[post] is None and not self.closed[post]:
             self._hire(post, day, self.next_agency[post])
 
     def _promote(self, post: int, day: int) -> None:
@@ -175,12 +240,21 @@ class Workforce:
         self.spells.append(new)
         self.current[post] = new
 
-    def establishment(self) -> dict[int, float]:
-        """Funded posts (FTE) per team: every post, managers included."""
-        out = {t: 0.0 for t in range(self.n_teams)}
-        for team, _ in self.posts:
-            out[team] += 1.0
-        return out
+    def establishment(self) -> list[tuple[int, float, int, int]]:
+        """Funded posts per team over time, managers included: (team, FTE, first day, last day or 0)."""
+        rows = []
+        for team in range(self.n_teams):
+            count, start, held = 0, 0, 0
+            changes = sorted((d, delta) for d, t, delta in self.post_log if t == team)
+            for i, (day, delta) in enumerate(changes):
+                count += delta
+                if i + 1 < len(changes) and changes[i + 1][0] == day:
+                    continue
+                if start:
+                    rows.append((team, float(held), start, day - 1))
+                start, held = day, count
+            rows.append((team, float(held), start, 0))
+        return rows
 
 
 class Allocator:

@@ -242,9 +242,9 @@ def write_workforce(w: SourceWriter, dates: Dates, wf: Workforce, team_names: li
         fte = f"{s.fte:.1f}"
         lines.append(f"{s.sw},{team_names[s.team]},{s.role},{int(s.agency)},{fte},{dates.i(s.start)},{end},{reason}")
     est = w.lines("establishment")
-    start = min(s.start for s in wf.spells)
-    for team, fte in wf.establishment().items():
-        est.append(f"{team_names[team]},{fte:.1f},{dates.i(start)},")
+    for team, fte, start, end in wf.establishment():
+        if start <= d1:
+            est.append(f"{team_names[team]},{fte:.1f},{dates.i(start)},{dates.i(end) if end and end <= d1 else ''}")
 
 
 def _spell_key(s: Spell) -> tuple[str, int]:
