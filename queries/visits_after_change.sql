@@ -121,53 +121,52 @@ change_team as (
     qualify row_number() over (partition by c.la_code, c.child, c.sw_id, c.change_date order by s.start_date desc) = 1
 ),
 
+numbered as (
+    select row_number() over () as change_id, *
+    from change_team
+),
+
 window_visits as (
-    select c.la_code, c.child, c.sw_id, c.change_date, v.visit_date
-    from change_team as c
+    select c.change_id, c.change_date, v.visit_date
+    from numbered as c
     join fact_visit as v
         on v.la_code = c.la_code and v.child = c.child
        and v.visit_date between c.before_start and c.after_end
 ),
 
 points as (
-    select la_code, child, sw_id, change_date, 'before' as side, before_start as point from change_team
+    select change_id, false as is_after, before_start as point from numbered
     union all
-    select la_code, child, sw_id, change_date, 'before', change_date from change_team
+    select change_id, false, change_date from numbered
     union all
-    select la_code, child, sw_id, change_date, 'after', change_date from change_team
+    select change_id, true, change_date from numbered
     union all
-    select la_code, child, sw_id, change_date, 'after', after_end from change_team
+    select change_id, true, after_end from numbered
     union all
-    select
-        la_code, child, sw_id, change_date,
-        case when visit_date < change_date then 'before' else 'after' end,
-        visit_date
-    from window_visits
+    select change_id, visit_date >= change_date, visit_date from window_visits
 ),
 
 gaps as (
     select
-        la_code, child, sw_id, change_date, side,
-        point - lag(point) over (partition by la_code, child, sw_id, change_date, side order by point) as gap_days
+        change_id,
+        is_after,
+        point - lag(point) over (partition by change_id, is_after order by point) as gap_days
     from points
 ),
 
 longest as (
     select
-        la_code,
-        child,
-        sw_id,
-        change_date,
-        coalesce(max(gap_days) filter (where side = 'before'), 0) as longest_gap_before,
-        coalesce(max(gap_days) filter (where side = 'after'), 0) as longest_gap_after
+        change_id,
+        coalesce(max(gap_days) filter (where not is_after), 0) as longest_gap_before,
+        coalesce(max(gap_days) filter (where is_after), 0) as longest_gap_after
     from gaps
-    group by all
+    group by change_id
 ),
 
 per_change as (
-    select ct.la_code, ct.team, last_day(ct.change_date) as month_end, l.longest_gap_before, l.longest_gap_after
-    from change_team as ct
-    join longest as l using (la_code, child, sw_id, change_date)
+    select n.la_code, n.team, last_day(n.change_date) as month_end, l.longest_gap_before, l.longest_gap_after
+    from numbered as n
+    join longest as l using (change_id)
 ),
 
 counts as (

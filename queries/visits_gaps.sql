@@ -54,7 +54,7 @@ child_month as (
 ),
 
 placements as (
-    select la_code, child, placement_no, placement_start, placement_end
+    select row_number() over () as placement_id, la_code, child, placement_start, placement_end
     from fact_placement
     where ($la_codes is null or list_contains($la_codes, la_code))
 ),
@@ -67,7 +67,7 @@ visits as (
 ),
 
 visits_in_placement as (
-    select v.la_code, v.child, v.visit_date, p.placement_no, p.placement_start
+    select v.la_code, v.child, v.visit_date, p.placement_id, p.placement_start
     from visits as v
     join placements as p
         on p.la_code = v.la_code and p.child = v.child
@@ -80,7 +80,7 @@ ended_gaps as (
         child,
         last_day(visit_date) as month_end,
         visit_date - coalesce(
-            lag(visit_date) over (partition by la_code, child, placement_no order by visit_date),
+            lag(visit_date) over (partition by placement_id order by visit_date),
             placement_start
         ) as gap_days
     from visits_in_placement

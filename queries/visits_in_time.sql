@@ -57,10 +57,23 @@ child_month as (
       and month_end between last_day($from_month::date) and last_day($to_month::date)
 ),
 
+visits as (
+    select la_code, child, visit_date
+    from fact_visit
+    where ($la_codes is null or list_contains($la_codes, la_code))
+      and visit_date <= last_day($to_month::date)
+),
+
+episodes as (
+    select la_code, child, decom, ls
+    from fact_episode
+    where ($la_codes is null or list_contains($la_codes, la_code))
+),
+
 latest_visit as (
     select cm.*, v.visit_date as latest_visit_date
     from child_month as cm
-    asof left join fact_visit as v
+    asof left join visits as v
         on v.la_code = cm.la_code and v.child = cm.child and v.visit_date <= cm.month_end
 ),
 
@@ -74,7 +87,7 @@ last_visit as (
 legal_status_at_visit as (
     select lv.*, e.ls as ls_at_last_visit
     from last_visit as lv
-    asof left join fact_episode as e
+    asof left join episodes as e
         on e.la_code = lv.la_code and e.child = lv.child and e.decom <= lv.last_visit_date
 ),
 

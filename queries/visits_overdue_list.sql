@@ -30,10 +30,23 @@ on_date as (
       and ($team is null or team = $team)
 ),
 
+visits as (
+    select la_code, child, visit_date
+    from fact_visit
+    where ($la_codes is null or list_contains($la_codes, la_code))
+      and visit_date <= $as_of::date
+),
+
+episodes as (
+    select la_code, child, decom, ls
+    from fact_episode
+    where ($la_codes is null or list_contains($la_codes, la_code))
+),
+
 latest_visit as (
     select od.*, v.visit_date as latest_visit_date
     from on_date as od
-    asof left join fact_visit as v
+    asof left join visits as v
         on v.la_code = od.la_code and v.child = od.child and v.visit_date <= od.at_date
 ),
 
@@ -47,7 +60,7 @@ last_visit as (
 legal_status_at_visit as (
     select lv.*, e.ls as ls_at_last_visit
     from last_visit as lv
-    asof left join fact_episode as e
+    asof left join episodes as e
         on e.la_code = lv.la_code and e.child = lv.child and e.decom <= lv.last_visit_date
 ),
 
