@@ -244,18 +244,29 @@ def missing(r: random.Random, p: Period, ctx: Context) -> list[tuple[str, int, i
     return out
 
 
+def _office_hours(r: random.Random, minute: int) -> int:
+    """Move a moment into office hours (9:00-17:00), to the next morning if it falls in the evening or night."""
+    day, m = divmod(minute, MINUTES)
+    if m < 9 * 60:
+        m = 9 * 60 + r.randrange(120)
+    elif m >= 17 * 60:
+        day, m = day + 1, 9 * 60 + r.randrange(180)
+    return day * MINUTES + m
+
+
 def return_interview(r: random.Random, end: int, ctx: Context) -> tuple[int, int, str] | None:
     """(offered minute, interview minute or -1, accepted Y/N) for an episode that ended at minute `end`; or None."""
     day = end // MINUTES
     if r.random() >= ctx.blend(P.RHI_RECORD_P, P.RHI_RECORD_STORY_P, day):
         return None
     if r.random() < ctx.blend(P.RHI_ON_TIME_P, P.RHI_ON_TIME_STORY_P, day):
-        offered = end + 120 + r.randrange(70 * 60)
+        offered = _office_hours(r, end + 120 + r.randrange(60 * 60))
+        offered = min(offered, end + 72 * 60 - r.randrange(1, 120))
     else:
-        offered = end + 73 * 60 + int(r.expovariate(1 / (4 * MINUTES)))
+        offered = max(_office_hours(r, end + 73 * 60 + int(r.expovariate(1 / (4 * MINUTES)))), end + 73 * 60)
     if offered // MINUTES > ctx.d1:
         return None
     if r.random() < P.RHI_ACCEPTED_P:
-        done = offered + r.randrange(48 * 60)
+        done = _office_hours(r, offered + r.randrange(48 * 60))
         return offered, (done if done // MINUTES <= ctx.d1 else -1), "Y"
     return offered, -1, "N"
