@@ -17,7 +17,7 @@
 --   seen is not assessed and later ones are assessed against 6 months. A review that is overdue and not yet held
 --   is not in this series until it is held (then it counts as late in its month): see reviews_overdue_list for
 --   children whose next review is overdue on a date. Team = the child's team at the month end (fact_child_month;
---   for a child no longer looked after at the month end, the team at the last month end before; else 'Unallocated').
+--   for a child who left care during the month, the team at the month end before; else 'Unallocated').
 -- source: fact_review, fact_placement, fact_episode, fact_child_month, dim_bank_holiday
 -- polarity: higher is better
 -- unit: %
@@ -46,6 +46,7 @@ data_start as (
         union all
         select la_code, return_year from fact_episode
     )
+    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
     group by la_code
 ),
 
@@ -80,11 +81,11 @@ first_due as (
 ),
 
 reviews_in_period as (
-    select r.la_code, r.child, r.review_date, p.period_start, p.period_end
+    select r.la_code, r.child, r.review_date, p.period_start
     from reviews as r
-    asof join periods as p
+    join periods as p
         on p.la_code = r.la_code and p.child = r.child and r.review_date >= p.period_start
-    where p.period_end is null or r.review_date <= p.period_end
+       and (p.period_end is null or r.review_date <= p.period_end)
 ),
 
 numbered as (
@@ -118,11 +119,29 @@ in_range as (
       and review_date between date_trunc('month', $from_month::date) and last_day($to_month::date)
 ),
 
-with_team as (
-    select r.la_code, r.month_end, r.in_time, coalesce(m.team, 'Unallocated') as team
+child_months as (
+    select la_code, child, month_end, team
+    from fact_child_month
+    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+),
+
+at_month_end as (
+    select r.*, m.team
     from in_range as r
-    asof left join fact_child_month as m
-        on m.la_code = r.la_code and m.child = r.child and r.month_end >= m.month_end
+    left join child_months as m
+        on m.la_code = r.la_code and m.child = r.child and m.month_end = r.month_end
+),
+
+with_team as (
+    -- the child's team at the review's month end, else (left care in the month) at the month end before
+    select la_code, month_end, in_time, team from at_month_end where team is not null
+    union all
+    select r.la_code, r.month_end, r.in_time, coalesce(b.team, 'Unallocated') as team
+    from at_month_end as r
+    left join child_months as b
+        on b.la_code = r.la_code and b.child = r.child
+       and b.month_end = (date_trunc('month', r.review_date) - interval 1 day)::date
+    where r.team is null
 ),
 
 counts as (

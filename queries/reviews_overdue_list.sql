@@ -36,6 +36,7 @@ data_start as (
         union all
         select la_code, return_year from fact_episode
     )
+    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
     group by la_code
 ),
 
