@@ -15,6 +15,8 @@
 --   and had not ended before the window opened (SW_DEC is the worker's last day, so an allocation ending the day
 --   before the window opened does not count, one ending on its first day does). A worker allocated twice counts
 --   once; allocations count whether or not the child was looked after at the time, as in the SWEpisodes table.
+--   In an authority's first 12 months of allocation data the window reaches back before the data, so counts
+--   there are too low.
 -- source: fact_child_month, fact_allocation, dim_authority
 -- polarity: lower is better
 -- unit: %

@@ -15,6 +15,8 @@
 --   and ended (SW_DEC, the worker's last day) on or after the window's first day; a worker counts once. Band '0'
 --   means no allocation overlapped the 12 months (unallocated throughout). band_label follows the DfE's wording
 --   ('3 social workers during the year'). value = % of the month end's children in the band (one decimal).
+--   In an authority's first 12 months of allocation data the window reaches back before the data, so counts
+--   there are too low.
 -- source: fact_child_month, fact_allocation, dim_authority
 -- polarity: neutral
 -- unit: %

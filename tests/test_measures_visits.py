@@ -72,6 +72,7 @@ TABLES = {
         ep("C10", "2022-05-15", place="U5"),
         ep("C11", "2023-01-01", dec="2023-06-30"),
         ep("D1", "2023-01-01", la=LA2),
+        ep("D2", "2023-06-20", la=LA2),
     ],
     "fact_visit": [
         visit("C1", "2023-05-19"), visit("C1", "2023-04-10"),
@@ -84,10 +85,11 @@ TABLES = {
         visit("C10", "2023-05-14"),
         visit("C11", "2023-05-01"),
         visit("D1", "2023-06-01", la=LA2),
+        visit("D2", "2023-06-20", la=LA2),
     ],
     "fact_allocation": [alloc(c, "W1", "2020-01-01") for c in NORTH]
     + [alloc(c, "W2", "2020-01-01") for c in SOUTH]
-    + [alloc("D1", "X1", "2020-01-01", la=LA2)],
+    + [alloc("D1", "X1", "2020-01-01", la=LA2), alloc("D2", "X1", "2023-06-20", la=LA2)],
     "fact_worker_spell": [
         {"la_code": LA, "sw_id": "W1", "team": "North", "start_date": D("2015-01-01"), "fte": 1.0},
         {"la_code": LA, "sw_id": "W2", "team": "South", "start_date": D("2015-01-01"), "fte": 1.0},
@@ -152,9 +154,12 @@ def test_visits_in_time_spine_and_authorities(con):
     assert allt.groupby("la_code").size().to_dict() == {LA: 12, LA2: 12}
     assert not df.duplicated(["la_code", "team", "month_end"]).any()
     assert (df.numerator <= df.denominator).all()
-    # LA2's only child D1 (team East), visited 1/6/2023, is in time at 30/6 (29 days) and overdue at 31/7 (60).
-    assert row(df, "East", "2023-06-30", LA2)["value"] == 100.0
-    assert row(df, "East", "2023-07-31", LA2)["value"] == 0.0
+    # LA2 (team East): D1, visited 1/6/2023, is in time at 30/6 (29 days) and overdue at 31/7 (60 days).
+    # D2 was visited on its placement's first day, 20/6: that is the placement's first visit, so the 6-week rule
+    # follows (due 20/6 + 42 = 1/8): in time at 30/6 and at 31/7. June 2 of 2, July 1 of 2.
+    june, july = row(df, "East", "2023-06-30", LA2), row(df, "East", "2023-07-31", LA2)
+    assert (june["numerator"], june["denominator"], june["children_6_weeks"]) == (2, 2, 2)
+    assert (july["numerator"], july["denominator"], july["value"]) == (1, 2, 50.0)
 
 
 def test_overdue_list_as_at_month_end(con):
@@ -217,6 +222,7 @@ def test_visits_gaps_july_running_only(con):
 def test_visits_gaps_four_months_unseen(con):
     df = queries.run("visits_gaps", con, la_codes=[LA2], from_month="2023-04", to_month="2023-07")
     allt = df[df.team == "All teams"].set_index("month_end")
+    # D2 (placed and visited 20/6) never has the longest gap: 10 days running at 30/6, 41 at 31/7.
     # D1 placed 1/1/2023, first visit 1/6/2023. Running gap at 30/4 = 31+28+31+29 = 119, at 31/5 = 150;
     # in June the gap ended by the 1/6 visit is 151 days (larger than the 29 days running at 30/6); July: 60 running.
     assert list(allt.value) == [119, 150, 151, 60]
