@@ -23,7 +23,7 @@
 with
 
 cohort as (
-    select la_code, child, team, month_end
+    select la_code, child, team, month_end, placement_no
     from fact_child_month
     where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
       and month_end between last_day($from_month::date) and last_day($to_month::date)
@@ -31,30 +31,37 @@ cohort as (
 ),
 
 placements as (
-    select la_code, child, placement_start, placement_end
+    -- placements do not overlap, so a child in placement k at d had 3 or more in the window exactly when
+    -- placement k-2 ended after the window's first day (then k-1 and k did too)
+    select la_code, child, placement_no, lag(placement_end, 2) over w as end_two_before
     from fact_placement
     where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+    window w as (partition by la_code, child order by placement_no)
 ),
 
-placement_counts as (
-    select c.la_code, c.child, c.team, c.month_end, count(*) as placements
+assessed as (
+    select
+        c.la_code, c.child, c.team, c.month_end,
+        coalesce(p.end_two_before > (c.month_end + interval 1 day - interval 12 month)::date, false) as three_plus
     from cohort as c
-    join placements as p
-        on p.la_code = c.la_code and p.child = c.child
-       and p.placement_start <= c.month_end
-       and (p.placement_end is null or p.placement_end > (c.month_end + interval 1 day - interval 12 month)::date)
-    group by all
+    join placements as p using (la_code, child, placement_no)
+),
+
+team_counts as (
+    select
+        la_code, team, month_end,
+        count(*) filter (where three_plus)::integer as numerator,
+        count(*)::integer as denominator
+    from assessed
+    group by la_code, team, month_end
 ),
 
 counts as (
-    select
-        la_code,
-        case when grouping(team) = 1 then 'All teams' else team end as team,
-        month_end,
-        count(*) filter (where placements >= 3)::integer as numerator,
-        count(*)::integer as denominator
-    from placement_counts
-    group by grouping sets ((la_code, team, month_end), (la_code, month_end))
+    select * from team_counts
+    union all
+    select la_code, 'All teams' as team, month_end, sum(numerator)::integer, sum(denominator)::integer
+    from team_counts
+    group by la_code, month_end
 ),
 
 la_months as (
