@@ -73,7 +73,12 @@ def _open(page, url: str, title: str) -> None:
 
 def _assert_rendered(page, name: str) -> None:
     assert page.locator("[data-testid='stException']").count() == 0, f"{name}: error box on the page"
-    if name not in ("data-quality",):
+    if name == "overview":  # tiles: a metric with its sparkline per headline measure
+        page.locator("[data-testid='stMetric']").first.wait_for(timeout=30_000)
+        assert page.locator("[data-testid='stMetric']").count() >= 7
+    elif name == "data-quality":  # tables of the load log and freshness
+        page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)
+    else:
         page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
         assert page.locator(".js-plotly-plot .main-svg").count() >= 1, f"{name}: no Plotly chart"
 
