@@ -144,15 +144,18 @@ with_team as (
     where r.team is null
 ),
 
-counts as (
-    select
-        la_code,
-        case when grouping(team) = 1 then 'All teams' else team end as team,
-        month_end,
-        sum(in_time)::integer as numerator,
-        count(*)::integer as denominator
+team_counts as (
+    select la_code, team, month_end, sum(in_time)::integer as numerator, count(*)::integer as denominator
     from with_team
-    group by grouping sets ((la_code, team, month_end), (la_code, month_end))
+    group by la_code, team, month_end
+),
+
+counts as (
+    select * from team_counts
+    union all
+    select la_code, 'All teams' as team, month_end, sum(numerator)::integer, sum(denominator)::integer
+    from team_counts
+    group by la_code, month_end
 ),
 
 la_months as (

@@ -54,15 +54,18 @@ assessed as (
        and p.placement_no = c.placement_no - 1
 ),
 
-counts as (
-    select
-        la_code,
-        case when grouping(team) = 1 then 'All teams' else team end as team,
-        month_end,
-        sum(stable)::integer as numerator,
-        count(*)::integer as denominator
+team_counts as (
+    select la_code, team, month_end, sum(stable)::integer as numerator, count(*)::integer as denominator
     from assessed
-    group by grouping sets ((la_code, team, month_end), (la_code, month_end))
+    group by la_code, team, month_end
+),
+
+counts as (
+    select * from team_counts
+    union all
+    select la_code, 'All teams' as team, month_end, sum(numerator)::integer, sum(denominator)::integer
+    from team_counts
+    group by la_code, month_end
 ),
 
 la_months as (

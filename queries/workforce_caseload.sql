@@ -57,28 +57,31 @@ la_months as (
     )
 ),
 
-children as (
-    select
-        la_code,
-        case when grouping(team) = 1 then 'All teams' else team end as team,
-        month_end,
-        count(*) as children
+team_children as (
+    select la_code, team, month_end, count(*) as children
     from child_months
-    group by grouping sets ((la_code, team, month_end), (la_code, month_end))
+    group by la_code, team, month_end
 ),
 
-fte as (
-    select
-        m.la_code,
-        case when grouping(s.team) = 1 then 'All teams' else s.team end as team,
-        m.month_end,
-        sum(s.fte) as fte,
-        count(distinct s.sw_id) as headcount
+children as (
+    select * from team_children
+    union all
+    select la_code, 'All teams' as team, month_end, sum(children) from team_children group by la_code, month_end
+),
+
+team_fte as (
+    select m.la_code, s.team, m.month_end, sum(s.fte) as fte, count(*) as headcount
     from la_months as m
     join case_holders as s
         on s.la_code = m.la_code and s.start_date <= m.month_end
        and s.end_date >= m.month_end
-    group by grouping sets ((m.la_code, s.team, m.month_end), (m.la_code, m.month_end))
+    group by m.la_code, s.team, m.month_end
+),
+
+fte as (
+    select * from team_fte
+    union all
+    select la_code, 'All teams' as team, month_end, sum(fte), sum(headcount) from team_fte group by la_code, month_end
 ),
 
 grid as (
@@ -94,10 +97,10 @@ final as (
         g.la_code,
         g.team,
         g.month_end,
-        coalesce(c.children, 0) as numerator,
+        coalesce(c.children, 0)::integer as numerator,
         round(coalesce(f.fte, 0), 2) as denominator,
         case when round(f.fte, 2) > 0 then round(coalesce(c.children, 0) / round(f.fte, 2), 1) end as value,
-        coalesce(f.headcount, 0) as case_holders_headcount
+        coalesce(f.headcount, 0)::integer as case_holders_headcount
     from grid as g
     left join children as c using (la_code, team, month_end)
     left join fte as f using (la_code, team, month_end)

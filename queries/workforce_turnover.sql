@@ -102,18 +102,26 @@ moves as (
     where end_date < date '9999-12-31' and (next_start is null or next_start > end_date + 1)
 ),
 
-moves_by_month as (
+team_moves as (
     select
-        la_code,
-        case when grouping(team) = 1 then 'All teams' else team end as team,
-        month_end,
+        la_code, team, month_end,
         coalesce(sum(fte) filter (where starter = 1 and not agency_worker), 0) as starters_fte,
         count(*) filter (where starter = 1 and not agency_worker) as starters_headcount,
         coalesce(sum(fte) filter (where leaver = 1 and not agency_worker), 0) as leavers_fte,
         count(*) filter (where leaver = 1 and not agency_worker) as leavers_headcount,
         coalesce(sum(fte) filter (where leaver = 1 and agency_worker), 0) as agency_leavers_fte
     from moves
-    group by grouping sets ((la_code, team, month_end), (la_code, month_end))
+    group by la_code, team, month_end
+),
+
+moves_by_month as (
+    select * from team_moves
+    union all
+    select
+        la_code, 'All teams' as team, month_end, sum(starters_fte), sum(starters_headcount), sum(leavers_fte),
+        sum(leavers_headcount), sum(agency_leavers_fte)
+    from team_moves
+    group by la_code, month_end
 ),
 
 in_post as (
@@ -124,15 +132,21 @@ in_post as (
        and s.end_date >= m.month_end
 ),
 
-in_post_by_month as (
+team_in_post as (
     select
-        la_code,
-        case when grouping(team) = 1 then 'All teams' else team end as team,
-        month_end,
+        la_code, team, month_end,
         sum(fte) as fte,
         coalesce(sum(fte) filter (where not agency_worker), 0) as permanent_fte
     from in_post
-    group by grouping sets ((la_code, team, month_end), (la_code, month_end))
+    group by la_code, team, month_end
+),
+
+in_post_by_month as (
+    select * from team_in_post
+    union all
+    select la_code, 'All teams' as team, month_end, sum(fte), sum(permanent_fte)
+    from team_in_post
+    group by la_code, month_end
 ),
 
 monthly as (
