@@ -12,21 +12,21 @@ st.session_state["_filters"] = chosen
 
 pages = {
     "Practice Lens": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
+        st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
                 default=True),
     ],
     "Themes": [
-        st.Page("pages/visits.py", title="Visits", icon=":material/home:", url_path="visits"),
-        st.Page("pages/sw_changes.py", title="Social worker changes", icon=":material/swap_horiz:",
+        st.Page("app_pages/visits.py", title="Visits", icon=":material/home:", url_path="visits"),
+        st.Page("app_pages/sw_changes.py", title="Social worker changes", icon=":material/swap_horiz:",
                 url_path="social-worker-changes"),
-        st.Page("pages/missing.py", title="Missing", icon=":material/directions_run:", url_path="missing"),
-        st.Page("pages/health.py", title="Health", icon=":material/health_and_safety:", url_path="health"),
-        st.Page("pages/workforce.py", title="Workforce", icon=":material/groups:", url_path="workforce"),
-        st.Page("pages/reviews.py", title="Reviews & stability", icon=":material/event_available:",
+        st.Page("app_pages/missing.py", title="Missing", icon=":material/directions_run:", url_path="missing"),
+        st.Page("app_pages/health.py", title="Health", icon=":material/health_and_safety:", url_path="health"),
+        st.Page("app_pages/workforce.py", title="Workforce", icon=":material/groups:", url_path="workforce"),
+        st.Page("app_pages/reviews.py", title="Reviews & stability", icon=":material/event_available:",
                 url_path="reviews-stability"),
     ],
     "About the data": [
-        st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:", url_path="data-quality"),
+        st.Page("app_pages/data_quality.py", title="Data quality", icon=":material/fact_check:", url_path="data-quality"),
     ],
 }
 st.navigation(pages).run()

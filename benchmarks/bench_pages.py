@@ -24,8 +24,8 @@ os.chdir(ROOT)
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-PAGES = ["pages/overview.py", "pages/visits.py", "pages/sw_changes.py", "pages/missing.py", "pages/health.py",
-         "pages/workforce.py", "pages/reviews.py", "pages/data_quality.py"]
+PAGES = ["app_pages/overview.py", "app_pages/visits.py", "app_pages/sw_changes.py", "app_pages/missing.py", "app_pages/health.py",
+         "app_pages/workforce.py", "app_pages/reviews.py", "app_pages/data_quality.py"]
 RESULTS = ROOT / "benchmarks" / "results"
 
 

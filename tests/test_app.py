@@ -20,12 +20,12 @@ from tests.warehouse_fixture import make_warehouse
 D = dt.date
 ROOT = Path(__file__).resolve().parent.parent
 THEME_PAGES = {
-    "pages/visits.py": ("visits_in_time", ["visits_overdue_list"]),
-    "pages/sw_changes.py": ("sw_changes", ["sw_changes_list"]),
-    "pages/missing.py": ("missing_rhi_in_time", ["missing_rhi_list"]),
-    "pages/health.py": ("health_up_to_date", ["health_overdue_list"]),
-    "pages/workforce.py": ("workforce_agency_rate", []),
-    "pages/reviews.py": ("reviews_in_time", ["reviews_overdue_list", "placements_3plus_list"]),
+    "app_pages/visits.py": ("visits_in_time", ["visits_overdue_list"]),
+    "app_pages/sw_changes.py": ("sw_changes", ["sw_changes_list"]),
+    "app_pages/missing.py": ("missing_rhi_in_time", ["missing_rhi_list"]),
+    "app_pages/health.py": ("health_up_to_date", ["health_overdue_list"]),
+    "app_pages/workforce.py": ("workforce_agency_rate", []),
+    "app_pages/reviews.py": ("reviews_in_time", ["reviews_overdue_list", "placements_3plus_list"]),
 }
 
 
@@ -112,7 +112,7 @@ def test_theme_page_shows_the_measure_numbers(sample_env, page):
 def test_team_filter_narrows_numbers_and_list(sample_env):
     con, la, last = sample_env
     team = queries.run("filter_teams", con, la_codes=[la])["team"].iloc[0]
-    at = app("pages/visits.py", team=team)
+    at = app("app_pages/visits.py", team=team)
     df = queries.run("visits_in_time", con, la_codes=[la], team=team, from_month=last, to_month=last)
     assert metric(at, "Latest") == fmt_value(df["value"].iloc[-1], "%")
     expected = queries.run("visits_overdue_list", con, la_codes=[la], team=team, as_of=last)
@@ -140,7 +140,7 @@ def test_board_mode_hides_every_child_level_table(sample_env):
 
 def test_data_quality_page_counts_rejects_and_missing_files(sample_env):
     con, la, _ = sample_env
-    at = app("pages/data_quality.py")
+    at = app("app_pages/data_quality.py")
     rejected = queries.run("dq_rejected_by_reason", con, la_codes=[la])
     missing = queries.run("dq_files_missing", con, la_codes=[la])
     assert metric(at, "Rows rejected") == f"{int(rejected['rows_rejected'].sum()) if len(rejected) else 0:,}"
@@ -169,9 +169,9 @@ def tiny_env(tmp_path, monkeypatch):
 
 
 def test_board_mode_suppresses_a_count_of_three(tiny_env):
-    at = app("pages/visits.py", month="Mar 2017")
+    at = app("app_pages/visits.py", month="Mar 2017")
     assert metric(at, "Latest") == "100.0%"  # 3 of 3 children, shown to managers
-    at = app("pages/visits.py", month="Mar 2017", board="true")
+    at = app("app_pages/visits.py", month="Mar 2017", board="true")
     assert metric(at, "Latest") == "<5"
     assert "fewer than 5" in charts_json(at)[0]["layout"]["title"]["text"]
     overview = app(None, month="Mar 2017", board="true")

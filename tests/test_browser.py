@@ -88,8 +88,10 @@ def test_every_page_renders_with_charts_and_no_error(server, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     for path, title in PAGES.items():
         _open(page, f"{server}/{path}", title)
-        _assert_rendered(page, path)
-        page.screenshot(path=str(SHOTS / f"{path}.png"), full_page=True)
+        try:
+            _assert_rendered(page, path)
+        finally:
+            page.screenshot(path=str(SHOTS / f"{path}.png"), full_page=True)
     page.close()
 
 

@@ -15,8 +15,8 @@ from ui.filters import ALL_TEAMS, current
 RAG_ICONS = {"red": ":material/error:", "amber": ":material/warning:", "green": ":material/check_circle:",
              "grey": ":material/help:"}
 RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "grey": 3}
-THEME_PAGES = {"visits": "pages/visits.py", "sw_changes": "pages/sw_changes.py", "missing": "pages/missing.py",
-               "health": "pages/health.py", "workforce": "pages/workforce.py", "reviews": "pages/reviews.py"}
+THEME_PAGES = {"visits": "app_pages/visits.py", "sw_changes": "app_pages/sw_changes.py", "missing": "app_pages/missing.py",
+               "health": "app_pages/health.py", "workforce": "app_pages/workforce.py", "reviews": "app_pages/reviews.py"}
 
 
 def order_tiles(latest: pd.DataFrame) -> pd.DataFrame:
