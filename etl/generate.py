@@ -23,7 +23,7 @@ import numpy as np
 from etl import contract
 from etl import generate_params as P
 from etl.calendar import england_bank_holidays
-from etl.generate_children import YEAR, Child, Period, simulate_child
+from etl.generate_children import YEAR, Child, Period, Strata, simulate_child
 from etl.generate_events import Context
 from etl.generate_workforce import Allocator, Workforce
 from etl.generate_write import (
@@ -74,13 +74,14 @@ def _collection_year(o: int) -> int:
     return d.year + (d.month >= 4)
 
 
-def _children(r: random.Random, params: P.AuthorityParams, d0: int, d1: int) -> list[Child]:
+def _children(r: random.Random, rp: random.Random, params: P.AuthorityParams, d0: int, d1: int) -> list[Child]:
     """Children coming into care from the burn-in start to the data end (kept if in care after the warm-up start).
 
     Each month's intake is its expected number (rounded at random), spread at random over the month: an
     authority's intake varies less than a Poisson count would, and the published yearly figures stay near.
     """
     out: list[Child] = []
+    strata = Strata(r)
     per_day = params.size / P.STAY_YEARS / YEAR
 
     def short_stay(day: int) -> float:
@@ -99,7 +100,7 @@ def _children(r: random.Random, params: P.AuthorityParams, d0: int, d1: int) -> 
         for day in sorted(start + r.randrange(days) for _ in range(n)):
             if day > d1:
                 break
-            child = simulate_child(r, day, d1 + 1, d0 - WARM_UP_DAYS, short_stay)
+            child = simulate_child(r, strata, day, d1 + 1, d0 - WARM_UP_DAYS, short_stay, rp)
             if child is not None:
                 out.append(child)
 
@@ -135,9 +136,9 @@ def generate_authority(out: Path, seed: int, index: int, d0: int, d1: int) -> tu
     years = collection_years(d0, d1)
     params = P.authority_params(index, rng, years[0][0], years[-1][0])
     # one stream per component, so that tuning one leaves the others' draws unchanged
-    seeds = [int(s) for s in rng.integers(2**62, size=4 + len(STREAMS))]
+    seeds = [int(s) for s in rng.integers(2**62, size=5 + len(STREAMS))]
     t0 = d0 - WARM_UP_DAYS
-    children = _children(random.Random(seeds[0]), params, d0, d1)
+    children = _children(random.Random(seeds[0]), random.Random(seeds[4]), params, d0, d1)
     periods = [p for c in children for p in c.periods]
     lapses = _lapse_child(random.Random(seeds[1]), periods, d0, d1)
     wf = Workforce(random.Random(seeds[2]), params.agency, params.turnover, _counter(periods), t0, d1)
@@ -150,8 +151,9 @@ def generate_authority(out: Path, seed: int, index: int, d0: int, d1: int) -> tu
         shutil.rmtree(root)
     write_authority_toml(root, params.la_code, params.la_name)
     w = SourceWriter(root, [y for y, _, _ in years])
-    dates = Dates(lo, d1 + 3 * 366)
-    cw = ChildWriter(w, dates, ctx, years, seeds[4:])
+    first_day = min([lo] + [c.dob for c in children] + [s.start for s in wf.spells])
+    dates = Dates(first_day, d1 + 3 * 366)
+    cw = ChildWriter(w, dates, ctx, years, seeds[5:])
     n = 0
     for child in children:
         if not any(p.start <= d1 and p.end >= d0 for p in child.periods):

@@ -27,7 +27,32 @@ class Table:
         self.total = self.cum[-1]
 
     def pick(self, r: random.Random) -> str:
-        return self.keys[bisect(self.cum, r.random() * self.total)]
+        return self.at(r.random())
+
+    def at(self, u: float) -> str:
+        """The key at quantile `u` (0 <= u < 1)."""
+        return self.keys[bisect(self.cum, u * self.total)]
+
+
+class Strata:
+    """Stratified draws for the few choices that decide how long children stay (pathway, care to 18).
+
+    Each named choice walks its own Weyl sequence (u + golden ratio mod 1) from a random start, so over any run of
+    children the shares come out as weighted: the number looked after wanders far less than independent draws
+    would make it, while who gets which pathway still looks random.
+    """
+
+    STEP = 0.6180339887498949
+
+    def __init__(self, r: random.Random):
+        self.r = r
+        self.u: dict[object, float] = {}
+
+    def next(self, key: object) -> float:
+        u = self.u.get(key)
+        u = self.r.random() if u is None else (u + self.STEP) % 1.0
+        self.u[key] = u
+        return u
 
 
 ETHNIC = Table(P.ETHNIC_MIX)
@@ -133,7 +158,7 @@ def _leaving_rec(r: random.Random, age: float, end: int, at_18: bool) -> str:
     return ("E5", "E6", "E4B", "E4B", "E13", "E8")[r.randrange(6)]
 
 
-def _legal_plan(r: random.Random, path: str, start: int, age: float, b18: int, uasc: bool
+def _legal_plan(r: random.Random, path: str, start: int, age: float, b18: int, uasc: bool, strata: Strata
                 ) -> tuple[list[tuple[int, str]], int, str, int]:
     """Legal statuses [(from, LS)], period end, REC, and a forced placement date (adoption placement or home)."""
     lead: list[tuple[int, str]] = []
@@ -160,7 +185,7 @@ def _legal_plan(r: random.Random, path: str, start: int, age: float, b18: int, u
         rec = ("E9", "E9", "E8", "E4B", "E4B")[r.randrange(5)]
     elif path == "long_s20":
         plan = [(start, "V2")]
-        if uasc or r.random() < P.LONG_S20_TO18_P:
+        if uasc or strata.next("s20_to_18") < P.LONG_S20_TO18_P:
             end = b18
         else:
             end = start + 60 + _exp(r, P.LONG_S20_MEAN * YEAR)
@@ -183,7 +208,8 @@ def _legal_plan(r: random.Random, path: str, start: int, age: float, b18: int, u
             rec = "E11" if r.random() < 0.85 else "E12"
         else:  # long_court
             plan.append((c1_end, "C2"))
-            end = b18 if r.random() < P.LONG_COURT_TO18_P else c1_end + _exp(r, P.LONG_COURT_MEAN * YEAR)
+            to_18 = strata.next("court_to_18") < P.LONG_COURT_TO18_P
+            end = b18 if to_18 else c1_end + _exp(r, P.LONG_COURT_MEAN * YEAR)
             rec = ""
     if end >= b18:
         end, rec = b18, _leaving_rec(r, 18.0, b18, True)
@@ -279,30 +305,36 @@ def _pathways(band: int, short_stay: float) -> Table:
     return _PATHWAY_CACHE[key]
 
 
-def simulate_period(r: random.Random, child: Child, start: int, horizon: int, keep_from: int,
-                    short_stay: float = 1.0) -> Period:
-    """One period of care from `start`; only its dates (no episodes) if it ends before `keep_from`."""
+def simulate_period(r: random.Random, strata: Strata, child: Child, start: int, horizon: int, keep_from: int,
+                    short_stay: float = 1.0, rp: random.Random | None = None) -> Period:
+    """One period of care from `start`; only its dates (no episodes) if it ends before `keep_from`.
+
+    `r` draws who comes in and for how long; `rp` (default `r`) draws where they live, so placement settings can
+    be tuned without changing who is looked after when.
+    """
+    rp = rp or r
     age = (start - child.dob) / YEAR
     band = 0
     while band < len(P.ENTRY_AGE) - 1 and age >= P.ENTRY_AGE[band][1]:
         band += 1
-    path = "long_s20" if child.uasc else _pathways(band, short_stay).pick(r)
+    path = "long_s20" if child.uasc else _pathways(band, short_stay).at(strata.next(("path", band)))
     b18 = birthday(child.dob, 18)
-    plan, end, rec, forced = _legal_plan(r, path, start, age, b18, child.uasc)
+    plan, end, rec, forced = _legal_plan(r, path, start, age, b18, child.uasc, strata)
     period = Period(child, start)
     period.end, period.rec = end, rec
     if end < keep_from:
         return period  # no detail needed: the caller keeps it only to decide on a later re-entry
-    period.cin = "N8" if child.uasc else CIN.pick(r)
-    period.home_post = f"ZZ{r.randrange(1, 20)} {r.randrange(1, 10)}"
-    period.placements = _placements(r, child, path, start, end, forced, horizon)
-    period.episodes = _episodes(r, plan, period.placements, end)
+    period.cin = "N8" if child.uasc else CIN.pick(rp)
+    period.home_post = f"ZZ{rp.randrange(1, 20)} {rp.randrange(1, 10)}"
+    period.placements = _placements(rp, child, path, start, end, forced, horizon)
+    period.episodes = _episodes(rp, plan, period.placements, end)
     period.episodes[-1].rec = rec
     return period
 
 
-def simulate_child(r: random.Random, start: int, horizon: int, keep_from: int,
-                   short_stay: Callable[[int], float] = lambda day: 1.0) -> Child | None:
+def simulate_child(r: random.Random, strata: Strata, start: int, horizon: int, keep_from: int,
+                   short_stay: Callable[[int], float] = lambda day: 1.0, rp: random.Random | None = None
+                   ) -> Child | None:
     """A child who starts to be looked after on `start`, with any later re-entries; None if never in our window.
 
     `short_stay(day)` scales how common short stays (quick returns home) are for a period starting on `day`.
@@ -320,7 +352,7 @@ def simulate_child(r: random.Random, start: int, horizon: int, keep_from: int,
     child = Child(dob, sex, ethnic, uasc)
     t = start
     for _ in range(3):
-        period = simulate_period(r, child, t, horizon, keep_from, short_stay(t))
+        period = simulate_period(r, strata, child, t, horizon, keep_from, short_stay(t), rp)
         if period.episodes:
             child.periods.append(period)
         if period.rec not in ("E4A", "E4B", "E13") or r.random() >= 0.12:

@@ -12,7 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from etl import generate_params as P
-from etl.generate_children import YEAR, Period, birthday
+from etl.generate_children import YEAR, Period, Strata, birthday
 
 MINUTES = 1440
 
@@ -152,8 +152,12 @@ def reviews(r: random.Random, p: Period, ctx: Context) -> list[int]:
     return out
 
 
-def health(r: random.Random, p: Period, ctx: Context) -> list[tuple[int, str]]:
-    """IHA within 20 working days (declining at the end), RHA 6-monthly under 5 and yearly from 5, dental yearly."""
+def health(r: random.Random, p: Period, ctx: Context, strata: Strata) -> list[tuple[int, str]]:
+    """IHA within 20 working days (declining at the end), RHA 6-monthly under 5 and yearly from 5, dental yearly.
+
+    Whether a review assessment is missed, late or in time is a stratified draw, so the authority's yearly share
+    of children with their annual assessment stays near its calibrated level.
+    """
     out: list[tuple[int, str]] = []
     dob = p.child.dob
     stop = p.end - 1
@@ -175,12 +179,12 @@ def health(r: random.Random, p: Period, ctx: Context) -> list[tuple[int, str]]:
         skip = P.RHA_SKIP_TEEN_P if prev >= fifteen else P.RHA_SKIP_P
         if prev < five:
             skip /= 3
-        u = r.random()
+        u = strata.next("rha")
         if u < skip:
             prev = due
             continue
         if u < skip + P.RHA_LATE_P:
-            d = due + 1 + min(120, int(r.expovariate(1 / 45)))
+            d = due + 1 + min(30, int(r.expovariate(1 / 15)))
         else:
             d = due - r.randrange(25 if prev < five else 60)
         if d > stop:

@@ -94,7 +94,7 @@ AWAY_GOER_P = 0.12
 AWAY_RATE = (0.6, 5.0)
 
 # --- workforce ---
-TARGET_CASELOAD = 14.0  # posts are funded for this many children per case-holding FTE ...
+TARGET_CASELOAD = 14.6  # posts are funded for this many children per case-holding FTE ...
 POST_FILL = 0.93  # ... allowing for vacancies and part-time staff
 POSTS_PER_TEAM = 4
 AGENCY_SPELL_MEAN = 240.0  # days
@@ -126,12 +126,12 @@ class AuthorityParams:
 
 
 # The sample authority (index 0) mirrors the published shape of a Slough-sized unitary.
-SAMPLE_SIZE = 210.0
+SAMPLE_SIZE = 200.0
 SAMPLE_INTAKE = {2013: 1.0, 2014: 1.08, 2015: 1.15, 2016: 0.97, 2017: 0.90, 2018: 1.0}
 SAMPLE_SHORT_STAY = {2013: 1.1, 2014: 1.15, 2015: 1.15, 2016: 0.95, 2017: 0.65, 2018: 0.75}
 SAMPLE_MISSING = {2014: 0.9, 2015: 0.9, 2016: 0.9, 2017: 1.2, 2018: 1.45}  # 27 -> 41 -> 48 children missing
 SAMPLE_AGENCY = {2013: 0.42, 2014: 0.48, 2015: 0.52, 2016: 0.52, 2017: 0.32, 2018: 0.33}
-SAMPLE_TURNOVER = {2013: 0.22, 2014: 0.25, 2015: 0.27, 2016: 0.27, 2017: 0.17, 2018: 0.17}
+SAMPLE_TURNOVER = {2013: 0.22, 2014: 0.25, 2015: 0.28, 2016: 0.30, 2017: 0.18, 2018: 0.18}
 
 
 def authority_params(index: int, rng: np.random.Generator, first_year: int, last_year: int) -> AuthorityParams:

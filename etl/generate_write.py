@@ -12,7 +12,7 @@ from pathlib import Path
 
 from etl import contract
 from etl import generate_events as E
-from etl.generate_children import YEAR, Child
+from etl.generate_children import YEAR, Child, Strata
 from etl.generate_workforce import Spell, Workforce
 
 FLUSH_LINES = 8192
@@ -105,6 +105,7 @@ class ChildWriter:
         self.w, self.dates, self.ctx, self.years = w, dates, ctx, years
         self.rs = {name: random.Random(seed) for name, seed in zip(STREAMS, seeds, strict=True)}
         self.r = self.rs["details"]
+        self.strata = Strata(self.rs["health"])
 
     def write(self, child: Child) -> None:
         rs, ctx, D = self.rs, self.ctx, self.dates
@@ -113,7 +114,7 @@ class ChildWriter:
         for p in child.periods:
             E.missing_rates(rs["missing"], p)
             sched.append((p, E.visits(rs["visits"], p, ctx), E.reviews(rs["reviews"], p, ctx),
-                          E.health(rs["health"], p, ctx), E.missing(rs["missing"], p, ctx)))
+                          E.health(rs["health"], p, ctx, self.strata), E.missing(rs["missing"], p, ctx)))
         dob_s = D.d(child.dob)
         for y, ys, ye in self.years:
             self._year(child, sched, y, ys, ye, dob_s)

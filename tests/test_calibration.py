@@ -6,7 +6,8 @@ workforce at 30 September): children looked after at 31 March 191 / 191 / 206 (2
 of children looked after 12 months+ with their annual health assessment, agency rate ~52% (2015, 2016) falling to
 32-34% (2017), turnover ~29% then 16-20%, caseload 13-14. The generator must be near these facts, not fake them, so
 the ranges are: CLA +-12%, starts/ceases +-20%, 3+ placements 10-19%, missing 27-48, health assessments 86-95%,
-agency 45-59% then 27-39%, turnover 23-35% then 13-23%, caseload 12-15.
+agency 45-59% then 27-39%, turnover 22-36% then 12-24%, caseload 12-15. (The sample's CLA teams have ~9
+permanent FTE, so one leaver moves turnover by ~11 points: 2 or 3 leavers is "about 29%".)
 
 The figures are computed here straight from the generated files with DuckDB's CSV reader (not the loader), using
 the DfE definitions written next to each query.
@@ -143,9 +144,9 @@ def test_placement_stability_missing_and_health(sample: Path, year: int) -> None
 
 
 @pytest.mark.parametrize(("year", "agency", "turnover"), [
-    (2015, (45, 59), (23, 35)),
-    (2016, (45, 59), (23, 35)),
-    (2017, (27, 39), (13, 23)),
+    (2015, (45, 59), (22, 36)),
+    (2016, (45, 59), (22, 36)),
+    (2017, (27, 39), (12, 24)),
 ])
 def test_workforce_at_30_september(sample: Path, year: int, agency: tuple[int, int], turnover: tuple[int, int]
                                    ) -> None:
