@@ -24,34 +24,45 @@
 -- benchmark: stability_long_term
 with
 
-cohort as (
-    select la_code, child, team, month_end, period_start, placement_start, placement_no, place
-    from fact_child_month
-    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
-      and month_end between last_day($from_month::date) and last_day($to_month::date)
-      and coalesce(ls, '') not in ('V3', 'V4')
-      and age_years < 16
-      and period_start <= (month_end - interval 30 month)::date
+cutoffs as (
+    -- per month end: in care since on or before care_cutoff (2.5 years), in placement since place_cutoff (2 years)
+    select
+        last_day(m::date) as month_end,
+        (last_day(m::date) - interval 30 month)::date as care_cutoff,
+        (last_day(m::date) - interval 2 year)::date as place_cutoff
+    from range(date_trunc('month', $from_month::date)::timestamp, last_day($to_month::date)::timestamp,
+               interval 1 month) as r(m)
 ),
 
-placements as (
-    select la_code, child, period_start, placement_no, placement_start
-    from fact_placement
-    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+cohort as (
+    select m.la_code, m.child, m.team, m.month_end, m.placement_start, m.placement_no, m.place, k.place_cutoff
+    from fact_child_month as m
+    join cutoffs as k on k.month_end = m.month_end and m.period_start <= k.care_cutoff
+    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], m.la_code))
+      and coalesce(m.ls, '') not in ('V3', 'V4')
+      and m.age_years < 16
+),
+
+before_adoption as (
+    -- the placement just before an adoption placement (A3-A6) in the same period of care
+    select a.la_code, a.child, a.placement_no, p.placement_start as previous_start
+    from fact_placement as a
+    join fact_placement as p
+        on p.la_code = a.la_code and p.child = a.child and p.period_start = a.period_start
+       and p.placement_no = a.placement_no - 1
+    where a.place in ('A3', 'A4', 'A5', 'A6')
+      and ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], a.la_code))
 ),
 
 assessed as (
     select
         c.la_code, c.child, c.team, c.month_end,
         (
-            c.placement_start <= (c.month_end - interval 2 year)::date
-            or (c.place in ('A3', 'A4', 'A5', 'A6')
-                and coalesce(p.placement_start <= (c.month_end - interval 2 year)::date, false))
+            c.placement_start <= c.place_cutoff
+            or (c.place in ('A3', 'A4', 'A5', 'A6') and coalesce(b.previous_start <= c.place_cutoff, false))
         )::integer as stable
     from cohort as c
-    left join placements as p
-        on p.la_code = c.la_code and p.child = c.child and p.period_start = c.period_start
-       and p.placement_no = c.placement_no - 1
+    left join before_adoption as b using (la_code, child, placement_no)
 ),
 
 team_counts as (
