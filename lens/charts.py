@@ -118,7 +118,7 @@ def team_bars(df: pd.DataFrame, title: str, unit: str, target: float | None = No
                       annotation_text=f"Target {fmt_value(target, unit)}", annotation_position="top")
     style(fig, title, unit, board, height=max(260, 70 * len(data) + 120))
     fig.update_layout(hovermode="closest")
-    fig.update_yaxes(title_text="Team", autorange="reversed", rangemode=None, range=None, ticksuffix="")
+    fig.update_yaxes(title_text="", autorange="reversed", rangemode=None, range=None, ticksuffix="", automargin=True)
     fig.update_xaxes(title_text=axis_title(unit), rangemode="tozero", showgrid=True, gridcolor="#E5E5E5")
     if unit == "%":
         fig.update_xaxes(range=[0, 105], ticksuffix="%")

@@ -85,7 +85,7 @@ def _assert_rendered(page, name: str) -> None:
 
 def test_every_page_renders_with_charts_and_no_error(server, browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(viewport={"width": 1400, "height": 2400})
     for path, title in PAGES.items():
         _open(page, f"{server}/{path}", title)
         try:

@@ -37,7 +37,7 @@ def render_data_quality() -> None:
         fig = charts.team_bars(by_reason.rename(columns={"reason": "team", "rows_rejected": "value"}),
                                "Rejected rows by reason", "rows", board=f.board)
         fig.update_yaxes(title_text="Reason")
-        st.plotly_chart(fig, key="dq-rejected-chart")
+        st.plotly_chart(fig, key="dq-rejected-chart", theme=None)
         st.dataframe(widgets.board_table(rejected, f, ["rows_rejected"]), hide_index=True, key="dq-rejected")
         widgets.downloads("dq-rejected", f, ["dq_rejected_by_reason"], rejected, fig, "Rejected rows by reason")
 

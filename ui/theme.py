@@ -70,7 +70,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
         sentence = finding(m.title, unit, raw["value"], raw["month_end"], m.higher_is_better,
                            suppressed=bool(rows["suppressed"].iloc[-1]) if "suppressed" in rows else False)
         fig = charts.trend(rows, sentence, unit, widgets.target_of(headline), widgets.england(headline), f.board)
-        st.plotly_chart(fig, key=f"{headline}-trend", config={"displaylogo": False})
+        st.plotly_chart(fig, key=f"{headline}-trend", theme=None, config={"displaylogo": False})
         widgets.downloads(f"{headline}-trend", f, [headline], rows.drop(columns=["suppressed"], errors="ignore"),
                           fig, m.title)
 
@@ -86,7 +86,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
                 st.caption("Click a team's bar to narrow the list of children below to that team.")
             fig = charts.team_bars(month_rows, f"{m.title} by team, {month_label(f.month)}", unit,
                                    widgets.target_of(headline), f.board, m.higher_is_better)
-            event = st.plotly_chart(fig, key=f"{headline}-teams", on_select="rerun", selection_mode="points",
+            event = st.plotly_chart(fig, key=f"{headline}-teams", on_select="rerun", selection_mode="points", theme=None,
                                     config={"displaylogo": False})
             points = (event or {}).get("selection", {}).get("points", []) if not f.board else []
             if points:
@@ -103,7 +103,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
         if rows.empty:
             no_data(cm.title.lower())
             continue
-        st.plotly_chart(fig, key=f"{chart.measure}-chart", config={"displaylogo": False})
+        st.plotly_chart(fig, key=f"{chart.measure}-chart", theme=None, config={"displaylogo": False})
         widgets.downloads(f"{chart.measure}-chart", f, [chart.measure],
                           rows.drop(columns=["suppressed"], errors="ignore"), fig, cm.title)
 

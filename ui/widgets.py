@@ -63,7 +63,8 @@ def downloads(key: str, f: Filters, measures: list[str], table: pd.DataFrame, fi
     defs = {m: queries.get(m).definition() for m in measures}
     details = about(f, title or queries.get(measures[0]).title)
     footer = charts.footer_text(details["Measure"], (f.from_month, f.month), f.la_name, f.last_month)
-    cols = st.columns(4 if fig is not None else 2, gap="small")
+    row = st.container(horizontal=True, gap="small", key=f"{key}-downloads")
+    cols = [row] * 4
     i = 0
     if fig is not None:
         cols[0].download_button("PNG", data=lambda: figure_bytes(fig, "png", footer), file_name=f"{name}.png",
