@@ -82,6 +82,7 @@ def _children(r: random.Random, rp: random.Random, params: P.AuthorityParams, d0
     """
     out: list[Child] = []
     strata = Strata(r)
+    placement_strata = Strata(rp)
     per_day = params.size / P.STAY_YEARS / YEAR
 
     def short_stay(day: int) -> float:
@@ -100,7 +101,7 @@ def _children(r: random.Random, rp: random.Random, params: P.AuthorityParams, d0
         for day in sorted(start + r.randrange(days) for _ in range(n)):
             if day > d1:
                 break
-            child = simulate_child(r, strata, day, d1 + 1, d0 - WARM_UP_DAYS, short_stay, rp)
+            child = simulate_child(r, strata, day, d1 + 1, d0 - WARM_UP_DAYS, short_stay, rp, placement_strata)
             if child is not None:
                 out.append(child)
 

@@ -222,13 +222,20 @@ def _legal_plan(r: random.Random, path: str, start: int, age: float, b18: int, u
     return plan, end, rec, forced
 
 
-def _placements(r: random.Random, child: Child, path: str, start: int, end: int, forced: int, horizon: int
+def _placements(r: random.Random, sp: Strata, child: Child, path: str, start: int, end: int, forced: int,
+                horizon: int
                 ) -> list[Placement]:
-    """Placements of a period: a renewal process of stable and unstable placements, plus any forced move."""
+    """Placements of a period: a renewal process of short and long placements, plus any forced move.
+
+    Some children (more of them older) are unstable: most of their placements break down within months. The
+    others may start in a short emergency placement and then mostly stay put.
+    """
     out: list[Placement] = []
     t = start
     first = True
     stop = min(end, horizon)
+    older = (start - child.dob) / YEAR >= 10
+    unstable = sp.next(("unstable", older)) < (P.UNSTABLE_OLDER_P if older else P.UNSTABLE_YOUNGER_P)
     while t < stop:
         age = (t - child.dob) / YEAR
         if child.uasc:
@@ -240,13 +247,14 @@ def _placements(r: random.Random, child: Child, path: str, start: int, end: int,
         if path in ("adopt", "sgo") and place not in P.FOSTER:
             place = "U4"
         out.append(_placement(r, t, place))
-        if first:
+        if unstable:
+            short_p = P.UNSTABLE_SHORT_P
+        elif first:
             short_p = P.FIRST_SHORT_P
-        elif place in ("K2", "H5") and age >= 13:
-            short_p = P.TEEN_RES_SHORT_P
         else:
             short_p = P.LATER_SHORT_P
-        t += 1 + (_exp(r, P.SHORT_MEAN) if r.random() < short_p else _exp(r, P.LONG_MEAN))
+        short = sp.next(short_p) < short_p  # stratified: moves per year vary less between runs
+        t += 1 + (_exp(r, P.SHORT_MEAN) if short else _exp(r, P.LONG_MEAN))
         first = False
         if forced and t >= forced > out[-1].start:
             break
@@ -306,13 +314,15 @@ def _pathways(band: int, short_stay: float) -> Table:
 
 
 def simulate_period(r: random.Random, strata: Strata, child: Child, start: int, horizon: int, keep_from: int,
-                    short_stay: float = 1.0, rp: random.Random | None = None) -> Period:
+                    short_stay: float = 1.0, rp: random.Random | None = None, sp: Strata | None = None
+                    ) -> Period:
     """One period of care from `start`; only its dates (no episodes) if it ends before `keep_from`.
 
     `r` draws who comes in and for how long; `rp` (default `r`) draws where they live, so placement settings can
     be tuned without changing who is looked after when.
     """
     rp = rp or r
+    sp = sp or strata
     age = (start - child.dob) / YEAR
     band = 0
     while band < len(P.ENTRY_AGE) - 1 and age >= P.ENTRY_AGE[band][1]:
@@ -326,15 +336,15 @@ def simulate_period(r: random.Random, strata: Strata, child: Child, start: int, 
         return period  # no detail needed: the caller keeps it only to decide on a later re-entry
     period.cin = "N8" if child.uasc else CIN.pick(rp)
     period.home_post = f"ZZ{rp.randrange(1, 20)} {rp.randrange(1, 10)}"
-    period.placements = _placements(rp, child, path, start, end, forced, horizon)
+    period.placements = _placements(rp, sp, child, path, start, end, forced, horizon)
     period.episodes = _episodes(rp, plan, period.placements, end)
     period.episodes[-1].rec = rec
     return period
 
 
 def simulate_child(r: random.Random, strata: Strata, start: int, horizon: int, keep_from: int,
-                   short_stay: Callable[[int], float] = lambda day: 1.0, rp: random.Random | None = None
-                   ) -> Child | None:
+                   short_stay: Callable[[int], float] = lambda day: 1.0, rp: random.Random | None = None,
+                   sp: Strata | None = None) -> Child | None:
     """A child who starts to be looked after on `start`, with any later re-entries; None if never in our window.
 
     `short_stay(day)` scales how common short stays (quick returns home) are for a period starting on `day`.
@@ -352,7 +362,7 @@ def simulate_child(r: random.Random, strata: Strata, start: int, horizon: int, k
     child = Child(dob, sex, ethnic, uasc)
     t = start
     for _ in range(3):
-        period = simulate_period(r, strata, child, t, horizon, keep_from, short_stay(t), rp)
+        period = simulate_period(r, strata, child, t, horizon, keep_from, short_stay(t), rp, sp)
         if period.episodes:
             child.periods.append(period)
         if period.rec not in ("E4A", "E4B", "E13") or r.random() >= 0.12:

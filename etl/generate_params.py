@@ -60,12 +60,15 @@ PROVIDER = {
 }
 URN_PLACES = ("K1", "K2", "H5", "R1", "R3", "S1")  # registered settings carry an Ofsted URN
 
-# Placement durations (days): probability a placement is an unstable short one, and the two means.
-FIRST_SHORT_P = 0.40
-LATER_SHORT_P = 0.28
-TEEN_RES_SHORT_P = 0.40
-SHORT_MEAN = 55.0
-LONG_MEAN = 3.0 * 365
+# Placement durations (days): the chance a placement is a short one (breaks down or was for an emergency), for
+# unstable children (share by age at entry) and the others, and the two mean durations.
+UNSTABLE_OLDER_P = 0.32  # entered care aged 10+
+UNSTABLE_YOUNGER_P = 0.10
+UNSTABLE_SHORT_P = 0.80
+FIRST_SHORT_P = 0.35  # an emergency first placement
+LATER_SHORT_P = 0.08
+SHORT_MEAN = 70.0
+LONG_MEAN = 5.0 * 365
 RPC_MIX = {"CARPL": 30, "CREQB": 15, "CREQO": 8, "CHILD": 8, "LAREQ": 10, "ALLEG": 3, "STAND": 3, "CLOSE": 3,
            "APPRR": 2, "PLACE": 8, "OTHER": 10}
 
