@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import re
 import shutil
 import sys
 import time
@@ -42,6 +43,9 @@ WARM_UP_DAYS = 365  # workers and allocations are simulated from a year before t
 
 def month_range(start: str, end: str) -> tuple[int, int]:
     """First day of month `start` and last day of month `end` ('YYYY-MM'), as day ordinals."""
+    for month in (start, end):
+        if not re.fullmatch(r"\d{4}-(0?[1-9]|1[0-2])", month):
+            raise ValueError(f"bad month {month!r}, expected YYYY-MM")
     y0, m0 = (int(x) for x in start.split("-"))
     y1, m1 = (int(x) for x in end.split("-"))
     d0 = dt.date(y0, m0, 1).toordinal()
@@ -212,6 +216,13 @@ def generate(out: Path, seed: int = 2018, authorities: int = 1, start: str = "20
 
 def generate_cli(args: argparse.Namespace) -> int:
     """Entry point for `python -m etl generate`."""
+    try:
+        month_range(args.start, args.end)
+        if args.authorities < 1:
+            raise ValueError("--authorities must be at least 1")
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     generate(Path(args.out), seed=args.seed, authorities=args.authorities, start=args.start, end=args.end,
              progress=True)
     return 0

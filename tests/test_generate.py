@@ -36,8 +36,18 @@ def test_month_range_covers_whole_months() -> None:
     assert month_range("2013-04", "2018-03") == (D0.toordinal(), D1.toordinal())
     a, b = month_range("2016-02", "2016-02")
     assert (dt.date.fromordinal(a), dt.date.fromordinal(b)) == (dt.date(2016, 2, 1), dt.date(2016, 2, 29))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="before start"):
         month_range("2018-03", "2018-02")
+    with pytest.raises(ValueError, match="expected YYYY-MM"):
+        month_range("2018-13", "2019-01")
+
+
+def test_cli_rejects_bad_months_without_writing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from etl.__main__ import main
+
+    assert main(["generate", "--out", str(tmp_path / "x"), "--start", "2018", "--end", "2018-03"]) == 2
+    assert "bad month '2018'" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
 
 
 def test_collection_years_are_clipped_to_the_data() -> None:
