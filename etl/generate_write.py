@@ -1,7 +1,12 @@
 """Write one synthetic authority's rows to its source folder in exactly the input contract, streaming as it goes.
 
 SSDA903 returns hold dd/mm/yyyy dates; extracts hold ISO dates. A year's return holds every child and episode
-looked after at any time in that year (an episode open at 31 March shows with a blank DEC/REC), as real returns do.
+looked after at any time in that year (an episode open at 31 March shows with a blank DEC/REC), as real returns do;
+likewise social worker episodes open in the year, and missing episodes begun in the year (one still open at
+31 March shows again, ended, in the next return). A social worker episode that ends because the child ceased to be
+looked after has SW_DEC = the period's end and a blank SW_REASON. Agency workers' spells end with REASON_LEAVE 9
+(not known); a change of role (promotion to OrgRole 4) ends a spell with a blank REASON_LEAVE and starts another
+the next day.
 """
 
 from __future__ import annotations
