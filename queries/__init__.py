@@ -181,6 +181,22 @@ def data_end(con: duckdb.DuckDBPyConnection) -> dt.date:
     return row[0] if row and row[0] else dt.date.today()
 
 
+def measures_markdown() -> str:
+    """Every measure's definition as Markdown, grouped by theme (docs/measures.md is this, committed)."""
+    lines = ["# Measures", "", "Generated from the SQL headers in `queries/` by `python -m queries docs`; "
+             "do not edit by hand.", ""]
+    by_theme: dict[str, list[Measure]] = {}
+    for m in measures().values():
+        by_theme.setdefault(m.theme or "other", []).append(m)
+    for theme, ms in by_theme.items():
+        lines += [f"## {theme.replace('_', ' ').capitalize()}", ""]
+        for m in ms:
+            lines += [f"### {m.title} (`{m.name}`)", ""]
+            lines += [f"- **{k.replace('_', ' ').capitalize()}**: {v}" for k, v in m.fields.items() if k != "title"]
+            lines.append("")
+    return "\n".join(lines)
+
+
 def headline_measures() -> list[Measure]:
     """The one series per theme that the Overview tiles and the board pack show (`headline: yes`)."""
     return [m for m in measures().values() if m.shape == "series" and m.fields.get("headline") == "yes"]

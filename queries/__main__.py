@@ -15,6 +15,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m queries", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="print every measure with its definition")
+    sub.add_parser("docs", help="print docs/measures.md (every definition, from the SQL headers) as Markdown")
     run = sub.add_parser("run", help="print one measure as CSV or JSON")
     run.add_argument("name")
     run.add_argument("--db", default=str(config.db_path()), help="warehouse path")
@@ -32,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
             for line in m.definition().splitlines():
                 print(f"    {line}")
             print()
+        return 0
+
+    if args.command == "docs":
+        print(queries.measures_markdown(), end="")
         return 0
 
     con = duckdb.connect(args.db, read_only=True)

@@ -177,3 +177,17 @@ def test_board_mode_suppresses_a_count_of_three(tiny_env):
     overview = app(None, month="Mar 2017", board="true")
     visits_tile = next(m for m in overview.metric if m.label == queries.get("visits_in_time").title)
     assert visits_tile.value == "<5"
+
+
+def test_first_start_builds_the_sample_and_opens_overview(tmp_path, monkeypatch):
+    db = tmp_path / "data" / "warehouse.duckdb"
+    monkeypatch.setenv("PRACTICE_LENS_DB", str(db))
+    monkeypatch.setenv("PRACTICE_LENS_SAMPLE_DIR", str(tmp_path / "sample"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert db.exists()
+    assert (tmp_path / "sample" / "sample-borough" / "authority.toml").exists()
+    assert at.title[0].value == "Overview"
+    assert "Sample Borough" in at.markdown[0].value
+    assert len(at.metric) == len(queries.headline_measures())

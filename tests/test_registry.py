@@ -92,3 +92,11 @@ def test_overview_respects_the_period(monkeypatch):
     monkeypatch.setattr(queries, "headline_values", lambda con, **p: _values(rows))
     out = queries.run("overview", duckdb.connect(), from_month="2017-06", to_month="2017-08")
     assert sorted(pd.to_datetime(out["month_end"]).dt.month) == [6, 7, 8]
+
+
+def test_measures_doc_is_generated_from_the_headers():
+    from pathlib import Path
+
+    doc = (Path(queries.QUERY_DIR).parent / "docs" / "measures.md").read_text()
+    assert doc == queries.measures_markdown(), "run: python -m queries docs > docs/measures.md"
+    assert "### Statutory visits in timescale (`visits_in_time`)" in doc
