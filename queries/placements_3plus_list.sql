@@ -30,7 +30,11 @@ placement_counts as (
         count(*) as placements,
         max(p.placement_start) as latest_placement_start
     from looked_after as l
-    join fact_placement as p
+    join (
+        select la_code, child, placement_start, placement_end
+        from fact_placement
+        where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+    ) as p
         on p.la_code = l.la_code and p.child = l.child
        and p.placement_start <= $as_of::date
        and (p.placement_end is null or p.placement_end > ($as_of::date + interval 1 day - interval 12 month)::date)

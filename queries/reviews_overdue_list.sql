@@ -64,7 +64,11 @@ first_due as (
 reviews_so_far as (
     select l.la_code, l.child, count(r.review_date) as reviews_held, max(r.review_date) as last_review_date
     from looked_after as l
-    left join fact_review as r
+    left join (
+        select la_code, child, review_date
+        from fact_review
+        where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+    ) as r
         on r.la_code = l.la_code and r.child = l.child
        and r.review_date between l.period_start and $as_of::date
     group by l.la_code, l.child
