@@ -4,9 +4,9 @@
 --   episode that started in those 12 months?
 -- shape: series
 -- grain: one row per authority, team and month end (team 'All teams' is the authority figure; a child's team is
---   their team at the latest month end in the 12 months at which they were looked after, from fact_child_month,
---   'Unallocated' if they were never looked after at a month end in the window; one team per child per window, so
---   team rows add up to the authority row)
+--   their team (fact_child_month) at the month end, or if they had left care, at the last month end before their
+--   latest placement in the 12 months ended, 'Unallocated' if that is before the 12 months or they were not looked
+--   after then; one team per child per window, so team rows add up to the authority row)
 -- keys: la_code, team, month_end
 -- numerator: children in the denominator with at least one missing (M) episode starting in the 12 months
 -- denominator: children looked after at any time in the 12 calendar months ending with the month end (a placement
@@ -45,12 +45,6 @@ months as (
                interval 1 month) as r (m)
 ),
 
-child_month as (
-    select la_code, child, month_end, team
-    from fact_child_month
-    where ($la_codes is null or list_contains($la_codes, la_code))
-),
-
 placements as (
     select la_code, child, placement_start, placement_end
     from fact_placement
@@ -61,11 +55,20 @@ placements as (
 ),
 
 looked_after_in_window as (
-    select distinct p.la_code, p.child, m.month_end, m.window_start
+    -- one row per child and month end; team_month = the last month end in the window they were looked after at
+    -- (the month end itself, or the last month end before their latest placement in the window ended)
+    select
+        p.la_code,
+        p.child,
+        m.month_end,
+        m.window_start,
+        case when bool_or(p.placement_end is null or p.placement_end > m.month_end) then m.month_end
+             else last_day(max(p.placement_end) - interval 1 month) end as team_month
     from placements as p
     join months as m
         on p.placement_start <= m.month_end
        and coalesce(p.placement_end, date '9999-12-31') >= m.window_start
+    group by p.la_code, p.child, m.month_end, m.window_start
 ),
 
 went_missing as (
@@ -86,11 +89,11 @@ with_team as (
         l.la_code,
         l.child,
         l.month_end,
-        case when cm.month_end >= l.window_start then cm.team else 'Unallocated' end as team,
+        case when l.team_month >= l.window_start then coalesce(cm.team, 'Unallocated') else 'Unallocated' end as team,
         w.child is not null as missing
     from looked_after_in_window as l
-    asof left join child_month as cm
-        on cm.la_code = l.la_code and cm.child = l.child and cm.month_end <= l.month_end
+    left join fact_child_month as cm
+        on cm.la_code = l.la_code and cm.child = l.child and cm.month_end = l.team_month
     left join went_missing as w
         on w.la_code = l.la_code and w.child = l.child and w.month_end = l.month_end
 ),
@@ -98,7 +101,7 @@ with_team as (
 counts as (
     select
         w.la_code,
-        case when grouping(w.team) = 1 then 'All teams' else coalesce(w.team, 'Unallocated') end as team,
+        case when grouping(w.team) = 1 then 'All teams' else w.team end as team,
         w.month_end,
         count(*) filter (where w.missing) as numerator,
         count(*) as denominator

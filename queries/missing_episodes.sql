@@ -4,9 +4,9 @@
 --   and away episodes started in the month?
 -- shape: series
 -- grain: one row per authority, team and month end (team 'All teams' is the authority figure; an episode belongs to
---   the child's team at the end of the month it started, from fact_child_month, or the child's latest earlier
---   month-end team if they were not looked after at that month end, else 'Unallocated'; a child with episodes in
---   two teams counts in both teams' rows but once in 'All teams')
+--   the child's team at the end of the month it started, from fact_child_month, or at the end of the month before
+--   if they were not looked after at that month end, else 'Unallocated'; a child with episodes in two teams counts
+--   in both teams' rows but once in 'All teams'; team rows appear for months with episodes in the 12 months)
 -- keys: la_code, team, month_end
 -- numerator: children with at least one missing (M) episode starting in the 12 months to the month end
 -- denominator: n/a (a count)
@@ -38,75 +38,148 @@ coverage as (
     group by la_code
 ),
 
-months as (
-    select last_day(r.m::date) as month_end
-    from range(date_trunc('month', $from_month::date), last_day($to_month::date) + interval 1 day,
-               interval 1 month) as r (m)
-),
-
-child_month as (
-    select la_code, child, month_end, team
-    from fact_child_month
-    where ($la_codes is null or list_contains($la_codes, la_code))
+bounds as (
+    -- month numbers (year * 12 + month - 1): the range asked for, and 11 months before it for the rolling window
+    select
+        year($from_month::date) * 12 + month($from_month::date) - 1 as first_idx,
+        year($to_month::date) * 12 + month($to_month::date) - 1 as last_idx
 ),
 
 missing as (
-    select la_code, child, missing_type, mis_start
+    select la_code, child, missing_type, mis_start, last_day(mis_start) as month_end
     from fact_missing
     where ($la_codes is null or list_contains($la_codes, la_code))
       and mis_start >= date_trunc('month', $from_month::date) - interval 11 month
       and mis_start <= last_day($to_month::date)
 ),
 
-episodes as (
-    select m.*, coalesce(cm.team, 'Unallocated') as team
-    from missing as m
-    asof left join child_month as cm
-        on cm.la_code = m.la_code and cm.child = m.child and cm.month_end <= last_day(m.mis_start)
+team_candidates as (
+    -- the team at the end of the start month, else (not looked after then) at the end of the month before
+    select la_code, child, mis_start, month_end as at_month, 0 as preference
+    from missing
+    union all
+    select la_code, child, mis_start, last_day(month_end - interval 1 month), 1
+    from missing
 ),
 
-rolling as (
-    -- each episode counts in the month it started and the 11 month ends after it
+episode_team as (
     select
-        e.la_code,
-        e.child,
-        e.team,
-        e.missing_type,
-        r.k = 0 as in_month,
-        last_day((date_trunc('month', e.mis_start) + to_months(r.k::integer))::date) as month_end
-    from episodes as e
-    cross join range(12) as r (k)
+        c.la_code,
+        c.child,
+        c.mis_start,
+        coalesce(arg_min(cm.team, c.preference) filter (where cm.team is not null), 'Unallocated') as team
+    from team_candidates as c
+    left join fact_child_month as cm
+        on cm.la_code = c.la_code and cm.child = c.child and cm.month_end = c.at_month
+    group by c.la_code, c.child, c.mis_start
 ),
 
-in_range as (
-    select r.*
-    from rolling as r
-    join coverage as c on c.la_code = r.la_code and r.month_end between c.first_month and c.last_month
-    where r.month_end between last_day($from_month::date) and last_day($to_month::date)
+episodes as (
+    -- each episode twice: under the child's team and under 'All teams', so one pass computes both kinds of row
+    select m.la_code, m.child, m.missing_type, year(m.mis_start) * 12 + month(m.mis_start) - 1 as idx, t.team
+    from missing as m
+    join episode_team as t using (la_code, child, mis_start)
+    union all
+    select la_code, child, missing_type, year(mis_start) * 12 + month(mis_start) - 1, 'All teams'
+    from missing
+),
+
+child_months as (
+    -- one row per child, team, type and start month, with the episodes in it
+    select la_code, team, missing_type, child, idx, count(*) as episodes
+    from episodes
+    group by la_code, team, missing_type, child, idx
+),
+
+in_month as (
+    select
+        la_code,
+        team,
+        idx,
+        sum(episodes) filter (where missing_type = 'M') as episodes_in_month,
+        count(*) filter (where missing_type = 'M') as children_in_month,
+        sum(episodes) filter (where missing_type = 'A') as away_episodes,
+        count(*) filter (where missing_type = 'A') as children_away_in_month
+    from child_months
+    group by la_code, team, idx
+),
+
+child_edges as (
+    -- a child counts from a start month to 11 months after it; starts no more than 12 months apart form one run
+    select
+        *,
+        lag(idx) over w as prev_idx,
+        lead(idx) over w as next_idx
+    from child_months
+    window w as (partition by la_code, team, missing_type, child order by idx)
+),
+
+child_changes as (
+    -- +1 when a run begins, -1 in the month after it ends
+    select
+        la_code,
+        team,
+        idx,
+        sum(case when missing_type = 'M' then delta else 0 end) as missing_change,
+        sum(case when missing_type = 'A' then delta else 0 end) as away_change
+    from (
+        select la_code, team, missing_type, idx, 1 as delta
+        from child_edges
+        where prev_idx is null or idx - prev_idx > 12
+        union all
+        select la_code, team, missing_type, idx + 12, -1
+        from child_edges
+        where next_idx is null or next_idx - idx > 12
+    )
+    group by la_code, team, idx
+),
+
+team_spine as (
+    select t.la_code, t.team, r.idx
+    from (select distinct la_code, team from episodes) as t
+    cross join bounds as b
+    cross join range(b.first_idx - 11, b.last_idx + 1) as r (idx)
+),
+
+rolled as (
+    select
+        s.la_code,
+        s.team,
+        s.idx,
+        sum(coalesce(c.missing_change, 0)) over w_all as numerator,
+        sum(coalesce(c.away_change, 0)) over w_all as children_away_12m,
+        sum(coalesce(m.episodes_in_month, 0)) over w_12 as episodes_12m,
+        sum(coalesce(m.away_episodes, 0)) over w_12 as away_episodes_12m,
+        m.episodes_in_month,
+        m.children_in_month,
+        m.away_episodes,
+        m.children_away_in_month
+    from team_spine as s
+    left join child_changes as c using (la_code, team, idx)
+    left join in_month as m using (la_code, team, idx)
+    window
+        w_all as (partition by s.la_code, s.team order by s.idx rows between unbounded preceding and current row),
+        w_12 as (partition by s.la_code, s.team order by s.idx rows between 11 preceding and current row)
 ),
 
 counts as (
     select
         la_code,
-        case when grouping(team) = 1 then 'All teams' else team end as team,
-        month_end,
-        count(distinct child) filter (where missing_type = 'M') as numerator,
-        count(*) filter (where missing_type = 'M' and in_month) as episodes_in_month,
-        count(distinct child) filter (where missing_type = 'M' and in_month) as children_in_month,
-        count(*) filter (where missing_type = 'A' and in_month) as away_episodes,
-        count(distinct child) filter (where missing_type = 'A' and in_month) as children_away_in_month,
-        count(*) filter (where missing_type = 'M') as episodes_12m,
-        count(*) filter (where missing_type = 'A') as away_episodes_12m,
-        count(distinct child) filter (where missing_type = 'A') as children_away_12m
-    from in_range
-    group by grouping sets ((la_code, month_end), (la_code, month_end, team))
+        team,
+        last_day(make_date((idx // 12)::integer, (idx % 12 + 1)::integer, 1)) as month_end,
+        * exclude (la_code, team, idx)
+    from rolled
+    where idx >= (select first_idx from bounds)
+      and (team = 'All teams' or episodes_12m + away_episodes_12m > 0)
 ),
 
 spine as (
-    select a.la_code, 'All teams' as team, m.month_end
+    select a.la_code, 'All teams' as team, last_day(r.m::date) as month_end
     from authorities as a
     join coverage as c using (la_code)
-    join months as m on m.month_end between c.first_month and c.last_month
+    cross join range(date_trunc('month', $from_month::date), last_day($to_month::date) + interval 1 day,
+                     interval 1 month) as r (m)
+    where last_day(r.m::date) between c.first_month and c.last_month
 ),
 
 all_rows as (
@@ -114,9 +187,10 @@ all_rows as (
     from spine as s
     left join counts as c using (la_code, team, month_end)
     union all by name
-    select *
-    from counts
-    where team <> 'All teams'
+    select c.*
+    from counts as c
+    join coverage as v on v.la_code = c.la_code and c.month_end between v.first_month and v.last_month
+    where c.team <> 'All teams'
 ),
 
 final as (

@@ -4,8 +4,8 @@
 --   many children were still missing after 7 days or more at the month end?
 -- shape: series
 -- grain: one row per authority, team and month end (team 'All teams' is the authority figure; an episode belongs to
---   the child's team at the end of the month it reached 7 days, from fact_child_month, or the latest earlier
---   month-end team if they were not looked after then, else 'Unallocated')
+--   the child's team at the end of the month it is counted in, from fact_child_month, or at the end of the month
+--   before if they were not looked after then, else 'Unallocated'; team rows appear for months with episodes)
 -- keys: la_code, team, month_end
 -- numerator: missing (M) and away (A) episodes that reached 7 days missing in the month
 -- denominator: n/a (a count)
@@ -44,12 +44,6 @@ months as (
                interval 1 month) as r (m)
 ),
 
-child_month as (
-    select la_code, child, month_end, team
-    from fact_child_month
-    where ($la_codes is null or list_contains($la_codes, la_code))
-),
-
 prolonged as (
     select
         la_code,
@@ -66,7 +60,7 @@ prolonged as (
 
 reached as (
     -- episodes counted in the month they reached 7 days
-    select p.la_code, p.child, p.missing_type, p.reached_month as month_end, true as reached_in_month,
+    select p.la_code, p.child, p.mis_start, p.missing_type, p.reached_month as month_end, true as reached_in_month,
            false as still_missing
     from prolonged as p
     where p.reached_month >= last_day($from_month::date)
@@ -75,18 +69,45 @@ reached as (
 open_at_month_end as (
     -- one row per month end at which a prolonged episode was still open and 7+ days old
     select
-        p.la_code, p.child, p.missing_type, m.month_end, false as reached_in_month, true as still_missing
+        p.la_code, p.child, p.mis_start, p.missing_type, m.month_end, false as reached_in_month,
+        true as still_missing
     from prolonged as p
     join months as m
         on m.month_end >= p.mis_start + 7
        and coalesce(p.mis_end::date, date '9999-12-31') > m.month_end
 ),
 
+episode_months as (
+    select * from reached
+    union all
+    select * from open_at_month_end
+),
+
+team_candidates as (
+    -- the team at the month end, else (not looked after then) at the end of the month before
+    select distinct la_code, child, month_end, month_end as at_month, 0 as preference
+    from episode_months
+    union all
+    select distinct la_code, child, month_end, last_day(month_end - interval 1 month), 1
+    from episode_months
+),
+
+child_team as (
+    select
+        c.la_code,
+        c.child,
+        c.month_end,
+        coalesce(arg_min(cm.team, c.preference) filter (where cm.team is not null), 'Unallocated') as team
+    from team_candidates as c
+    left join fact_child_month as cm
+        on cm.la_code = c.la_code and cm.child = c.child and cm.month_end = c.at_month
+    group by c.la_code, c.child, c.month_end
+),
+
 rows_with_team as (
-    select x.*, coalesce(cm.team, 'Unallocated') as team
-    from (select * from reached union all select * from open_at_month_end) as x
-    asof left join child_month as cm
-        on cm.la_code = x.la_code and cm.child = x.child and cm.month_end <= x.month_end
+    select e.*, t.team
+    from episode_months as e
+    join child_team as t using (la_code, child, month_end)
 ),
 
 counts as (

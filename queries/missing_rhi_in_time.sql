@@ -4,8 +4,8 @@
 --   return home interview offered within 72 hours of the return?
 -- shape: series
 -- grain: one row per authority, team and month end (team 'All teams' is the authority figure; an episode belongs to
---   the child's team at the end of the month they returned, from fact_child_month, or the latest earlier month-end
---   team if they were not looked after then, else 'Unallocated')
+--   the child's team at the end of the month they returned, from fact_child_month, or at the end of the month
+--   before if they were not looked after then, else 'Unallocated'; team rows appear for months with returns)
 -- keys: la_code, team, month_end
 -- numerator: episodes ended in the month with an interview offered no later than 72 hours after the return
 -- denominator: missing (M) and away (A) episodes whose MIS_END falls in the month
@@ -44,16 +44,11 @@ months as (
                interval 1 month) as r (m)
 ),
 
-child_month as (
-    select la_code, child, month_end, team
-    from fact_child_month
-    where ($la_codes is null or list_contains($la_codes, la_code))
-),
-
 returned as (
     select
         la_code,
         child,
+        mis_start,
         mis_end,
         last_day(mis_end::date) as month_end,
         least(rhi_offered_at, rhi_at) as offer_at,
@@ -64,11 +59,31 @@ returned as (
       and mis_end < last_day($to_month::date) + interval 1 day
 ),
 
+team_candidates as (
+    -- the team at the end of the return month, else (not looked after then) at the end of the month before
+    select la_code, child, mis_start, month_end as at_month, 0 as preference
+    from returned
+    union all
+    select la_code, child, mis_start, last_day(month_end - interval 1 month), 1
+    from returned
+),
+
+episode_team as (
+    select
+        c.la_code,
+        c.child,
+        c.mis_start,
+        coalesce(arg_min(cm.team, c.preference) filter (where cm.team is not null), 'Unallocated') as team
+    from team_candidates as c
+    left join fact_child_month as cm
+        on cm.la_code = c.la_code and cm.child = c.child and cm.month_end = c.at_month
+    group by c.la_code, c.child, c.mis_start
+),
+
 with_team as (
-    select r.*, coalesce(cm.team, 'Unallocated') as team
+    select r.*, t.team
     from returned as r
-    asof left join child_month as cm
-        on cm.la_code = r.la_code and cm.child = r.child and cm.month_end <= r.month_end
+    join episode_team as t using (la_code, child, mis_start)
 ),
 
 judged as (
