@@ -47,50 +47,51 @@ select * from final;
 
 -- looked_after_at(dates): one row per child looked after on each date in `dates` (a DATE[]): looked after on d
 -- means a placement started on or before d and not ended before or on d (DfE: ceased on 31 March is not
--- looked after at 31 March). Adds the allocated social worker (latest allocation begun on or before d and not
--- ended before d), the worker's team on d ('Unallocated' if none) and the child's age in whole years.
-create or replace macro looked_after_at(dates) as table
+-- looked after at 31 March). Adds the allocated social worker (the latest allocation begun on or before d, if it
+-- has not ended before d; otherwise none), the worker's team on d (the worker's latest spell begun on or before d
+-- if still running, else their latest team; 'Unallocated' with no worker) and the child's age in whole years.
+-- ASOF joins keep this linear in memory at national scale.
+-- Optional la_codes := [...] limits it to those authorities (much faster for one authority's child list).
+create or replace macro looked_after_at(dates, la_codes := null) as table
 with d as (
     select unnest(dates)::date as at_date
 ),
 la as (
     select p.la_code, p.child, d.at_date, p.placement_start, p.period_start, p.place, p.ls, p.placement_no
     from fact_placement as p
-    join d on p.placement_start <= d.at_date and (p.placement_end is null or p.placement_end > d.at_date)
+    join d on (la_codes is null or list_contains(la_codes, p.la_code))
+          and p.placement_start <= d.at_date and coalesce(p.placement_end, date '9999-12-31') > d.at_date
 ),
 alloc as (
-    select la.la_code, la.child, la.at_date, a.sw_id
+    select la.*,
+           case when coalesce(a.sw_dec, date '9999-12-31') >= la.at_date then a.sw_id end as sw_id
     from la
-    join fact_allocation as a
-        on a.la_code = la.la_code and a.child = la.child
-       and a.sw_decom <= la.at_date and (a.sw_dec is null or a.sw_dec >= la.at_date)
-    qualify row_number() over (partition by la.la_code, la.child, la.at_date order by a.sw_decom desc, a.sw_id) = 1
+    asof left join fact_allocation as a
+        on a.la_code = la.la_code and a.child = la.child and a.sw_decom <= la.at_date
 ),
 team_on as (
-    select al.la_code, al.child, al.at_date, al.sw_id, s.team
+    select al.*,
+           case when coalesce(s.end_date, date '9999-12-31') >= al.at_date then s.team end as team
     from alloc as al
-    left join fact_worker_spell as s
-        on s.la_code = al.la_code and s.sw_id = al.sw_id
-       and s.start_date <= al.at_date and (s.end_date is null or s.end_date >= al.at_date)
-    qualify row_number() over (partition by al.la_code, al.child, al.at_date order by s.start_date desc) = 1
+    asof left join fact_worker_spell as s
+        on s.la_code = al.la_code and s.sw_id = al.sw_id and s.start_date <= al.at_date
 )
 select
-    la.la_code,
-    la.child,
-    la.at_date,
-    la.placement_start,
-    la.period_start,
-    la.place,
-    la.ls,
-    la.placement_no,
+    t.la_code,
+    t.child,
+    t.at_date,
+    t.placement_start,
+    t.period_start,
+    t.place,
+    t.ls,
+    t.placement_no,
     t.sw_id,
-    coalesce(t.team, w.team, 'Unallocated') as team,
+    case when t.sw_id is null then 'Unallocated' else coalesce(t.team, w.team, 'Unallocated') end as team,
     c.dob,
-    date_part('year', age(la.at_date::timestamp, c.dob::timestamp))::integer as age_years
-from la
-left join team_on as t using (la_code, child, at_date)
-left join dim_worker as w on w.la_code = la.la_code and w.sw_id = t.sw_id
-left join dim_child as c on c.la_code = la.la_code and c.child = la.child;
+    date_part('year', age(t.at_date::timestamp, c.dob::timestamp))::integer as age_years
+from team_on as t
+left join dim_worker as w on w.la_code = t.la_code and w.sw_id = t.sw_id
+left join dim_child as c on c.la_code = t.la_code and c.child = t.child;
 
 -- fact_child_month: looked_after_at() at every month end, per authority, from the April that opens its first
 -- return to the March that closes its last return (or the last visit, if extracts run later).
