@@ -41,8 +41,12 @@ def _figure(chart: Chart, df: pd.DataFrame, f, title: str):
         long = rows[["month_end", *chart.columns]].rename(columns=chart.columns).melt(
             id_vars=["month_end"], var_name="series", value_name="shown").rename(columns={"shown": "value"})
         return charts.lines(long, "series", title, unit, f.board), rows
-    rows = widgets.board_safe(widgets.team_rows(df, f), f)
-    return charts.trend(rows, title, unit, widgets.target_of(chart.measure), widgets.england(chart.measure),
+    raw = widgets.team_rows(df, f)
+    rows = widgets.board_safe(raw, f)
+    suppressed = bool(rows["suppressed"].iloc[-1]) if "suppressed" in rows and len(rows) else False
+    sentence = finding(m.title, unit, raw["value"], raw["month_end"], m.higher_is_better, suppressed) if len(raw) \
+        else title
+    return charts.trend(rows, sentence, unit, widgets.target_of(chart.measure), widgets.england(chart.measure),
                         f.board), rows
 
 
