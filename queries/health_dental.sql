@@ -52,7 +52,13 @@ child_month as (
 ),
 
 dental as (
-    select la_code, child, assessment_date
+    -- each check is the latest one from its date until the day before the next
+    select
+        la_code,
+        child,
+        assessment_date,
+        coalesce(lead(assessment_date) over (partition by la_code, child order by assessment_date),
+                 date '9999-12-31') as latest_until
     from fact_health_assessment
     where ($la_codes is null or list_contains($la_codes, la_code))
       and assessment_type = 'DENTAL'
@@ -67,19 +73,40 @@ cohort as (
 latest as (
     select c.*, d.assessment_date as last_dental
     from cohort as c
-    asof left join dental as d
-        on d.la_code = c.la_code and d.child = c.child and d.assessment_date <= c.month_end
+    left join dental as d
+        on d.la_code = c.la_code and d.child = c.child
+       and c.month_end >= d.assessment_date and c.month_end < d.latest_until
+),
+
+team_counts as (
+    -- each child is in exactly one team at a month end, so the authority row is the sum of the team rows
+    select
+        la_code,
+        team,
+        month_end,
+        count(*) filter (where (last_dental + interval 12 month)::date >= month_end) as numerator,
+        count(*) as denominator
+    from latest
+    group by la_code, month_end, team
 ),
 
 counts as (
     select
         la_code,
-        case when grouping(team) = 1 then 'All teams' else team end as team,
+        team,
         month_end,
-        count(*) filter (where (last_dental + interval 12 month)::date >= month_end) as numerator,
-        count(*) as denominator
-    from latest
-    group by grouping sets ((la_code, month_end), (la_code, month_end, team))
+        numerator,
+        denominator
+    from team_counts
+    union all
+    select
+        la_code,
+        'All teams' as team,
+        month_end,
+        sum(numerator)::bigint as numerator,
+        sum(denominator)::bigint as denominator
+    from team_counts
+    group by la_code, month_end
 ),
 
 spine as (

@@ -4,8 +4,9 @@
 --   assessment (IHA) within 20 working days?
 -- shape: series
 -- grain: one row per authority, team and month end of entry into care (team 'All teams' is the authority figure; a
---   child's team is their team at the end of the month they entered care, from fact_child_month, or the latest
---   earlier month-end team if they were not looked after then, else 'Unallocated')
+--   child's team is their team at the end of the month they entered care, from fact_child_month, or at the end of
+--   the month before if they were not looked after then, else 'Unallocated'; team rows appear for months with
+--   entrants)
 -- keys: la_code, team, month_end
 -- numerator: children entering care in the month whose first IHA in the period of care was on or before the due date
 -- denominator: children entering care in the month whose IHA is done, or overdue and not done
@@ -45,12 +46,6 @@ months as (
                interval 1 month) as r (m)
 ),
 
-child_month as (
-    select la_code, child, month_end, team
-    from fact_child_month
-    where ($la_codes is null or list_contains($la_codes, la_code))
-),
-
 periods as (
     select
         la_code,
@@ -77,19 +72,23 @@ holidays as (
     from dim_bank_holiday
 ),
 
-working_days as (
-    select r.d::date as day, row_number() over (order by r.d) as n
-    from range(date_trunc('month', $from_month::date) - interval 14 day, last_day($to_month::date) + interval 60 day,
-               interval 1 day) as r (d)
-    where isodow(r.d) <= 5
-      and r.d::date not in (select holiday_date from holidays)
+calendar as (
+    -- every day around the range with the number of working days (Mon-Fri, not a bank holiday) up to it
+    select day, is_working_day, sum(is_working_day::integer) over (order by day) as working_day_no
+    from (
+        select r.d::date as day, isodow(r.d) <= 5 and r.d::date not in (select holiday_date from holidays)
+            as is_working_day
+        from range(date_trunc('month', $from_month::date) - interval 14 day,
+                   last_day($to_month::date) + interval 60 day, interval 1 day) as r (d)
+    )
 ),
 
 due as (
+    -- the 20th working day after entering care
     select p.*, w20.day as due_date
     from periods as p
-    asof join working_days as w0 on w0.day <= p.period_start
-    join working_days as w20 on w20.n = w0.n + 20
+    join calendar as c0 on c0.day = p.period_start
+    join calendar as w20 on w20.working_day_no = c0.working_day_no + 20 and w20.is_working_day
     where p.first_ls is null or p.first_ls not in ('V3', 'V4')
 ),
 
@@ -121,11 +120,31 @@ judged as (
     where last_day(d.period_start) between c.first_month and c.last_month
 ),
 
+team_candidates as (
+    -- the team at the end of the month of entry, else (not looked after then) at the end of the month before
+    select la_code, child, month_end, month_end as at_month, 0 as preference
+    from judged
+    union all
+    select la_code, child, month_end, last_day(month_end - interval 1 month), 1
+    from judged
+),
+
+child_team as (
+    select
+        c.la_code,
+        c.child,
+        c.month_end,
+        coalesce(arg_min(cm.team, c.preference) filter (where cm.team is not null), 'Unallocated') as team
+    from team_candidates as c
+    left join fact_child_month as cm
+        on cm.la_code = c.la_code and cm.child = c.child and cm.month_end = c.at_month
+    group by c.la_code, c.child, c.month_end
+),
+
 with_team as (
-    select j.*, coalesce(cm.team, 'Unallocated') as team
+    select j.*, t.team
     from judged as j
-    asof left join child_month as cm
-        on cm.la_code = j.la_code and cm.child = j.child and cm.month_end <= j.month_end
+    join child_team as t using (la_code, child, month_end)
 ),
 
 counts as (

@@ -82,33 +82,33 @@ next_due as (
     left join children as c using (la_code, child)
 ),
 
-entries as (
-    select distinct la_code, child, period_start
-    from child_month
+chained as (
+    -- each assessment is the latest one from its date until the day before the next
+    select
+        *,
+        coalesce(lead(assessment_date) over w, date '9999-12-31') as latest_until
+    from next_due
+    window w as (partition by la_code, child order by assessment_date)
 ),
 
-working_days as (
-    select d.day, row_number() over (order by d.day) as n
+calendar as (
+    -- every day since 1950 with the number of working days (Mon-Fri, not a bank holiday) up to and including it
+    select day, is_working_day, sum(is_working_day::integer) over (order by day) as working_day_no
     from (
-        select unnest(generate_series(min(period_start) - 14, max(period_start) + 60, interval 1 day))::date as day
-        from entries
-    ) as d
-    where isodow(d.day) <= 5
-      and d.day not in (select holiday_date from holidays)
-),
-
-iha_due as (
-    select e.*, w20.day as iha_due
-    from entries as e
-    asof join working_days as w0 on w0.day <= e.period_start
-    join working_days as w20 on w20.n = w0.n + 20
+        select r.d::date as day, isodow(r.d) <= 5 and r.d::date not in (select holiday_date from holidays)
+            as is_working_day
+        from range(date '1950-01-01', last_day($to_month::date) + interval 60 day, interval 1 day) as r (d)
+    )
 ),
 
 latest as (
-    select cm.*, h.assessment_date as last_date, h.next_due
+    select cm.*, h.assessment_date as last_date, h.next_due, w20.day as iha_due
     from child_month as cm
-    asof left join next_due as h
-        on h.la_code = cm.la_code and h.child = cm.child and h.assessment_date <= cm.month_end
+    left join chained as h
+        on h.la_code = cm.la_code and h.child = cm.child
+       and cm.month_end >= h.assessment_date and cm.month_end < h.latest_until
+    left join calendar as c0 on c0.day = cm.period_start
+    left join calendar as w20 on w20.working_day_no = c0.working_day_no + 20 and w20.is_working_day
 ),
 
 judged as (
@@ -118,22 +118,46 @@ judged as (
         l.team,
         l.month_end,
         coalesce(l.last_date >= l.period_start and l.month_end > l.next_due, false) as rha_overdue,
-        coalesce(l.last_date >= l.period_start, false) = false and l.month_end > d.iha_due as iha_overdue
+        coalesce(l.last_date >= l.period_start, false) = false
+            and coalesce(l.month_end > l.iha_due, false) as iha_overdue
     from latest as l
-    join iha_due as d using (la_code, child, period_start)
 ),
 
-counts as (
+team_counts as (
+    -- each child is in exactly one team at a month end, so the authority row is the sum of the team rows
     select
         la_code,
-        case when grouping(team) = 1 then 'All teams' else team end as team,
+        team,
         month_end,
         count(*) filter (where not rha_overdue and not iha_overdue) as numerator,
         count(*) as denominator,
         count(*) filter (where iha_overdue) as iha_overdue,
         count(*) filter (where rha_overdue) as rha_overdue
     from judged
-    group by grouping sets ((la_code, month_end), (la_code, month_end, team))
+    group by la_code, month_end, team
+),
+
+counts as (
+    select
+        la_code,
+        team,
+        month_end,
+        numerator,
+        denominator,
+        iha_overdue,
+        rha_overdue
+    from team_counts
+    union all
+    select
+        la_code,
+        'All teams' as team,
+        month_end,
+        sum(numerator)::bigint as numerator,
+        sum(denominator)::bigint as denominator,
+        sum(iha_overdue)::bigint as iha_overdue,
+        sum(rha_overdue)::bigint as rha_overdue
+    from team_counts
+    group by la_code, month_end
 ),
 
 spine as (
