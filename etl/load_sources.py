@@ -72,7 +72,7 @@ def read_header(path: Path) -> tuple[str, ...]:
         raise LoadError(f"{path}: cannot be read: {exc}") from exc
     if not first.strip():
         raise LoadError(f"{path}: cannot be read: the file is empty (no header line)")
-    names = tuple(name.strip().upper() for name in next(csv.reader([first])))
+    names = tuple(name.strip().upper() or f"_UNNAMED_{i}" for i, name in enumerate(next(csv.reader([first]))))
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
         raise LoadError(f"{path}: column {duplicated[0]} appears more than once in the header")
@@ -124,6 +124,8 @@ def scan_source(folder: Path) -> Source:
 
 def scan_sources(folders: list[Path]) -> list[Source]:
     """Scan every source; two sources for the same authority in one load is an error (which would win?)."""
+    if not folders:
+        raise LoadError("no source folder given")
     sources = [scan_source(Path(f)) for f in folders]
     seen: dict[str, Path] = {}
     for s in sources:
