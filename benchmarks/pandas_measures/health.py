@@ -1,7 +1,8 @@
 """Health measures in idiomatic vectorised pandas: the baseline the SQL measures are benchmarked against.
 
-Each function takes the warehouse tables as DataFrames (as `con.table(name).df()` gives them) and returns the
-'All teams' authority rows (la_code, month_end, numerator, denominator, value) of the same-named SQL measure.
+Each function takes the warehouse tables as DataFrames (as `con.table(name).df()` gives them) and returns the rows of
+the same-named SQL measure: the 'All teams' authority rows (la_code, month_end, numerator, denominator, value) and,
+like the SQL, the team rows too (column team), so that both sides do the same work and the tests can compare all rows.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from benchmarks.pandas_measures.missing import KEY, as_dates, month_spine, on_spine
+from benchmarks.pandas_measures.missing import ALL, KEY, ROW, as_dates, month_spine, on_spine, team_at, with_authority
 
 TABLES = ("dim_authority", "dim_child", "dim_bank_holiday", "fact_child_month", "fact_placement", "fact_episode",
           "fact_health_assessment", "fact_oc2")
@@ -59,9 +60,11 @@ def health_iha_in_time(tables: dict[str, pd.DataFrame], from_month, to_month) ->
 
     done = p.iha_date.notna()
     excused = ~done & ((p.period_end <= p.due_date) | (p.last_month <= p.due_date))
-    p = p[~excused].assign(month_end=p.period_start + pd.offsets.MonthEnd(0),
-                           in_time=p.iha_date <= p.due_date)
-    counts = p.groupby(KEY)["in_time"].agg(numerator="sum", denominator="size").reset_index()
+    p = p.assign(month_end=p.period_start + pd.offsets.MonthEnd(0), counted=~excused,
+                 in_time=p.iha_date <= p.due_date)
+    p = with_authority(p.assign(team=team_at(p, tables, "month_end")))
+    counts = p.groupby(ROW)[["in_time", "counted"]].sum().reset_index()
+    counts = counts.rename(columns={"in_time": "numerator", "counted": "denominator"})
     return on_spine(counts, month_spine(tables, from_month, to_month), percent=True)
 
 
@@ -90,20 +93,25 @@ def health_status(tables: dict[str, pd.DataFrame], from_month, to_month) -> pd.D
     return cm
 
 
+def by_team(frame: pd.DataFrame, flag: str) -> pd.DataFrame:
+    """numerator (rows where `flag`) and denominator (rows) per team and month end, plus 'All teams' as their sum."""
+    teams = frame.groupby(ROW)[flag].agg(numerator="sum", denominator="size").reset_index()
+    authority = teams.groupby(KEY)[["numerator", "denominator"]].sum().reset_index().assign(team=ALL)
+    return pd.concat([teams, authority], ignore_index=True)
+
+
 def health_rha_in_time(tables: dict[str, pd.DataFrame], from_month, to_month) -> pd.DataFrame:
     """% of children looked after at the month end whose latest review was on time and the next is not overdue."""
     cm = health_status(tables, from_month, to_month)
     cm["ok"] = ~(cm.rha_overdue | cm.iha_overdue | cm.last_review_late)
-    counts = cm.groupby(KEY)["ok"].agg(numerator="sum", denominator="size").reset_index()
-    return on_spine(counts, month_spine(tables, from_month, to_month), percent=True)
+    return on_spine(by_team(cm, "ok"), month_spine(tables, from_month, to_month), percent=True)
 
 
 def health_up_to_date(tables: dict[str, pd.DataFrame], from_month, to_month) -> pd.DataFrame:
     """% of children looked after at the month end with no IHA or RHA overdue."""
     cm = health_status(tables, from_month, to_month)
     cm["ok"] = ~(cm.rha_overdue | cm.iha_overdue)
-    counts = cm.groupby(KEY)["ok"].agg(numerator="sum", denominator="size").reset_index()
-    return on_spine(counts, month_spine(tables, from_month, to_month), percent=True)
+    return on_spine(by_team(cm, "ok"), month_spine(tables, from_month, to_month), percent=True)
 
 
 def health_dental(tables: dict[str, pd.DataFrame], from_month, to_month) -> pd.DataFrame:
@@ -115,8 +123,7 @@ def health_dental(tables: dict[str, pd.DataFrame], from_month, to_month) -> pd.D
     cm = pd.merge_asof(cm.sort_values("month_end"), dental, left_on="month_end", right_on="assessment_date",
                        by=CHILD, direction="backward")
     cm["checked"] = cm.assessment_date + pd.DateOffset(months=12) >= cm.month_end
-    counts = cm.groupby(KEY)["checked"].agg(numerator="sum", denominator="size").reset_index()
-    return on_spine(counts, month_spine(tables, from_month, to_month), percent=True)
+    return on_spine(by_team(cm, "checked"), month_spine(tables, from_month, to_month), percent=True)
 
 
 def health_oc2_assessments(tables: dict[str, pd.DataFrame], from_month, to_month) -> pd.DataFrame:
@@ -139,6 +146,5 @@ def health_oc2_assessments(tables: dict[str, pd.DataFrame], from_month, to_month
     oc2 = tables["fact_oc2"][CHILD + ["return_year", "health_assessment"]]
     cm = cm.assign(return_year=cm.month_end.dt.year).merge(oc2, on=CHILD + ["return_year"], how="left")
     cm["assessed"] = cm.health_assessment.fillna(False).astype(bool)
-    counts = cm.groupby(KEY)["assessed"].agg(numerator="sum", denominator="size").reset_index()
     spine = month_spine(tables, from_month, to_month)
-    return on_spine(counts, spine[spine.month_end.dt.month == 3], percent=True)
+    return on_spine(by_team(cm, "assessed"), spine[spine.month_end.dt.month == 3], percent=True)
