@@ -38,7 +38,7 @@ from etl.warehouse import build_derived, create_schema
 
 __all__ = ["LoadError", "LoadReport", "load", "load_cli"]
 
-MEMORY_LIMIT = "1500MB"  # DuckDB's buffer limit (it spills to disk beyond it); with Python, peak RSS stays < 2 GiB
+MEMORY_LIMIT = "1GB"  # DuckDB's buffer limit (it spills to disk beyond it): peak RSS stays well under 2 GiB
 
 # Where each file kind lands (return_interviews is merged into fact_missing).
 TARGETS: dict[str, str] = {
@@ -109,7 +109,9 @@ class LoadReport:
 
     def summary(self) -> str:
         """A few lines for the terminal."""
-        names = ", ".join(f"{code} {name}" for code, name in self.authorities)
+        names = ", ".join(f"{code} {name}" for code, name in self.authorities[:3])
+        if len(self.authorities) > 3:
+            names += f" and {len(self.authorities) - 3:,} more"
         lines = [
             f"Loaded {len(self.authorities)} authorit{'y' if len(self.authorities) == 1 else 'ies'} ({names}) "
             f"into {self.db} in {self.duration_s:.1f} s (load {self.load_id})",

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -418,10 +420,29 @@ def test_load_log_records_hashes_and_counts(tmp_path: Path) -> None:
 
 def test_headers_are_matched_ignoring_case_spaces_and_order_and_optional_columns_may_be_absent(tmp_path: Path) -> None:
     source = make_source(tmp_path, base="la_b", files={
-        "ssda903/2017/header.csv": "ethnic,DOB, child , Sex\nWBRI,03/03/2008,C1,2\n"})
+        "ssda903/2017/header.csv": "\ufeffethnic,DOB, child , Sex\r\nWBRI,03/03/2008,C1,2\r\n"})  # BOM, CRLF
     db = tmp_path / "w.duckdb"
     load([source], db)
     assert q(db, "select child, sex, upn, mother from dim_child") == [("C1", "2", None, None)]
+
+
+def test_a_reader_open_during_a_load_keeps_its_view_and_new_readers_see_the_new_data(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    load([FIXTURES / "la_b"], db)
+    reader = duckdb.connect(str(db), read_only=True)  # a running dashboard
+    try:
+        load([FIXTURES / "la_a"], db)
+        # The open reader still sees the file it opened: la_b only (1 child).
+        assert reader.execute("select count(*) from dim_child").fetchall() == [(1,)]
+        # A new reader in another process sees both (la_a 3 children + la_b 1). (In this process DuckDB would hand
+        # back the cached instance of the open reader until it is closed.)
+        code = ("import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+                "print(c.execute('select la_code, count(*) from dim_child group by 1 order by 1').fetchall())")
+        out = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, check=True)
+        assert out.stdout.strip() == str([(LA_A, 3), (LA_B, 1)])
+    finally:
+        reader.close()
+    assert q(db, "select count(*) from dim_child") == [(4,)]
 
 
 def test_two_sources_for_one_authority_are_refused(tmp_path: Path) -> None:
@@ -497,3 +518,11 @@ def test_cli_prints_a_summary_and_fails_cleanly(tmp_path: Path, capsys: pytest.C
     err = capsys.readouterr().err
     assert "extracts/workforce.csv: required column ORG_ROLE is missing" in err
     assert "The warehouse was not changed." in err
+
+
+def test_summary_of_many_authorities_stays_short() -> None:
+    from etl.load import LoadReport
+
+    report = LoadReport(load_id="x", db=Path("w.duckdb"), authorities=[(f"Z9900000{i}", f"B{i}") for i in range(5)])
+    first = report.summary().splitlines()[0]
+    assert first.startswith("Loaded 5 authorities (Z99000000 B0, Z99000001 B1, Z99000002 B2 and 2 more) into")
