@@ -12,7 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -214,8 +214,30 @@ def _assign_file_ids(sources: list[Source]) -> dict[str, list[FileRef]]:
     return by_kind
 
 
+def _load_kind(con: duckdb.DuckDBPyConnection, name: str, refs: list[FileRef]) -> None:
+    """Stage, reject, de-duplicate and insert one kind of file (missing episodes wait for their interviews)."""
+    spec = SPECS[name]
+    stage = _stage(con, name, refs)
+    match = "keep_missing" if name == "return_interviews" else None
+    if match:
+        con.execute(unmatched_interview_rejects_sql(stage, match))
+    superseded = _superseded(con, name, stage, match)
+    kept = f"({keep_sql(spec, stage, superseded, match)})"
+    if name in TARGETS:
+        table = TARGETS[name]
+        con.execute(insert_sql(spec, kept, table, table_columns(con, table)))
+    else:
+        con.execute(f"create temp table keep_{name} as {kept}")
+    if name == "return_interviews":
+        insert_missing(con, "keep_missing", "keep_return_interviews")
+        con.execute("drop table keep_missing")
+        con.execute("drop table keep_return_interviews")
+    con.execute(f"drop table {stage}")
+    con.execute(f"drop table {superseded}")
+
+
 def _build(con: duckdb.DuckDBPyConnection, sources: list[Source], old_db: Path, load_id: str, loaded_at: datetime,
-           hashes, say: Progress) -> tuple[list[FileResult], dict[str, int]]:
+           hashes: Future[dict[Path, str]], say: Progress) -> tuple[list[FileResult], dict[str, int]]:
     """Fill an empty warehouse connection: schema, other authorities, the sources' facts, load_log, derived."""
     create_schema(con)
     codes = [s.la_code for s in sources]
@@ -244,24 +266,7 @@ def _build(con: duckdb.DuckDBPyConnection, sources: list[Source], old_db: Path, 
         refs = by_kind[name]
         started = time.perf_counter()
         say(0.05 + 0.8 * done_bytes / total_bytes, f"reading {name} ({len(refs):,} files)")
-        spec = SPECS[name]
-        stage = _stage(con, name, refs)
-        match = "keep_missing" if name == "return_interviews" else None
-        if match:
-            con.execute(unmatched_interview_rejects_sql(stage, match))
-        superseded = _superseded(con, name, stage, match)
-        kept = f"({keep_sql(spec, stage, superseded, match)})"
-        if name in TARGETS:
-            table = TARGETS[name]
-            con.execute(insert_sql(spec, kept, table, table_columns(con, table)))
-        else:  # missing episodes wait for their return interviews
-            con.execute(f"create temp table keep_{name} as {kept}")
-        if name == "return_interviews":
-            insert_missing(con, "keep_missing", "keep_return_interviews")
-            con.execute("drop table keep_missing")
-            con.execute("drop table keep_return_interviews")
-        con.execute(f"drop table {stage}")
-        con.execute(f"drop table {superseded}")
+        _load_kind(con, name, refs)
         seconds[name] = time.perf_counter() - started
         done_bytes += sum(r.size for r in refs)
     say(0.86, "building worker, team and authority dimensions")
@@ -289,18 +294,18 @@ def _file_results(con: duckdb.DuckDBPyConnection, sources: list[Source], by_kind
     read = dict(con.execute("select file_id, rows_read from load_stats").fetchall())
     rejected = dict(con.execute("select file_id, count(distinct line) from load_rejects group by all").fetchall())
     superseded = dict(con.execute("select file_id, sum(n) from load_superseded group by all").fetchall())
+    kind_bytes = {name: sum(r.size for r in refs) or 1 for name, refs in by_kind.items()}
     results = []
     for source in sources:
         results.append(FileResult(source.la_code, str(source.path), "authority.toml", "loaded",
                                   hashes[source.path / "authority.toml"]))
         for ref in source.files:
-            kind_bytes = sum(r.size for r in by_kind[ref.spec.name]) or 1
             results.append(FileResult(
                 la_code=ref.la_code, source=ref.source, file=ref.rel, status="loaded", sha256=hashes[ref.path],
                 rows_read=read.get(ref.file_id, 0),
                 rows_loaded=read.get(ref.file_id, 0) - rejected.get(ref.file_id, 0) - superseded.get(ref.file_id, 0),
                 rows_rejected=rejected.get(ref.file_id, 0),
-                duration_s=round(seconds[ref.spec.name] * ref.size / kind_bytes, 6),
+                duration_s=round(seconds[ref.spec.name] * ref.size / kind_bytes[ref.spec.name], 6),
             ))
         results.extend(FileResult(source.la_code, str(source.path), rel, "missing") for rel in source.missing)
     return results
