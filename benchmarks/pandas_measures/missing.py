@@ -33,7 +33,8 @@ def month_spine(tables: dict[str, pd.DataFrame], from_month, to_month) -> pd.Dat
     """(la_code, month_end) for each authority's months inside its fact_child_month coverage and the range."""
     cm = as_dates(tables["fact_child_month"][["la_code", "month_end"]], "month_end")
     cover = cm.groupby("la_code")["month_end"].agg(first="min", last="max").reset_index()
-    cover = cover[cover.la_code.isin(tables["dim_authority"].la_code)]
+    if "dim_authority" in tables:  # every la_code in the facts has a dim_authority row; the filter is a safeguard
+        cover = cover[cover.la_code.isin(tables["dim_authority"].la_code)]
     months = pd.period_range(pd.Timestamp(from_month), pd.Timestamp(to_month), freq="M")
     ends = pd.DataFrame({"month_end": months.to_timestamp(how="end").normalize().astype("datetime64[ns]")})
     spine = cover.merge(ends, how="cross")
