@@ -58,7 +58,8 @@ def year_figures(source: Path, year: int) -> dict[str, float]:
         select count(distinct child) from eps where dec between $ys and $ye and rec <> 'X1'
     """, params).fetchone()[0]
     # 3+ placements: of the children looked after at 31 March, those with three or more placements in the year:
-    # placements begun in the year (RNE S, P, T, U, B) plus the one they were in on 1 April, if any.
+    # placements begun in the year (RNE S, P, T, U, B) plus the one they were in on 1 April, if any (one that
+    # ended on 1 April is not: as with "looked after on a date", ending on the day means not in it that day).
     three = con.execute("""
         with at_end as (
             select distinct child from eps where decom <= $ye and (dec is null or dec > $ye)
@@ -66,7 +67,7 @@ def year_figures(source: Path, year: int) -> dict[str, float]:
         counts as (
             select child,
                    count(*) filter (where rne in ('S', 'P', 'T', 'U', 'B') and decom between $ys and $ye)
-                   + max(case when decom < $ys and (dec is null or dec >= $ys) then 1 else 0 end) as placements
+                   + max(case when decom < $ys and (dec is null or dec > $ys) then 1 else 0 end) as placements
             from eps
             where child in (select child from at_end)
             group by child
