@@ -56,24 +56,32 @@ create or replace macro looked_after_at(dates, la_codes := null) as table
 with d as (
     select unnest(dates)::date as at_date
 ),
+placements as (
+    select * from fact_placement where la_codes is null or list_contains(la_codes, la_code)
+),
+allocations as (
+    select * from fact_allocation where la_codes is null or list_contains(la_codes, la_code)
+),
+spells as (
+    select * from fact_worker_spell where la_codes is null or list_contains(la_codes, la_code)
+),
 la as (
     select p.la_code, p.child, d.at_date, p.placement_start, p.period_start, p.place, p.ls, p.placement_no
-    from fact_placement as p
-    join d on (la_codes is null or list_contains(la_codes, p.la_code))
-          and p.placement_start <= d.at_date and coalesce(p.placement_end, date '9999-12-31') > d.at_date
+    from placements as p
+    join d on p.placement_start <= d.at_date and coalesce(p.placement_end, date '9999-12-31') > d.at_date
 ),
 alloc as (
     select la.*,
            case when coalesce(a.sw_dec, date '9999-12-31') >= la.at_date then a.sw_id end as sw_id
     from la
-    asof left join fact_allocation as a
+    asof left join allocations as a
         on a.la_code = la.la_code and a.child = la.child and a.sw_decom <= la.at_date
 ),
 team_on as (
     select al.*,
            case when coalesce(s.end_date, date '9999-12-31') >= al.at_date then s.team end as team
     from alloc as al
-    asof left join fact_worker_spell as s
+    asof left join spells as s
         on s.la_code = al.la_code and s.sw_id = al.sw_id and s.start_date <= al.at_date
 )
 select

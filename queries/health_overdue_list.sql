@@ -29,7 +29,7 @@ with
 
 on_as_of as (
     select la_code, child, team, sw_id, period_start, dob, ls
-    from looked_after_at([$as_of::date])
+    from looked_after_at([$as_of::date], la_codes := $la_codes)
     where ($la_codes is null or list_contains($la_codes, la_code))
       and (ls is null or ls not in ('V3', 'V4'))
 ),

@@ -43,7 +43,7 @@ missing as (
 
 on_as_of as (
     select la_code, child, sw_id, team
-    from looked_after_at([$as_of::date])
+    from looked_after_at([$as_of::date], la_codes := $la_codes)
     where ($la_codes is null or list_contains($la_codes, la_code))
 ),
 

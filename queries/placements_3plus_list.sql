@@ -18,7 +18,7 @@ with
 
 looked_after as (
     select la_code, child, team, sw_id as social_worker, place, ls
-    from looked_after_at([$as_of::date])
+    from looked_after_at([$as_of::date], la_codes := $la_codes)
     where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
       and ($team::varchar is null or team = $team::varchar)
       and coalesce(ls, '') not in ('V3', 'V4')

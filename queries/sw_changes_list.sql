@@ -24,7 +24,7 @@ with
 
 on_date as (
     select la_code, child, at_date, team, sw_id as social_worker, placement_start
-    from looked_after_at([$as_of::date])
+    from looked_after_at([$as_of::date], la_codes := $la_codes)
     where ($la_codes is null or list_contains($la_codes, la_code))
       and ($team is null or team = $team)
 ),
