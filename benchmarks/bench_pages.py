@@ -9,6 +9,7 @@ Goal: every page under 1.5 s server time on the sample authority.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import resource
@@ -21,20 +22,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.chdir(ROOT)
 
-import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 PAGES = ["app_pages/overview.py", "app_pages/visits.py", "app_pages/sw_changes.py", "app_pages/missing.py", "app_pages/health.py",
          "app_pages/workforce.py", "app_pages/reviews.py", "app_pages/data_quality.py"]
 RESULTS = ROOT / "benchmarks" / "results"
+_bump = itertools.count(1)
 
 
 def page_time(page: str, cold: bool) -> float:
-    """Server time to run the router and the page once."""
+    """Server time to run the router and the page once; cold = as after a new load (every cache misses)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
-    if cold:
-        st.cache_data.clear()
+    if cold:  # caches are keyed on the warehouse file's mtime: a new mtime is a new warehouse
+        db = Path(os.environ["PRACTICE_LENS_DB"])
+        stamp = time.time() + next(_bump)
+        os.utime(db, (stamp, stamp))
     at.switch_page(page)
     t = time.perf_counter()
     at.run()

@@ -191,3 +191,21 @@ def test_first_start_builds_the_sample_and_opens_overview(tmp_path, monkeypatch)
     assert at.title[0].value == "Overview"
     assert "Sample Borough" in at.markdown[0].value
     assert len(at.metric) == len(queries.headline_measures())
+
+
+def test_a_new_load_shows_without_restarting(tiny_env, tmp_path):
+    at = app(None, month="Mar 2017")
+    assert "Tiny Test Borough" in at.markdown[0].value
+    # the ETL builds a new file and swaps it in atomically; the running app must show the new data
+    other = make_warehouse(tmp_path / "other.duckdb", {
+        "dim_authority": [{"la_code": "Z9", "la_name": "Reloaded Borough"}],
+        "dim_child": [{"la_code": "Z9", "child": "A", "dob": D(2010, 1, 1)}],
+        "fact_episode": [{"la_code": "Z9", "child": "A", "decom": D(2017, 1, 2), "rne": "S", "ls": "C2",
+                          "place": "U4", "return_year": 2017}],
+    })
+    import os
+
+    os.replace(other, tiny_env)
+    at.run()
+    assert not at.exception
+    assert "Reloaded Borough" in at.markdown[0].value

@@ -19,15 +19,26 @@ def db_version(path: Path) -> float:
     return path.stat().st_mtime if path.exists() else 0.0
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=1, on_release=lambda con: con.close())
 def _connection(path: str, version: float) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(path, read_only=True)
 
 
+_opened: dict[str, float] = {}
+
+
 def connection() -> duckdb.DuckDBPyConnection:
-    """The shared read-only connection for the current warehouse file."""
+    """The shared read-only connection for the current warehouse file.
+
+    A load swaps a new file in; DuckDB would hand back the old, still-open database for the same path, so the
+    old connection is closed first and the new file opened.
+    """
     path = config.db_path()
-    return _connection(str(path), db_version(path))
+    version = db_version(path)
+    if _opened.get("version") not in (None, version) or _opened.get("path") not in (None, str(path)):
+        _connection.clear()
+    _opened.update(path=str(path), version=version)
+    return _connection(str(path), version)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
