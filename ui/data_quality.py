@@ -29,6 +29,9 @@ def render_data_quality() -> None:
     c[2].metric("Last loaded", f"{log['loaded_at'].max():%d %b %Y %H:%M}" if len(log) else "never")
     c[3].metric("Data to", f"{fresh['latest_date'].max():%d %b %Y}" if len(fresh) else "—")
 
+    if log.empty:
+        st.info("No load has been recorded for this authority: load its files with `python -m etl load`.")
+        return
     st.subheader("Rows kept out of the measures, by reason")
     if rejected.empty:
         st.success("No rows were rejected in the latest load.")
