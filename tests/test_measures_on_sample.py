@@ -50,3 +50,33 @@ def test_30_september_workforce_measures_match_the_extract(con, sample_sources, 
     assert authority_value(con, "workforce_turnover", day, "turnover_csww") == pytest.approx(
         expected["turnover_pct"], abs=0.05)
     assert authority_value(con, "workforce_caseload", day) == pytest.approx(expected["caseload"], abs=0.05)
+
+
+# Published for a unitary of this size (Slough, DfE SFR tables): CLA at 31 March, started and ceased in the year.
+PUBLISHED = {2016: (191, 129, 154), 2017: (191, 118, 112), 2018: (206, 125, 112)}
+
+WAREHOUSE_HEADLINES = """
+with periods as (
+    select la_code, child, period_start, max(coalesce(placement_end, date '9999-12-31')) as period_end
+    from fact_placement
+    group by all
+)
+select
+    (select count(*) from fact_child_month where month_end = $ye) as cla,
+    (select count(distinct child) from periods where period_start between $ys and $ye) as started,
+    (select count(distinct child) from periods where period_end between $ys and $ye) as ceased
+"""
+
+
+@pytest.mark.parametrize("year", [2016, 2017, 2018])
+def test_warehouse_headlines_match_the_returns_and_the_published_ranges(con, sample_sources, year):
+    # CLA at 31 March: looked after at the month end; started: a period of care began in the year; ceased: a
+    # period of care ended in the year (a child moving between episodes on one day stays in the same period).
+    cla, started, ceased = con.execute(
+        WAREHOUSE_HEADLINES, {"ys": dt.date(year - 1, 4, 1), "ye": dt.date(year, 3, 31)}).fetchone()
+    expected = year_figures(sample_sources[0], year)
+    assert (cla, started, ceased) == (expected["cla"], expected["started"], expected["ceased"])
+    pub_cla, pub_started, pub_ceased = PUBLISHED[year]
+    assert abs(cla - pub_cla) <= 0.12 * pub_cla
+    assert abs(started - pub_started) <= 0.2 * pub_started
+    assert abs(ceased - pub_ceased) <= 0.2 * pub_ceased
