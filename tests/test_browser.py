@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -134,4 +135,24 @@ def test_downloading_a_chart_gives_a_png(server, browser, tmp_path):
     target = tmp_path / info.value.suggested_filename
     info.value.save_as(target)
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page.close()
+
+
+def test_clicking_a_team_bar_narrows_the_list(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 2400})
+    _open(page, f"{server}/visits?month=Mar+2018", "Visits")
+    bars = page.locator(".js-plotly-plot").nth(1).locator(".bars .point path")
+    bars.first.wait_for(timeout=30_000)
+    teams = [t.strip() for t in page.locator(".js-plotly-plot").nth(1).locator(".ytick text").all_text_contents()]
+    box = bars.first.bounding_box()  # Plotly's drag layer takes the click, as it does for a person's mouse
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    # the list's heading names the team, and every row of the list belongs to it
+    heading = page.get_by_role("heading").filter(has_text=re.compile(r"as at .* · CLA Team \d"))
+    try:
+        heading.first.wait_for(timeout=30_000)
+    finally:
+        page.screenshot(path=str(SHOTS / "visits-team-click.png"), full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0
+    chosen = heading.first.inner_text().split("· ")[-1].strip()
+    assert chosen in teams
     page.close()

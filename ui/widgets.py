@@ -129,7 +129,9 @@ def child_list(measure: str, f: Filters, team: str | None, key: str) -> None:
         return
     st.caption(f"{len(df)} {'children' if 'episode' not in m.fields.get('grain', '') else 'episodes'}, worst first.")
     shown = df.rename(columns=lambda c: c.replace("_", " ").capitalize())
-    st.dataframe(shown, hide_index=True, key=f"{key}-table")
+    dates = {c: st.column_config.DateColumn(c, format="D MMM YYYY") for c in shown.columns
+             if pd.api.types.is_datetime64_any_dtype(shown[c])}
+    st.dataframe(shown, hide_index=True, key=f"{key}-table", column_config=dates)
     downloads(key, f, [measure], df, title=m.title)
 
 
