@@ -21,6 +21,12 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("insert into dim_bank_holiday select holiday_date, name from holidays_df")
 
 
+def derived_files() -> list[Path]:
+    """derived.sql first (placements, child-months), then each theme's etl/derived_*.sql, which may use it."""
+    return [DERIVED_SQL, *sorted(HERE.glob("derived_*.sql"))]
+
+
 def build_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)build fact_placement, the looked_after_at() macro and fact_child_month from the facts."""
-    con.execute(DERIVED_SQL.read_text())
+    """(Re)build the derived tables and macros (fact_placement, looked_after_at(), fact_child_month, ...)."""
+    for path in derived_files():
+        con.execute(path.read_text())
