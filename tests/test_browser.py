@@ -19,7 +19,7 @@ SHOTS = ROOT / "test-results" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PAGES = {"overview": "Overview", "visits": "Visits", "social-worker-changes": "Social worker changes",
+PAGES = {"": "Overview", "visits": "Visits", "social-worker-changes": "Social worker changes",
          "missing": "Missing", "health": "Health", "workforce": "Workforce",
          "reviews-stability": "Reviews & stability", "data-quality": "Data quality"}
 
@@ -70,6 +70,7 @@ def _open(page, url: str, title: str) -> None:
     page.wait_for_load_state("networkidle")
     # wait until Streamlit has finished running the script
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
 
 
 def _assert_rendered(page, name: str) -> None:
@@ -90,9 +91,9 @@ def test_every_page_renders_with_charts_and_no_error(server, browser):
     for path, title in PAGES.items():
         _open(page, f"{server}/{path}", title)
         try:
-            _assert_rendered(page, path)
+            _assert_rendered(page, path or "overview")
         finally:
-            page.screenshot(path=str(SHOTS / f"{path}.png"), full_page=True)
+            page.screenshot(path=str(SHOTS / f"{path or 'overview'}.png"), full_page=True)
     page.close()
 
 

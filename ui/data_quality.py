@@ -26,7 +26,7 @@ def render_data_quality() -> None:
     c = st.columns(4)
     c[0].metric("Rows rejected (latest load)", f"{int(rejected['rows_rejected'].sum()) if len(rejected) else 0:,}")
     c[1].metric("Files missing (latest load)", f"{len(missing)}")
-    c[2].metric("Last loaded", f"{log['loaded_at'].max():%d %b %Y %H:%M}" if len(log) else "never")
+    c[2].metric("Last loaded", f"{log['loaded_at'].max():%d %b %Y}" if len(log) else "never")
     c[3].metric("Data to", f"{fresh['latest_date'].max():%d %b %Y}" if len(fresh) else "—")
 
     if log.empty:
@@ -41,19 +41,19 @@ def render_data_quality() -> None:
                                "Rejected rows by reason", "rows", board=f.board)
         fig.update_yaxes(title_text="Reason")
         st.plotly_chart(fig, key="dq-rejected-chart", theme=None)
-        st.dataframe(widgets.board_table(rejected, f, ["rows_rejected"]), hide_index=True, key="dq-rejected")
+        widgets.table(widgets.board_table(rejected, f, ["rows_rejected"]), key="dq-rejected")
         widgets.downloads("dq-rejected", f, ["dq_rejected_by_reason"], rejected, fig, "Rejected rows by reason")
 
     st.subheader("Files missing from the latest load")
     if missing.empty:
         st.success("Every expected file was present.")
     else:
-        st.dataframe(missing, hide_index=True, key="dq-missing")
+        widgets.table(missing, key="dq-missing")
 
     st.subheader("Data freshness")
-    st.dataframe(fresh, hide_index=True, key="dq-fresh")
+    widgets.table(fresh, key="dq-fresh")
 
     st.subheader("Load log")
-    st.dataframe(log, hide_index=True, key="dq-log")
+    widgets.table(log, key="dq-log")
     widgets.downloads("dq-log", f, ["dq_load_log"], log, title="Load log")
     widgets.definitions(["dq_rejected_by_reason", "dq_files_missing", "dq_freshness", "dq_load_log"])

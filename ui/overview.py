@@ -82,5 +82,5 @@ def render_overview() -> None:
     st.subheader("All headline measures")
     shown = widgets.board_safe(table, f).drop(columns=["numerator", "denominator", "suppressed", "numerator_shown",
                                                        "denominator_shown"], errors="ignore") if f.board else table
-    st.dataframe(shown, hide_index=True, key="overview-table")
+    widgets.table(shown, key="overview-table")
     widgets.downloads("overview", f, ["overview"], table, title="Overview")

@@ -128,11 +128,20 @@ def child_list(measure: str, f: Filters, team: str | None, key: str) -> None:
         st.success("No children on this list: everyone is in time.")
         return
     st.caption(f"{len(df)} {'children' if 'episode' not in m.fields.get('grain', '') else 'episodes'}, worst first.")
-    shown = df.rename(columns=lambda c: c.replace("_", " ").capitalize())
-    dates = {c: st.column_config.DateColumn(c, format="D MMM YYYY") for c in shown.columns
-             if pd.api.types.is_datetime64_any_dtype(shown[c])}
-    st.dataframe(shown, hide_index=True, key=f"{key}-table", column_config=dates)
+    table(df, key=f"{key}-table")
     downloads(key, f, [measure], df, title=m.title)
+
+
+def table(df: pd.DataFrame, key: str) -> None:
+    """A table as people read it: 'Days overdue' not days_overdue, dates as '31 Mar 2018', moments with a time."""
+    shown = df.rename(columns=lambda c: c.replace("_", " ").capitalize())
+    config = {}
+    for c in shown.columns:
+        if pd.api.types.is_datetime64_any_dtype(shown[c]):
+            has_time = (shown[c].dropna().dt.normalize() != shown[c].dropna()).any()
+            config[c] = (st.column_config.DatetimeColumn(c, format="D MMM YYYY, HH:mm") if has_time
+                         else st.column_config.DateColumn(c, format="D MMM YYYY"))
+    st.dataframe(shown, hide_index=True, key=key, column_config=config)
 
 
 def board_safe(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
