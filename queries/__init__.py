@@ -209,6 +209,11 @@ def targets() -> pd.DataFrame:
     return pd.read_csv(config.get("targets_path"), dtype={"measure": str, "basis": str})
 
 
+def england_averages() -> pd.DataFrame:
+    """Published England averages per measure (measure, period_end, value, source), from the DfE files."""
+    return pd.read_csv(QUERY_DIR / "england_averages.csv", parse_dates=["period_end"])
+
+
 def headline_values(con: duckdb.DuckDBPyConnection, **params: Any) -> pd.DataFrame:
     """Every headline series stacked (from 12 months before $from_month, for the year-on-year change)."""
     p = dict(params)

@@ -78,7 +78,7 @@ def build(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date, mo
     ov = ov[(ov["team"] == ALL_TEAMS) & (pd.to_datetime(ov["month_end"]) == pd.Timestamp(end))].copy()
     ov["small"] = ov["numerator"].map(is_small) | ov["denominator"].map(is_small)
 
-    england = pd.read_csv(queries.QUERY_DIR / "england_averages.csv", parse_dates=["period_end"])
+    england = queries.england_averages()
     pages = []
     for m in queries.headline_measures():
         df = queries.run(m.name, con, **params)

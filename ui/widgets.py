@@ -31,7 +31,7 @@ def england(measure: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def _england_table() -> pd.DataFrame:
-    return pd.read_csv(queries.QUERY_DIR / "england_averages.csv", parse_dates=["period_end"])
+    return queries.england_averages()
 
 
 def target_of(measure: str) -> float | None:
