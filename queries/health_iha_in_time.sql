@@ -19,7 +19,8 @@
 --   here): a child with no IHA whose due date is on or after the authority's last month end in the warehouse (not
 --   yet due: not_yet_due), or who left care on or before the due date (left_before_due); periods starting on a
 --   short-break legal status (V3/V4) are out of scope. An IHA not done and past its due date counts as late.
--- source: fact_placement, fact_health_assessment, dim_bank_holiday, fact_child_month, dim_authority
+-- source: fact_health_period (etl/derived_health.sql: period of care, iha_due, first_iha_date, entry_team),
+--   authority_coverage, series_rows()
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -27,130 +28,36 @@
 
 with
 
-authorities as (
-    select la_code
-    from dim_authority
-    where ($la_codes is null or list_contains($la_codes, la_code))
-),
-
-coverage as (
-    select la_code, min(month_end) as first_month, max(month_end) as last_month
-    from fact_child_month
-    where ($la_codes is null or list_contains($la_codes, la_code))
-    group by la_code
-),
-
-months as (
-    select last_day(r.m::date) as month_end
-    from range(date_trunc('month', $from_month::date), last_day($to_month::date) + interval 1 day,
-               interval 1 month) as r (m)
-),
-
 periods as (
-    select
-        la_code,
-        child,
-        period_no,
-        min(period_start) as period_start,
-        case when bool_or(placement_end is null) then null else max(placement_end) end as period_end,
-        arg_min(ls, placement_start) as first_ls
-    from fact_placement
+    select la_code, child, period_start, period_end, iha_due, first_iha_date, entry_month, entry_team
+    from fact_health_period
     where ($la_codes is null or list_contains($la_codes, la_code))
-    group by la_code, child, period_no
-    having min(period_start) between date_trunc('month', $from_month::date) and last_day($to_month::date)
-),
-
-iha as (
-    select la_code, child, assessment_date
-    from fact_health_assessment
-    where ($la_codes is null or list_contains($la_codes, la_code))
-      and assessment_type = 'IHA'
-),
-
-holidays as (
-    select holiday_date
-    from dim_bank_holiday
-),
-
-calendar as (
-    -- every day around the range with the number of working days (Mon-Fri, not a bank holiday) up to it
-    select day, is_working_day, sum(is_working_day::integer) over (order by day) as working_day_no
-    from (
-        select r.d::date as day, isodow(r.d) <= 5 and r.d::date not in (select holiday_date from holidays)
-            as is_working_day
-        from range(date_trunc('month', $from_month::date) - interval 14 day,
-                   last_day($to_month::date) + interval 60 day, interval 1 day) as r (d)
-    )
-),
-
-due as (
-    -- the 20th working day after entering care
-    select p.*, w20.day as due_date
-    from periods as p
-    join calendar as c0 on c0.day = p.period_start
-    join calendar as w20 on w20.working_day_no = c0.working_day_no + 20 and w20.is_working_day
-    where p.first_ls is null or p.first_ls not in ('V3', 'V4')
-),
-
-first_iha as (
-    select d.la_code, d.child, d.period_start, min(i.assessment_date) as iha_date
-    from due as d
-    join iha as i
-        on i.la_code = d.la_code and i.child = d.child
-       and i.assessment_date >= d.period_start
-       and (d.period_end is null or i.assessment_date <= d.period_end)
-    group by d.la_code, d.child, d.period_start
+      and period_start between date_trunc('month', $from_month::date) and last_day($to_month::date)
+      and (first_ls is null or first_ls not in ('V3', 'V4'))
 ),
 
 judged as (
     select
-        d.la_code,
-        d.child,
-        last_day(d.period_start) as month_end,
+        p.la_code,
+        p.entry_team as team,
+        p.entry_month as month_end,
         case
-            when f.iha_date <= d.due_date then 'in time'
-            when f.iha_date > d.due_date then 'done late'
-            when d.period_end <= d.due_date then 'left before due'
-            when c.last_month <= d.due_date then 'not yet due'
+            when p.first_iha_date <= p.iha_due then 'in time'
+            when p.first_iha_date > p.iha_due then 'done late'
+            when p.period_end <= p.iha_due then 'left before due'
+            when c.last_month <= p.iha_due then 'not yet due'
             else 'not done'
         end as status
-    from due as d
-    join coverage as c using (la_code)
-    left join first_iha as f using (la_code, child, period_start)
-    where last_day(d.period_start) between c.first_month and c.last_month
-),
-
-team_candidates as (
-    -- the team at the end of the month of entry, else (not looked after then) at the end of the month before
-    select la_code, child, month_end, month_end as at_month, 0 as preference
-    from judged
-    union all
-    select la_code, child, month_end, last_day(month_end - interval 1 month), 1
-    from judged
-),
-
-child_team as (
-    select
-        c.la_code,
-        c.child,
-        c.month_end,
-        coalesce(arg_min(cm.team, c.preference) filter (where cm.team is not null), 'Unallocated') as team
-    from team_candidates as c
-    left join fact_child_month as cm
-        on cm.la_code = c.la_code and cm.child = c.child and cm.month_end = c.at_month
-    group by c.la_code, c.child, c.month_end
-),
-
-with_team as (
-    select j.*, t.team
-    from judged as j
-    join child_team as t using (la_code, child, month_end)
+    from periods as p
+    join authority_coverage as c using (la_code)
+    where p.iha_due is not null
 ),
 
 counts as (
+    -- per team; each child is in one team at entry, so series_rows() sums them into 'All teams'
     select
         la_code,
-        case when grouping(team) = 1 then 'All teams' else team end as team,
+        team,
         month_end,
         count(*) filter (where status = 'in time') as numerator,
         count(*) filter (where status in ('in time', 'done late', 'not done')) as denominator,
@@ -158,25 +65,8 @@ counts as (
         count(*) filter (where status = 'not done') as not_done,
         count(*) filter (where status = 'not yet due') as not_yet_due,
         count(*) filter (where status = 'left before due') as left_before_due
-    from with_team
-    group by grouping sets ((la_code, month_end), (la_code, month_end, team))
-),
-
-spine as (
-    select a.la_code, 'All teams' as team, m.month_end
-    from authorities as a
-    join coverage as c using (la_code)
-    join months as m on m.month_end between c.first_month and c.last_month
-),
-
-all_rows as (
-    select s.la_code, s.team, s.month_end, c.* exclude (la_code, team, month_end)
-    from spine as s
-    left join counts as c using (la_code, team, month_end)
-    union all by name
-    select *
-    from counts
-    where team <> 'All teams'
+    from judged
+    group by la_code, month_end, team
 ),
 
 final as (
@@ -184,15 +74,14 @@ final as (
         la_code,
         team,
         month_end,
-        coalesce(numerator, 0) as numerator,
-        coalesce(denominator, 0) as denominator,
+        numerator,
+        denominator,
         round(100.0 * numerator / nullif(denominator, 0), 1) as value,
-        coalesce(done_late, 0) as done_late,
-        coalesce(not_done, 0) as not_done,
-        coalesce(not_yet_due, 0) as not_yet_due,
-        coalesce(left_before_due, 0) as left_before_due
-    from all_rows
-    where ($team is null or team = $team)
+        done_late,
+        not_done,
+        not_yet_due,
+        left_before_due
+    from series_rows('counts', $la_codes, $team, $from_month, $to_month)
 )
 
 select * from final

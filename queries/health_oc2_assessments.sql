@@ -17,7 +17,7 @@
 --   V3/V4 short-break episode open during the year (as the DfE validator's CONTINUOUSLY_LOOKED_AFTER flag does). The
 --   cohort is derived from episodes, not from which children have OC2 rows, so a missing OC2 row counts as no
 --   assessment (oc2_records shows how many cohort children have one). Compare with the England average.
--- source: fact_child_month, fact_episode, fact_oc2, dim_authority
+-- source: fact_child_month, fact_episode, fact_oc2, series_rows() (etl/derived_health.sql)
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -26,26 +26,6 @@
 --   TEETH_CHECK = 1)
 
 with
-
-authorities as (
-    select la_code
-    from dim_authority
-    where ($la_codes is null or list_contains($la_codes, la_code))
-),
-
-coverage as (
-    select la_code, min(month_end) as first_month, max(month_end) as last_month
-    from fact_child_month
-    where ($la_codes is null or list_contains($la_codes, la_code))
-    group by la_code
-),
-
-months as (
-    select last_day(r.m::date) as month_end
-    from range(date_trunc('month', $from_month::date), last_day($to_month::date) + interval 1 day,
-               interval 1 month) as r (m)
-    where month(r.m) = 3
-),
 
 child_month as (
     select la_code, child, month_end, team, period_start
@@ -90,33 +70,17 @@ with_oc2 as (
 ),
 
 counts as (
+    -- per team; each child is in exactly one team at 31 March, so series_rows() sums them into 'All teams'
     select
         la_code,
-        case when grouping(team) = 1 then 'All teams' else team end as team,
+        team,
         month_end,
         count(*) filter (where health_assessment) as numerator,
         count(*) as denominator,
         count(*) filter (where has_oc2) as oc2_records,
         count(*) filter (where teeth_check) as teeth_checked
     from with_oc2
-    group by grouping sets ((la_code, month_end), (la_code, month_end, team))
-),
-
-spine as (
-    select a.la_code, 'All teams' as team, m.month_end
-    from authorities as a
-    join coverage as c using (la_code)
-    join months as m on m.month_end between c.first_month and c.last_month
-),
-
-all_rows as (
-    select s.la_code, s.team, s.month_end, c.* exclude (la_code, team, month_end)
-    from spine as s
-    left join counts as c using (la_code, team, month_end)
-    union all by name
-    select *
-    from counts
-    where team <> 'All teams'
+    group by la_code, month_end, team
 ),
 
 final as (
@@ -124,13 +88,12 @@ final as (
         la_code,
         team,
         month_end,
-        coalesce(numerator, 0) as numerator,
-        coalesce(denominator, 0) as denominator,
+        numerator,
+        denominator,
         round(100.0 * numerator / nullif(denominator, 0), 1) as value,
-        coalesce(oc2_records, 0) as oc2_records,
-        coalesce(teeth_checked, 0) as teeth_checked
-    from all_rows
-    where ($team is null or team = $team)
+        oc2_records,
+        teeth_checked
+    from series_rows('counts', $la_codes, $team, $from_month, $to_month, month_of_year := 3)
 )
 
 select * from final

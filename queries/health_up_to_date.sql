@@ -17,7 +17,7 @@
 --   birth is unknown): in time through the due date, overdue from the day after. An RHA recorded without an IHA
 --   counts as the period's assessment. This is the state at the month end: an RHA done late but done counts as up
 --   to date (health_rha_in_time also asks whether the latest review was on time).
--- source: fact_child_month, fact_health_assessment, dim_child, dim_bank_holiday, dim_authority
+-- source: fact_child_month_health (etl/derived_health.sql: iha_overdue, rha_overdue), series_rows()
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -27,104 +27,15 @@
 
 with
 
-authorities as (
-    select la_code
-    from dim_authority
-    where ($la_codes is null or list_contains($la_codes, la_code))
-),
-
-coverage as (
-    select la_code, min(month_end) as first_month, max(month_end) as last_month
-    from fact_child_month
-    where ($la_codes is null or list_contains($la_codes, la_code))
-    group by la_code
-),
-
-months as (
-    select last_day(r.m::date) as month_end
-    from range(date_trunc('month', $from_month::date), last_day($to_month::date) + interval 1 day,
-               interval 1 month) as r (m)
-),
-
 child_month as (
-    select la_code, child, month_end, team, period_start
-    from fact_child_month
+    select la_code, team, month_end, iha_overdue, rha_overdue
+    from fact_child_month_health
     where ($la_codes is null or list_contains($la_codes, la_code))
       and month_end between last_day($from_month::date) and last_day($to_month::date)
-      and (ls is null or ls not in ('V3', 'V4'))
 ),
 
-assessments as (
-    select la_code, child, assessment_date, bool_or(assessment_type = 'IHA') as is_iha
-    from fact_health_assessment
-    where ($la_codes is null or list_contains($la_codes, la_code))
-      and assessment_type in ('IHA', 'RHA')
-    group by la_code, child, assessment_date
-),
-
-children as (
-    select la_code, child, dob
-    from dim_child
-    where ($la_codes is null or list_contains($la_codes, la_code))
-),
-
-holidays as (
-    select holiday_date
-    from dim_bank_holiday
-),
-
-next_due as (
-    select
-        a.*,
-        (a.assessment_date + case when a.assessment_date < c.dob + interval 5 year then interval 6 month
-                                  else interval 12 month end)::date as next_due
-    from assessments as a
-    left join children as c using (la_code, child)
-),
-
-chained as (
-    -- each assessment is the latest one from its date until the day before the next
-    select
-        *,
-        coalesce(lead(assessment_date) over w, date '9999-12-31') as latest_until
-    from next_due
-    window w as (partition by la_code, child order by assessment_date)
-),
-
-calendar as (
-    -- every day since 1950 with the number of working days (Mon-Fri, not a bank holiday) up to and including it
-    select day, is_working_day, sum(is_working_day::integer) over (order by day) as working_day_no
-    from (
-        select r.d::date as day, isodow(r.d) <= 5 and r.d::date not in (select holiday_date from holidays)
-            as is_working_day
-        from range(date '1950-01-01', last_day($to_month::date) + interval 60 day, interval 1 day) as r (d)
-    )
-),
-
-latest as (
-    select cm.*, h.assessment_date as last_date, h.next_due, w20.day as iha_due
-    from child_month as cm
-    left join chained as h
-        on h.la_code = cm.la_code and h.child = cm.child
-       and cm.month_end >= h.assessment_date and cm.month_end < h.latest_until
-    left join calendar as c0 on c0.day = cm.period_start
-    left join calendar as w20 on w20.working_day_no = c0.working_day_no + 20 and w20.is_working_day
-),
-
-judged as (
-    select
-        l.la_code,
-        l.child,
-        l.team,
-        l.month_end,
-        coalesce(l.last_date >= l.period_start and l.month_end > l.next_due, false) as rha_overdue,
-        coalesce(l.last_date >= l.period_start, false) = false
-            and coalesce(l.month_end > l.iha_due, false) as iha_overdue
-    from latest as l
-),
-
-team_counts as (
-    -- each child is in exactly one team at a month end, so the authority row is the sum of the team rows
+counts as (
+    -- per team; each child is in exactly one team at a month end, so series_rows() sums them into 'All teams'
     select
         la_code,
         team,
@@ -133,48 +44,8 @@ team_counts as (
         count(*) as denominator,
         count(*) filter (where iha_overdue) as iha_overdue,
         count(*) filter (where rha_overdue) as rha_overdue
-    from judged
+    from child_month
     group by la_code, month_end, team
-),
-
-counts as (
-    select
-        la_code,
-        team,
-        month_end,
-        numerator,
-        denominator,
-        iha_overdue,
-        rha_overdue
-    from team_counts
-    union all
-    select
-        la_code,
-        'All teams' as team,
-        month_end,
-        sum(numerator)::bigint as numerator,
-        sum(denominator)::bigint as denominator,
-        sum(iha_overdue)::bigint as iha_overdue,
-        sum(rha_overdue)::bigint as rha_overdue
-    from team_counts
-    group by la_code, month_end
-),
-
-spine as (
-    select a.la_code, 'All teams' as team, m.month_end
-    from authorities as a
-    join coverage as c using (la_code)
-    join months as m on m.month_end between c.first_month and c.last_month
-),
-
-all_rows as (
-    select s.la_code, s.team, s.month_end, c.* exclude (la_code, team, month_end)
-    from spine as s
-    left join counts as c using (la_code, team, month_end)
-    union all by name
-    select *
-    from counts
-    where team <> 'All teams'
 ),
 
 final as (
@@ -182,13 +53,12 @@ final as (
         la_code,
         team,
         month_end,
-        coalesce(numerator, 0) as numerator,
-        coalesce(denominator, 0) as denominator,
+        numerator,
+        denominator,
         round(100.0 * numerator / nullif(denominator, 0), 1) as value,
-        coalesce(iha_overdue, 0) as iha_overdue,
-        coalesce(rha_overdue, 0) as rha_overdue
-    from all_rows
-    where ($team is null or team = $team)
+        iha_overdue,
+        rha_overdue
+    from series_rows('counts', $la_codes, $team, $from_month, $to_month)
 )
 
 select * from final

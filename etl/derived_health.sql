@@ -1,0 +1,220 @@
+-- Derived tables and macros for the health measures (queries/health_*.sql), plus the series scaffolding the health
+-- and missing measures share. Built by etl/warehouse.build_derived after derived.sql (fact_placement,
+-- fact_child_month) and before derived_missing.sql (name order), which uses the shared macros defined here.
+-- Measures keep their own rule (numerator, denominator); these hold the modelling they have in common.
+
+-- authority_coverage: one row per authority with child-months: the first and last month end of fact_child_month.
+-- Series measures produce rows only for month ends in this span.
+create or replace table authority_coverage as
+select la_code, min(month_end) as first_month, max(month_end) as last_month
+from fact_child_month
+group by la_code;
+
+-- team_at_month_end(keys, la_codes := null): each row of the table or CTE named `keys` (a string; columns la_code,
+-- child, month_end) with `team`: the child's team at that month end (fact_child_month), or, if they were not looked
+-- after then, at the month end before, else 'Unallocated'. One ASOF join instead of a lookup per candidate month.
+create or replace macro team_at_month_end(keys, la_codes := null) as table
+select
+    k.*,
+    case when cm.month_end >= last_day(k.month_end - interval 1 month) then cm.team else 'Unallocated' end as team
+from query_table(keys) as k
+asof left join (
+    select la_code, child, month_end, team
+    from fact_child_month
+    where la_codes is null or list_contains(la_codes, la_code)
+) as cm
+    on cm.la_code = k.la_code and cm.child = k.child and cm.month_end <= k.month_end;
+
+-- series_rows(counts, la_codes, only_team, from_month, to_month, month_of_year := null, sum_teams := true): the rows
+-- of a series measure from its per-team counts (the table or CTE named `counts`: la_code, team, month_end, then
+-- count columns). One 'All teams' row per authority (dim_authority, filtered by la_codes) and month end between
+-- last_day(from_month) and last_day(to_month) inside authority_coverage (only month `month_of_year` if given),
+-- plus the team rows in coverage. With sum_teams the 'All teams' counts are the sums of the team rows (right when
+-- each counted item is in exactly one team); otherwise `counts` carries its own 'All teams' rows. Count columns
+-- are 0 where nothing was counted. only_team (not null) keeps that team's rows only.
+create or replace macro series_rows(counts, la_codes, only_team, from_month, to_month, month_of_year := null,
+                                    sum_teams := true) as table
+with
+team_counts as (
+    select * from query_table(counts)
+),
+authorities as (
+    select la_code
+    from dim_authority
+    where la_codes is null or list_contains(la_codes, la_code)
+),
+months as (
+    select last_day(r.m::date) as month_end
+    from range(date_trunc('month', from_month::date), last_day(to_month::date) + interval 1 day,
+               interval 1 month) as r (m)
+    where month_of_year is null or month(r.m) = month_of_year
+),
+spine as (
+    select a.la_code, 'All teams' as team, m.month_end
+    from authorities as a
+    join authority_coverage as c using (la_code)
+    join months as m on m.month_end between c.first_month and c.last_month
+),
+authority_counts as (
+    select *
+    from team_counts
+    where team = 'All teams' and not sum_teams
+    union all by name
+    select la_code, 'All teams' as team, month_end, sum(columns(* exclude (la_code, team, month_end)))::bigint
+    from team_counts
+    where team <> 'All teams' and sum_teams
+    group by la_code, month_end
+),
+all_rows as (
+    select s.la_code, s.team, s.month_end, c.* exclude (la_code, team, month_end)
+    from spine as s
+    left join authority_counts as c using (la_code, team, month_end)
+    union all by name
+    select t.*
+    from team_counts as t
+    join authority_coverage as c on c.la_code = t.la_code and t.month_end between c.first_month and c.last_month
+    where t.team <> 'All teams'
+)
+select la_code, team, month_end, coalesce(columns(* exclude (la_code, team, month_end)), 0)
+from all_rows
+where only_team is null or team = only_team;
+
+-- fact_health_period: one row per period of care (fact_placement.period_no) with its IHA due date and first IHA.
+-- Columns: la_code, child, period_no, period_start, period_end (null while open), first_ls (legal status of its
+-- first placement), iha_due, first_iha_date, entry_month (last_day(period_start)), entry_team.
+-- Rules: iha_due = the 20th working day after period_start (working days: Monday to Friday except dim_bank_holiday;
+-- 'Promoting the health and wellbeing of looked-after children', DfE/DH 2015: IHA within 20 working days).
+-- first_iha_date = the earliest IHA dated within the period (on or after its start, on or before its end).
+-- entry_team = team_at_month_end() at entry_month.
+create or replace table fact_health_period as
+with
+periods as (
+    select
+        la_code,
+        child,
+        period_no,
+        min(period_start) as period_start,
+        case when bool_or(placement_end is null) then null else max(placement_end) end as period_end,
+        arg_min(ls, placement_start) as first_ls
+    from fact_placement
+    group by la_code, child, period_no
+),
+calendar as (
+    -- every day around the period starts with the number of working days up to and including it
+    select day, is_working_day, sum(is_working_day::integer) over (order by day) as working_day_no
+    from (
+        select r.d::date as day, isodow(r.d) <= 5 and r.d::date not in (select holiday_date from dim_bank_holiday)
+            as is_working_day
+        from range((select coalesce(min(period_start), date '2000-01-01') - interval 14 day from periods),
+                   (select coalesce(max(period_start), date '2000-01-01') + interval 60 day from periods),
+                   interval 1 day) as r (d)
+    )
+),
+due as (
+    select p.*, w20.day as iha_due
+    from periods as p
+    left join calendar as c0 on c0.day = p.period_start
+    left join calendar as w20 on w20.working_day_no = c0.working_day_no + 20 and w20.is_working_day
+),
+first_iha as (
+    select d.la_code, d.child, d.period_no, min(i.assessment_date) as first_iha_date
+    from due as d
+    join fact_health_assessment as i
+        on i.la_code = d.la_code and i.child = d.child
+       and i.assessment_date >= d.period_start
+       and i.assessment_date <= coalesce(d.period_end, date '9999-12-31')
+    where i.assessment_type = 'IHA'
+    group by d.la_code, d.child, d.period_no
+),
+entry_months as (
+    select distinct la_code, child, last_day(period_start) as month_end
+    from periods
+),
+entry_teams as (
+    select * from team_at_month_end('entry_months')
+)
+select d.*, f.first_iha_date, last_day(d.period_start) as entry_month, t.team as entry_team
+from due as d
+left join first_iha as f using (la_code, child, period_no)
+left join entry_teams as t on t.la_code = d.la_code and t.child = d.child and t.month_end = last_day(d.period_start);
+
+-- fact_health_review: one row per child and date with an IHA or RHA (both on one date count once).
+-- Columns: la_code, child, assessment_date, is_iha, review_months, next_due, prev_date, prev_due.
+-- Rule: the next assessment is due review_months calendar months later: 6 if the child was under 5 on the date,
+-- else 12 (12 when the date of birth is unknown); prev_date / prev_due = the child's assessment before and the due
+-- date it set (DfE/DH 2015: reviews every 6 months before the 5th birthday, every 12 months after).
+create or replace table fact_health_review as
+with
+assessments as (
+    select la_code, child, assessment_date, bool_or(assessment_type = 'IHA') as is_iha
+    from fact_health_assessment
+    where assessment_type in ('IHA', 'RHA')
+    group by la_code, child, assessment_date
+),
+next_due as (
+    select
+        a.*,
+        case when a.assessment_date < c.dob + interval 5 year then 6 else 12 end as review_months,
+        (a.assessment_date + to_months(review_months))::date as next_due
+    from assessments as a
+    left join dim_child as c using (la_code, child)
+)
+select
+    *,
+    lag(assessment_date) over w as prev_date,
+    lag(next_due) over w as prev_due
+from next_due
+window w as (partition by la_code, child order by assessment_date);
+
+-- fact_child_month_health: one row per fact_child_month row (child looked after at a month end), short-break legal
+-- status (V3/V4) excluded. Columns: la_code, child, month_end, team, period_start, iha_due (fact_health_period),
+-- last_date / next_due / prev_date / prev_due (the latest fact_health_review row on or before the month end, any
+-- period), last_dental (latest DENTAL check on or before the month end), and the shared flags:
+-- rha_overdue = the latest IHA/RHA is in the current period (on or after period_start) and the month end is after
+-- its next_due (in time through the due date); iha_overdue = no IHA/RHA in the period and the month end is after
+-- iha_due (day 20 in time, day 21 late).
+create or replace table fact_child_month_health as
+with
+child_month as (
+    select la_code, child, month_end, team, period_start
+    from fact_child_month
+    where ls is null or ls not in ('V3', 'V4')
+),
+dental as (
+    select la_code, child, assessment_date
+    from fact_health_assessment
+    where assessment_type = 'DENTAL'
+),
+iha_due as (
+    select distinct la_code, child, period_start, iha_due
+    from fact_health_period
+),
+latest as (
+    select cm.*, h.assessment_date as last_date, h.next_due, h.prev_date, h.prev_due
+    from child_month as cm
+    asof left join fact_health_review as h
+        on h.la_code = cm.la_code and h.child = cm.child and h.assessment_date <= cm.month_end
+),
+with_dental as (
+    select l.*, d.assessment_date as last_dental
+    from latest as l
+    asof left join dental as d
+        on d.la_code = l.la_code and d.child = l.child and d.assessment_date <= l.month_end
+)
+select
+    w.la_code,
+    w.child,
+    w.month_end,
+    w.team,
+    w.period_start,
+    i.iha_due,
+    w.last_date,
+    w.next_due,
+    w.prev_date,
+    w.prev_due,
+    w.last_dental,
+    coalesce(w.last_date >= w.period_start and w.month_end > w.next_due, false) as rha_overdue,
+    coalesce(w.last_date >= w.period_start, false) = false
+        and coalesce(w.month_end > i.iha_due, false) as iha_overdue
+from with_dental as w
+left join iha_due as i using (la_code, child, period_start);
