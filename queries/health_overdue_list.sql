@@ -17,8 +17,8 @@
 --   means $as_of is after the due date (days_overdue = $as_of - due_date; for a never-checked child's dental check it
 --   can be 0 on the day they complete 12 months). Only records dated on or before $as_of count. Children on a
 --   short-break legal status (V3/V4) are out of scope. Worst (most days overdue) first.
--- source: looked_after_at() (children, team and social worker on $as_of), fact_health_assessment, dim_child,
---   dim_bank_holiday
+-- source: looked_after_at() (children, team and social worker on $as_of), fact_health_period (iha_due) and
+--   fact_health_review (latest IHA/RHA, next due) from etl/derived_health.sql, fact_health_assessment (dental)
 -- polarity: lower is better
 -- unit: children
 -- params: $la_codes, $team, $as_of
@@ -28,7 +28,7 @@
 with
 
 on_as_of as (
-    select la_code, child, team, sw_id, period_start, dob, ls
+    select la_code, child, team, sw_id, period_start, ls, at_date
     from looked_after_at([$as_of::date], la_codes := $la_codes)
     where ($la_codes is null or list_contains($la_codes, la_code))
       and (ls is null or ls not in ('V3', 'V4'))
@@ -41,35 +41,19 @@ assessments as (
       and assessment_date <= $as_of::date
 ),
 
-holidays as (
-    select holiday_date
-    from dim_bank_holiday
-),
-
-working_days as (
-    select d.day, row_number() over (order by d.day) as n
-    from (
-        select unnest(generate_series(min(period_start) - 14, max(period_start) + 60, interval 1 day))::date as day
-        from on_as_of
-    ) as d
-    where isodow(d.day) <= 5
-      and d.day not in (select holiday_date from holidays)
-),
-
 iha_due as (
-    select o.*, w20.day as iha_due
+    select o.*, p.iha_due
     from on_as_of as o
-    asof join working_days as w0 on w0.day <= o.period_start
-    join working_days as w20 on w20.n = w0.n + 20
+    left join fact_health_period as p using (la_code, child, period_start)
 ),
 
 last_health as (
-    select o.la_code, o.child, max(a.assessment_date) as last_date
+    -- the latest IHA/RHA on or before $as_of, if it is in the current period of care
+    select o.la_code, o.child, h.assessment_date as last_date, h.review_months, h.next_due
     from on_as_of as o
-    join assessments as a
-        on a.la_code = o.la_code and a.child = o.child
-       and a.assessment_type in ('IHA', 'RHA') and a.assessment_date >= o.period_start
-    group by o.la_code, o.child
+    asof join fact_health_review as h
+        on h.la_code = o.la_code and h.child = o.child and h.assessment_date <= o.at_date
+    where h.assessment_date >= o.period_start
 ),
 
 last_dental as (
@@ -89,14 +73,10 @@ health_due as (
         end as assessment,
         case
             when h.last_date is null then '20 working days after entering care'
-            when h.last_date < d.dob + interval 5 year then '6 months (under 5 at the last assessment)'
+            when h.review_months = 6 then '6 months (under 5 at the last assessment)'
             else '12 months (5 or over at the last assessment)'
         end as rule_applied,
-        case
-            when h.last_date is null then d.iha_due
-            when h.last_date < d.dob + interval 5 year then (h.last_date + interval 6 month)::date
-            else (h.last_date + interval 12 month)::date
-        end as due_date
+        coalesce(h.next_due, d.iha_due) as due_date
     from iha_due as d
     left join last_health as h using (la_code, child)
 ),

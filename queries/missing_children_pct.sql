@@ -16,26 +16,13 @@
 --   'children looked after during the year' (SFR50/2017 Miss_Miss_DuringYear over all children looked after in the
 --   year). At 31 March the 12 months are the DfE collection year (1 April to 31 March). Away from placement (A)
 --   episodes are not counted, as in the DfE figure.
--- source: fact_missing, fact_placement, fact_child_month, dim_authority
+-- source: fact_missing, fact_placement, fact_child_month, series_rows() (etl/derived_health.sql)
 -- polarity: neutral
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
 -- benchmark: missing_children_pct
 
 with
-
-authorities as (
-    select la_code
-    from dim_authority
-    where ($la_codes is null or list_contains($la_codes, la_code))
-),
-
-coverage as (
-    select la_code, min(month_end) as first_month, max(month_end) as last_month
-    from fact_child_month
-    where ($la_codes is null or list_contains($la_codes, la_code))
-    group by la_code
-),
 
 months as (
     select
@@ -99,32 +86,15 @@ with_team as (
 ),
 
 counts as (
+    -- per team; one team per child per window, so series_rows() sums them into 'All teams'
     select
-        w.la_code,
-        case when grouping(w.team) = 1 then 'All teams' else w.team end as team,
-        w.month_end,
-        count(*) filter (where w.missing) as numerator,
+        la_code,
+        team,
+        month_end,
+        count(*) filter (where missing) as numerator,
         count(*) as denominator
-    from with_team as w
-    join coverage as c on c.la_code = w.la_code and w.month_end between c.first_month and c.last_month
-    group by grouping sets ((w.la_code, w.month_end), (w.la_code, w.month_end, w.team))
-),
-
-spine as (
-    select a.la_code, 'All teams' as team, m.month_end
-    from authorities as a
-    join coverage as c using (la_code)
-    join months as m on m.month_end between c.first_month and c.last_month
-),
-
-all_rows as (
-    select s.la_code, s.team, s.month_end, c.numerator, c.denominator
-    from spine as s
-    left join counts as c using (la_code, team, month_end)
-    union all
-    select la_code, team, month_end, numerator, denominator
-    from counts
-    where team <> 'All teams'
+    from with_team
+    group by la_code, month_end, team
 ),
 
 final as (
@@ -132,11 +102,10 @@ final as (
         la_code,
         team,
         month_end,
-        coalesce(numerator, 0) as numerator,
-        coalesce(denominator, 0) as denominator,
+        numerator,
+        denominator,
         round(100.0 * numerator / nullif(denominator, 0), 1) as value
-    from all_rows
-    where ($team is null or team = $team)
+    from series_rows('counts', $la_codes, $team, $from_month, $to_month)
 )
 
 select * from final

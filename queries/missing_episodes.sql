@@ -15,7 +15,7 @@
 --   ending with it (at 31 March: 1 April to 31 March, the DfE collection year). Away from placement without
 --   authorisation (A) episodes are counted separately, as the DfE does. episodes_per_child = missing episodes in the
 --   12 months / children missing in the 12 months (DfE 'average number of missing incidents per missing child').
--- source: fact_missing, fact_child_month, dim_authority
+-- source: fact_missing_episode (etl/derived_missing.sql: start_team), series_rows()
 -- polarity: neutral
 -- unit: children
 -- params: $la_codes, $team, $from_month, $to_month
@@ -25,19 +25,6 @@
 
 with
 
-authorities as (
-    select la_code
-    from dim_authority
-    where ($la_codes is null or list_contains($la_codes, la_code))
-),
-
-coverage as (
-    select la_code, min(month_end) as first_month, max(month_end) as last_month
-    from fact_child_month
-    where ($la_codes is null or list_contains($la_codes, la_code))
-    group by la_code
-),
-
 bounds as (
     -- month numbers (year * 12 + month - 1): the range asked for, and 11 months before it for the rolling window
     select
@@ -46,39 +33,17 @@ bounds as (
 ),
 
 missing as (
-    select la_code, child, missing_type, mis_start, last_day(mis_start) as month_end
-    from fact_missing
+    select la_code, child, missing_type, mis_start, start_team as team
+    from fact_missing_episode
     where ($la_codes is null or list_contains($la_codes, la_code))
       and mis_start >= date_trunc('month', $from_month::date) - interval 11 month
       and mis_start <= last_day($to_month::date)
 ),
 
-team_candidates as (
-    -- the team at the end of the start month, else (not looked after then) at the end of the month before
-    select la_code, child, mis_start, month_end as at_month, 0 as preference
-    from missing
-    union all
-    select la_code, child, mis_start, last_day(month_end - interval 1 month), 1
-    from missing
-),
-
-episode_team as (
-    select
-        c.la_code,
-        c.child,
-        c.mis_start,
-        coalesce(arg_min(cm.team, c.preference) filter (where cm.team is not null), 'Unallocated') as team
-    from team_candidates as c
-    left join fact_child_month as cm
-        on cm.la_code = c.la_code and cm.child = c.child and cm.month_end = c.at_month
-    group by c.la_code, c.child, c.mis_start
-),
-
 episodes as (
     -- each episode twice: under the child's team and under 'All teams', so one pass computes both kinds of row
-    select m.la_code, m.child, m.missing_type, year(m.mis_start) * 12 + month(m.mis_start) - 1 as idx, t.team
-    from missing as m
-    join episode_team as t using (la_code, child, mis_start)
+    select la_code, child, missing_type, year(mis_start) * 12 + month(mis_start) - 1 as idx, team
+    from missing
     union all
     select la_code, child, missing_type, year(mis_start) * 12 + month(mis_start) - 1, 'All teams'
     from missing
@@ -173,44 +138,23 @@ counts as (
       and (team = 'All teams' or episodes_12m + away_episodes_12m > 0)
 ),
 
-spine as (
-    select a.la_code, 'All teams' as team, last_day(r.m::date) as month_end
-    from authorities as a
-    join coverage as c using (la_code)
-    cross join range(date_trunc('month', $from_month::date), last_day($to_month::date) + interval 1 day,
-                     interval 1 month) as r (m)
-    where last_day(r.m::date) between c.first_month and c.last_month
-),
-
-all_rows as (
-    select s.la_code, s.team, s.month_end, c.* exclude (la_code, team, month_end)
-    from spine as s
-    left join counts as c using (la_code, team, month_end)
-    union all by name
-    select c.*
-    from counts as c
-    join coverage as v on v.la_code = c.la_code and c.month_end between v.first_month and v.last_month
-    where c.team <> 'All teams'
-),
-
 final as (
     select
         la_code,
         team,
         month_end,
-        coalesce(numerator, 0) as numerator,
+        numerator,
         null::bigint as denominator,
-        coalesce(numerator, 0) as value,
-        coalesce(episodes_in_month, 0) as episodes_in_month,
-        coalesce(children_in_month, 0) as children_in_month,
-        coalesce(away_episodes, 0) as away_episodes,
-        coalesce(children_away_in_month, 0) as children_away_in_month,
-        coalesce(episodes_12m, 0) as episodes_12m,
-        coalesce(away_episodes_12m, 0) as away_episodes_12m,
-        coalesce(children_away_12m, 0) as children_away_12m,
+        numerator as value,
+        episodes_in_month,
+        children_in_month,
+        away_episodes,
+        children_away_in_month,
+        episodes_12m,
+        away_episodes_12m,
+        children_away_12m,
         round(episodes_12m / nullif(numerator, 0), 1) as episodes_per_child
-    from all_rows
-    where ($team is null or team = $team)
+    from series_rows('counts', $la_codes, $team, $from_month, $to_month, sum_teams := false)
 )
 
 select * from final

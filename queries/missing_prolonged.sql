@@ -16,7 +16,7 @@
 --   it reached 7 days (the month of mis_start + 7 days), so an episode still open at a month end and 7+ days old by
 --   then has been counted in that month or before. still_missing_7_days is the stock: episodes still open at the
 --   month end (no mis_end, or mis_end after the month-end date) that started 7 or more days before the month end.
--- source: fact_missing, fact_child_month, dim_authority
+-- source: fact_missing_episode (etl/derived_missing.sql), team_at_month_end(), series_rows()
 -- polarity: lower is better
 -- unit: episodes
 -- params: $la_codes, $team, $from_month, $to_month
@@ -24,19 +24,6 @@
 --   and prolonged_away (the numerator split by M and A)
 
 with
-
-authorities as (
-    select la_code
-    from dim_authority
-    where ($la_codes is null or list_contains($la_codes, la_code))
-),
-
-coverage as (
-    select la_code, min(month_end) as first_month, max(month_end) as last_month
-    from fact_child_month
-    where ($la_codes is null or list_contains($la_codes, la_code))
-    group by la_code
-),
 
 months as (
     select last_day(r.m::date) as month_end
@@ -52,7 +39,7 @@ prolonged as (
         mis_start,
         mis_end,
         last_day(mis_start + 7) as reached_month
-    from fact_missing
+    from fact_missing_episode
     where ($la_codes is null or list_contains($la_codes, la_code))
       and (mis_end is null or mis_end >= (mis_start + 7)::timestamp)
       and mis_start + 7 <= last_day($to_month::date)
@@ -83,62 +70,22 @@ episode_months as (
     select * from open_at_month_end
 ),
 
-team_candidates as (
-    -- the team at the month end, else (not looked after then) at the end of the month before
-    select distinct la_code, child, month_end, month_end as at_month, 0 as preference
-    from episode_months
-    union all
-    select distinct la_code, child, month_end, last_day(month_end - interval 1 month), 1
-    from episode_months
-),
-
-child_team as (
-    select
-        c.la_code,
-        c.child,
-        c.month_end,
-        coalesce(arg_min(cm.team, c.preference) filter (where cm.team is not null), 'Unallocated') as team
-    from team_candidates as c
-    left join fact_child_month as cm
-        on cm.la_code = c.la_code and cm.child = c.child and cm.month_end = c.at_month
-    group by c.la_code, c.child, c.month_end
-),
-
 rows_with_team as (
-    select e.*, t.team
-    from episode_months as e
-    join child_team as t using (la_code, child, month_end)
+    select * from team_at_month_end('episode_months', la_codes := $la_codes)
 ),
 
 counts as (
+    -- per team; each episode-month is in one team, so series_rows() sums them into 'All teams'
     select
-        r.la_code,
-        case when grouping(r.team) = 1 then 'All teams' else r.team end as team,
-        r.month_end,
-        count(*) filter (where r.reached_in_month) as numerator,
-        count(*) filter (where r.still_missing) as still_missing_7_days,
-        count(*) filter (where r.reached_in_month and r.missing_type = 'M') as prolonged_missing,
-        count(*) filter (where r.reached_in_month and r.missing_type = 'A') as prolonged_away
-    from rows_with_team as r
-    join coverage as c on c.la_code = r.la_code and r.month_end between c.first_month and c.last_month
-    group by grouping sets ((r.la_code, r.month_end), (r.la_code, r.month_end, r.team))
-),
-
-spine as (
-    select a.la_code, 'All teams' as team, m.month_end
-    from authorities as a
-    join coverage as c using (la_code)
-    join months as m on m.month_end between c.first_month and c.last_month
-),
-
-all_rows as (
-    select s.la_code, s.team, s.month_end, c.* exclude (la_code, team, month_end)
-    from spine as s
-    left join counts as c using (la_code, team, month_end)
-    union all by name
-    select *
-    from counts
-    where team <> 'All teams'
+        la_code,
+        team,
+        month_end,
+        count(*) filter (where reached_in_month) as numerator,
+        count(*) filter (where still_missing) as still_missing_7_days,
+        count(*) filter (where reached_in_month and missing_type = 'M') as prolonged_missing,
+        count(*) filter (where reached_in_month and missing_type = 'A') as prolonged_away
+    from rows_with_team
+    group by la_code, month_end, team
 ),
 
 final as (
@@ -146,14 +93,13 @@ final as (
         la_code,
         team,
         month_end,
-        coalesce(numerator, 0) as numerator,
+        numerator,
         null::bigint as denominator,
-        coalesce(numerator, 0) as value,
-        coalesce(still_missing_7_days, 0) as still_missing_7_days,
-        coalesce(prolonged_missing, 0) as prolonged_missing,
-        coalesce(prolonged_away, 0) as prolonged_away
-    from all_rows
-    where ($team is null or team = $team)
+        numerator as value,
+        still_missing_7_days,
+        prolonged_missing,
+        prolonged_away
+    from series_rows('counts', $la_codes, $team, $from_month, $to_month)
 )
 
 select * from final

@@ -16,7 +16,7 @@
 --   no return on or before it: 'still missing'). The offer time is the earlier of rhi_offered_at and rhi_at.
 --   hours_late = hours after the 72-hour deadline (to the offer, or to the start of $as_of if none); worst first:
 --   still missing (longest first), then no interview, then late offers, most hours late first.
--- source: fact_missing, looked_after_at() (team and social worker on $as_of), fact_child_month
+-- source: fact_missing_episode (etl/derived_missing.sql: offer_at), looked_after_at() (team and social worker on $as_of), fact_child_month
 -- polarity: lower is better
 -- unit: episodes
 -- params: $la_codes, $team, $as_of
@@ -33,9 +33,8 @@ missing as (
         missing_type,
         mis_start,
         case when mis_end < $as_of::date + interval 1 day then mis_end end as mis_end,
-        case when least(rhi_offered_at, rhi_at) < $as_of::date + interval 1 day
-             then least(rhi_offered_at, rhi_at) end as offer_at
-    from fact_missing
+        case when offer_at < $as_of::date + interval 1 day then offer_at end as offer_at
+    from fact_missing_episode
     where ($la_codes is null or list_contains($la_codes, la_code))
       and mis_start <= $as_of::date
       and (mis_end is null or mis_end >= ($as_of::date - interval 3 month)::date + interval 1 day)
