@@ -2,6 +2,12 @@
 -- They hold shared *modelling* (what a placement is, who a child's worker and team are on a date), so each
 -- measure in queries/ does not re-derive it. Measures' own rules (timescales, targets) stay in queries/.
 
+-- dim_child_key: one integer per child (la_code, child), so measures join, partition and sort children on one
+-- integer instead of two strings (about twice as fast for ASOF joins and windows at national scale).
+create or replace table dim_child_key as
+select la_code, child, (row_number() over (order by la_code, child))::integer as child_key
+from (select la_code, child from dim_child union select la_code, child from fact_episode);
+
 -- fact_placement: one row per placement. Consecutive episodes form one placement unless the later one starts
 -- a new placement (RNE S, P, T, U or B: DfE SSDA903 guidance) or starts after a gap. A period of care starts
 -- with RNE 'S' or after a gap. placement_end is the DEC of the placement's last episode (null while open).
@@ -39,9 +45,11 @@ placements as (
 ),
 final as (
     select
-        *,
-        min(placement_start) over (partition by la_code, child, period_no) as period_start
-    from placements
+        p.*,
+        min(p.placement_start) over (partition by p.la_code, p.child, p.period_no) as period_start,
+        k.child_key
+    from placements as p
+    join dim_child_key as k using (la_code, child)
 )
 select * from final;
 
@@ -102,9 +110,10 @@ left join dim_worker as w on w.la_code = t.la_code and w.sw_id = t.sw_id
 left join dim_child as c on c.la_code = t.la_code and c.child = t.child;
 
 -- fact_child_month: looked_after_at() at every month end, per authority, from the April that opens its first
--- return to the March that closes its last return (or the last visit, if extracts run later).
+-- return to the March that closes its last return (or the last visit, if extracts run later). child_key as in
+-- dim_child_key.
 create or replace table fact_child_month as
-select *, at_date as month_end
+select l.*, l.at_date as month_end, k.child_key
 from looked_after_at((
     select list(distinct last_day(m::date))
     from range(
@@ -114,4 +123,20 @@ from looked_after_at((
               from fact_episode) + interval 1 day,
              interval 1 month
          ) as r(m)
-));
+)) as l
+join dim_child_key as k using (la_code, child);
+
+-- fact_visit_keyed: fact_visit's (la_code, child, visit_date) with the child's integer key, sorted by child and date.
+create or replace table fact_visit_keyed as
+select v.la_code, k.child_key, v.visit_date
+from fact_visit as v
+join dim_child_key as k using (la_code, child)
+order by k.child_key, v.visit_date;
+
+-- fact_episode_keyed: fact_episode's (la_code, child, decom, ls) with the child's integer key, sorted by child and
+-- start (legal status on a date by ASOF join on child_key).
+create or replace table fact_episode_keyed as
+select e.la_code, k.child_key, e.decom, e.ls
+from fact_episode as e
+join dim_child_key as k using (la_code, child)
+order by k.child_key, e.decom;

@@ -21,7 +21,7 @@
 --   means the visit date <= start + N days, so a child last visited exactly 42 days before the month end is in time
 --   and 43 days is overdue; 3 months is calendar months (31 March + 3 months = 30 June; the day after is overdue).
 --   A visit on the placement's start day counts as the first visit in that placement.
--- source: fact_child_month, fact_visit, fact_episode, dim_authority
+-- source: fact_child_month, fact_visit and fact_episode (as fact_visit_keyed, fact_episode_keyed), dim_authority
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -51,22 +51,22 @@ months as (
 ),
 
 child_month as (
-    select la_code, child, month_end, team, placement_start, place
+    select la_code, child_key, month_end, team, placement_start, place
     from fact_child_month
     where ($la_codes is null or list_contains($la_codes, la_code))
       and month_end between last_day($from_month::date) and last_day($to_month::date)
 ),
 
 visits as (
-    select la_code, child, visit_date
-    from fact_visit
+    select child_key, visit_date
+    from fact_visit_keyed
     where ($la_codes is null or list_contains($la_codes, la_code))
       and visit_date <= last_day($to_month::date)
 ),
 
 episodes as (
-    select la_code, child, decom, ls
-    from fact_episode
+    select child_key, decom, ls
+    from fact_episode_keyed
     where ($la_codes is null or list_contains($la_codes, la_code))
 ),
 
@@ -74,7 +74,7 @@ latest_visit as (
     select cm.*, v.visit_date as latest_visit_date
     from child_month as cm
     asof left join visits as v
-        on v.la_code = cm.la_code and v.child = cm.child and v.visit_date <= cm.month_end
+        on v.child_key = cm.child_key and v.visit_date <= cm.month_end
 ),
 
 last_visit as (
@@ -88,7 +88,7 @@ legal_status_at_visit as (
     select lv.*, e.ls as ls_at_last_visit
     from last_visit as lv
     asof left join episodes as e
-        on e.la_code = lv.la_code and e.child = lv.child and e.decom <= lv.last_visit_date
+        on e.child_key = lv.child_key and e.decom <= lv.last_visit_date
 ),
 
 rules as (
