@@ -19,9 +19,11 @@ select
     case when cm.month_end >= last_day(k.month_end - interval 1 month) then cm.team else 'Unallocated' end as team
 from query_table(keys) as k
 asof left join (
-    select la_code, child, month_end, team
-    from fact_child_month
-    where la_codes is null or list_contains(la_codes, la_code)
+    -- only the children asked about: a hash semi join is much cheaper than sorting every child-month
+    select f.la_code, f.child, f.month_end, f.team
+    from fact_child_month as f
+    semi join query_table(keys) as q on q.la_code = f.la_code and q.child = f.child
+    where la_codes is null or list_contains(la_codes, f.la_code)
 ) as cm
     on cm.la_code = k.la_code and cm.child = k.child and cm.month_end <= k.month_end;
 
@@ -35,7 +37,8 @@ asof left join (
 create or replace macro series_rows(counts, la_codes, only_team, from_month, to_month, month_of_year := null,
                                     sum_teams := true) as table
 with
-team_counts as (
+team_counts as materialized (
+    -- read once: the caller's counts are used for both kinds of row
     select * from query_table(counts)
 ),
 authorities as (

@@ -28,7 +28,7 @@
 with
 
 on_as_of as (
-    select la_code, child, team, sw_id, period_start, ls, at_date
+    select la_code, child, team, sw_id, period_start, ls
     from looked_after_at([$as_of::date], la_codes := $la_codes)
     where ($la_codes is null or list_contains($la_codes, la_code))
       and (ls is null or ls not in ('V3', 'V4'))
@@ -41,19 +41,37 @@ assessments as (
       and assessment_date <= $as_of::date
 ),
 
+periods as (
+    select la_code, child, period_start, iha_due
+    from fact_health_period
+    where ($la_codes is null or list_contains($la_codes, la_code))
+),
+
+reviews as (
+    select la_code, child, assessment_date, review_months, next_due
+    from fact_health_review
+    where ($la_codes is null or list_contains($la_codes, la_code))
+      and assessment_date <= $as_of::date
+),
+
 iha_due as (
     select o.*, p.iha_due
     from on_as_of as o
-    left join fact_health_period as p using (la_code, child, period_start)
+    left join periods as p using (la_code, child, period_start)
 ),
 
 last_health as (
-    -- the latest IHA/RHA on or before $as_of, if it is in the current period of care
-    select o.la_code, o.child, h.assessment_date as last_date, h.review_months, h.next_due
+    -- the latest IHA/RHA in the current period of care, on or before $as_of
+    select
+        o.la_code,
+        o.child,
+        max(h.assessment_date) as last_date,
+        arg_max(h.review_months, h.assessment_date) as review_months,
+        arg_max(h.next_due, h.assessment_date) as next_due
     from on_as_of as o
-    asof join fact_health_review as h
-        on h.la_code = o.la_code and h.child = o.child and h.assessment_date <= o.at_date
-    where h.assessment_date >= o.period_start
+    join reviews as h
+        on h.la_code = o.la_code and h.child = o.child and h.assessment_date >= o.period_start
+    group by o.la_code, o.child
 ),
 
 last_dental as (
