@@ -140,3 +140,10 @@ select e.la_code, k.child_key, e.decom, e.ls
 from fact_episode as e
 join dim_child_key as k using (la_code, child)
 order by k.child_key, e.decom;
+
+-- fact_allocation_keyed: fact_allocation with the child's integer key, sorted by child and allocation start.
+create or replace table fact_allocation_keyed as
+select a.la_code, k.child_key, a.sw_id, a.sw_decom, a.sw_dec
+from fact_allocation as a
+join dim_child_key as k using (la_code, child)
+order by k.child_key, a.sw_decom;

@@ -47,44 +47,61 @@ months as (
 ),
 
 child_month as (
-    select la_code, child, month_end, team, (month_end - interval 1 year)::date + 1 as window_start
+    select la_code, child_key, month_end, team, (month_end - interval 1 year)::date + 1 as window_start
     from fact_child_month
     where ($la_codes is null or list_contains($la_codes, la_code))
       and month_end between last_day($from_month::date) and last_day($to_month::date)
 ),
 
 allocations as (
-    select la_code, child, sw_id, sw_decom, coalesce(sw_dec, date '9999-12-31') as sw_dec
-    from fact_allocation
+    -- earlier_dec: the latest end of the child's earlier allocations to the same worker, so a worker counts once in
+    -- a window: at their earliest allocation in it
+    select
+        child_key, sw_id, sw_decom, coalesce(sw_dec, date '9999-12-31') as sw_dec,
+        max(coalesce(sw_dec, date '9999-12-31')) over (
+            partition by child_key, sw_id order by sw_decom rows between unbounded preceding and 1 preceding
+        ) as earlier_dec
+    from fact_allocation_keyed
     where ($la_codes is null or list_contains($la_codes, la_code))
       and sw_decom <= last_day($to_month::date)
 ),
 
 worker_counts as (
     select
-        cm.la_code,
-        cm.child,
+        any_value(cm.la_code) as la_code,
+        cm.child_key,
         cm.month_end,
-        cm.team,
-        count(distinct a.sw_id) as workers
+        any_value(cm.team) as team,
+        count(a.sw_id) filter (where a.earlier_dec is null or a.earlier_dec < cm.window_start) as workers
     from child_month as cm
     left join allocations as a
-        on a.la_code = cm.la_code and a.child = cm.child
-       and a.sw_decom <= cm.month_end and a.sw_dec >= cm.window_start
-    group by all
+        on a.child_key = cm.child_key and a.sw_decom <= cm.month_end and a.sw_dec >= cm.window_start
+    group by cm.child_key, cm.month_end
 ),
 
-counts as (
+team_counts as (
     select
         la_code,
-        case when grouping(team) = 1 then 'All teams' else team end as team,
+        team,
         month_end,
         count(*) filter (where workers >= 3) as numerator,
         count(*) as denominator,
         count(*) filter (where workers >= 4) as children_4_plus,
-        round(avg(workers), 2) as mean_workers
+        sum(workers) as workers
     from worker_counts
-    group by grouping sets ((la_code, month_end), (la_code, month_end, team))
+    group by la_code, team, month_end
+),
+
+counts as (
+    -- the authority row sums its team rows
+    select la_code, team, month_end, numerator, denominator, children_4_plus,
+        round(workers / denominator, 2) as mean_workers
+    from team_counts
+    union all
+    select la_code, 'All teams' as team, month_end, sum(numerator), sum(denominator), sum(children_4_plus),
+        round(sum(workers) / sum(denominator), 2) as mean_workers
+    from team_counts
+    group by la_code, month_end
 ),
 
 spine as (
