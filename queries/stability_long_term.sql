@@ -35,7 +35,7 @@ cutoffs as (
 ),
 
 cohort as (
-    select m.la_code, m.child, m.team, m.month_end, m.placement_start, m.placement_no, m.place, k.place_cutoff
+    select m.la_code, m.child_key, m.team, m.month_end, m.placement_start, m.placement_no, m.place, k.place_cutoff
     from fact_child_month as m
     join cutoffs as k on k.month_end = m.month_end and m.period_start <= k.care_cutoff
     where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], m.la_code))
@@ -45,10 +45,10 @@ cohort as (
 
 before_adoption as (
     -- the placement just before an adoption placement (A3-A6) in the same period of care
-    select a.la_code, a.child, a.placement_no, p.placement_start as previous_start
+    select a.child_key, a.placement_no, p.placement_start as previous_start
     from fact_placement as a
     join fact_placement as p
-        on p.la_code = a.la_code and p.child = a.child and p.period_start = a.period_start
+        on p.child_key = a.child_key and p.period_start = a.period_start
        and p.placement_no = a.placement_no - 1
     where a.place in ('A3', 'A4', 'A5', 'A6')
       and ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], a.la_code))
@@ -56,13 +56,13 @@ before_adoption as (
 
 assessed as (
     select
-        c.la_code, c.child, c.team, c.month_end,
+        c.la_code, c.team, c.month_end,
         (
             c.placement_start <= c.place_cutoff
             or (c.place in ('A3', 'A4', 'A5', 'A6') and coalesce(b.previous_start <= c.place_cutoff, false))
         )::integer as stable
     from cohort as c
-    left join before_adoption as b using (la_code, child, placement_no)
+    left join before_adoption as b using (child_key, placement_no)
 ),
 
 team_counts as (
