@@ -82,6 +82,34 @@ select la_code, team, month_end, coalesce(columns(* exclude (la_code, team, mont
 from all_rows
 where only_team is null or team = only_team;
 
+-- percent_series(counts, la_codes, only_team, from_month, to_month, month_of_year := null): series_rows() for a
+-- percentage measure: la_code, team, month_end, numerator, denominator, value = round(100 * numerator /
+-- denominator, 1) (null when the denominator is 0), then the other count columns.
+create or replace macro percent_series(counts, la_codes, only_team, from_month, to_month, month_of_year := null)
+as table
+select
+    la_code,
+    team,
+    month_end,
+    numerator,
+    denominator,
+    round(100.0 * numerator / nullif(denominator, 0), 1) as value,
+    columns(* exclude (la_code, team, month_end, numerator, denominator))
+from series_rows(counts, la_codes, only_team, from_month, to_month, month_of_year := month_of_year);
+
+-- count_series(counts, la_codes, only_team, from_month, to_month, sum_teams := true): series_rows() for a count
+-- measure: la_code, team, month_end, numerator, denominator (null), value = numerator, then the other columns.
+create or replace macro count_series(counts, la_codes, only_team, from_month, to_month, sum_teams := true) as table
+select
+    la_code,
+    team,
+    month_end,
+    numerator,
+    null::bigint as denominator,
+    numerator as value,
+    columns(* exclude (la_code, team, month_end, numerator))
+from series_rows(counts, la_codes, only_team, from_month, to_month, sum_teams := sum_teams);
+
 -- fact_health_period: one row per period of care (fact_placement.period_no) with its IHA due date and first IHA.
 -- Columns: la_code, child, period_no, period_start, period_end (null while open), first_ls (legal status of its
 -- first placement), iha_due, first_iha_date, entry_month (last_day(period_start)), entry_team.

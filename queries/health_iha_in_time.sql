@@ -70,18 +70,7 @@ counts as (
 ),
 
 final as (
-    select
-        la_code,
-        team,
-        month_end,
-        numerator,
-        denominator,
-        round(100.0 * numerator / nullif(denominator, 0), 1) as value,
-        done_late,
-        not_done,
-        not_yet_due,
-        left_before_due
-    from series_rows('counts', $la_codes, $team, $from_month, $to_month)
+    select * from percent_series('counts', $la_codes, $team, $from_month, $to_month)
 )
 
 select * from final

@@ -84,16 +84,7 @@ counts as (
 ),
 
 final as (
-    select
-        la_code,
-        team,
-        month_end,
-        numerator,
-        denominator,
-        round(100.0 * numerator / nullif(denominator, 0), 1) as value,
-        oc2_records,
-        teeth_checked
-    from series_rows('counts', $la_codes, $team, $from_month, $to_month, month_of_year := 3)
+    select * from percent_series('counts', $la_codes, $team, $from_month, $to_month, month_of_year := 3)
 )
 
 select * from final

@@ -67,18 +67,7 @@ counts as (
 ),
 
 final as (
-    select
-        la_code,
-        team,
-        month_end,
-        numerator,
-        denominator,
-        round(100.0 * numerator / nullif(denominator, 0), 1) as value,
-        rha_overdue,
-        iha_overdue,
-        last_review_late,
-        awaiting_first_rha
-    from series_rows('counts', $la_codes, $team, $from_month, $to_month)
+    select * from percent_series('counts', $la_codes, $team, $from_month, $to_month)
 )
 
 select * from final

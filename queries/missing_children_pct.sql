@@ -98,14 +98,7 @@ counts as (
 ),
 
 final as (
-    select
-        la_code,
-        team,
-        month_end,
-        numerator,
-        denominator,
-        round(100.0 * numerator / nullif(denominator, 0), 1) as value
-    from series_rows('counts', $la_codes, $team, $from_month, $to_month)
+    select * from percent_series('counts', $la_codes, $team, $from_month, $to_month)
 )
 
 select * from final

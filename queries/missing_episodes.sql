@@ -112,13 +112,13 @@ rolled as (
         s.team,
         s.idx,
         sum(coalesce(c.missing_change, 0)) over w_all as numerator,
-        sum(coalesce(c.away_change, 0)) over w_all as children_away_12m,
-        sum(coalesce(m.episodes_in_month, 0)) over w_12 as episodes_12m,
-        sum(coalesce(m.away_episodes, 0)) over w_12 as away_episodes_12m,
         m.episodes_in_month,
         m.children_in_month,
         m.away_episodes,
-        m.children_away_in_month
+        m.children_away_in_month,
+        sum(coalesce(m.episodes_in_month, 0)) over w_12 as episodes_12m,
+        sum(coalesce(m.away_episodes, 0)) over w_12 as away_episodes_12m,
+        sum(coalesce(c.away_change, 0)) over w_all as children_away_12m
     from team_spine as s
     left join child_changes as c using (la_code, team, idx)
     left join in_month as m using (la_code, team, idx)
@@ -139,22 +139,8 @@ counts as (
 ),
 
 final as (
-    select
-        la_code,
-        team,
-        month_end,
-        numerator,
-        null::bigint as denominator,
-        numerator as value,
-        episodes_in_month,
-        children_in_month,
-        away_episodes,
-        children_away_in_month,
-        episodes_12m,
-        away_episodes_12m,
-        children_away_12m,
-        round(episodes_12m / nullif(numerator, 0), 1) as episodes_per_child
-    from series_rows('counts', $la_codes, $team, $from_month, $to_month, sum_teams := false)
+    select *, round(episodes_12m / nullif(numerator, 0), 1) as episodes_per_child
+    from count_series('counts', $la_codes, $team, $from_month, $to_month, sum_teams := false)
 )
 
 select * from final

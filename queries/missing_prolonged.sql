@@ -89,17 +89,7 @@ counts as (
 ),
 
 final as (
-    select
-        la_code,
-        team,
-        month_end,
-        numerator,
-        null::bigint as denominator,
-        numerator as value,
-        still_missing_7_days,
-        prolonged_missing,
-        prolonged_away
-    from series_rows('counts', $la_codes, $team, $from_month, $to_month)
+    select * from count_series('counts', $la_codes, $team, $from_month, $to_month)
 )
 
 select * from final

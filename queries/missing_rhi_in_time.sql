@@ -60,17 +60,11 @@ counts as (
 
 final as (
     select
-        la_code,
-        team,
-        month_end,
-        numerator,
-        denominator,
-        round(100.0 * numerator / nullif(denominator, 0), 1) as value,
-        done_in_time,
+        * exclude (offered_late, no_interview_record),
         round(100.0 * done_in_time / nullif(denominator, 0), 1) as pct_done_in_time,
         offered_late,
         no_interview_record
-    from series_rows('counts', $la_codes, $team, $from_month, $to_month)
+    from percent_series('counts', $la_codes, $team, $from_month, $to_month)
 )
 
 select * from final

@@ -16,7 +16,8 @@
 --   no return on or before it: 'still missing'). The offer time is the earlier of rhi_offered_at and rhi_at.
 --   hours_late = hours after the 72-hour deadline (to the offer, or to the start of $as_of if none); worst first:
 --   still missing (longest first), then no interview, then late offers, most hours late first.
--- source: fact_missing_episode (etl/derived_missing.sql: offer_at), looked_after_at() (team and social worker on $as_of), fact_child_month
+-- source: fact_missing_episode (etl/derived_missing.sql: offer_at), looked_after_at() (team and social worker on
+--   $as_of), fact_child_month
 -- polarity: lower is better
 -- unit: episodes
 -- params: $la_codes, $team, $as_of
