@@ -23,7 +23,7 @@
 with
 
 cohort as (
-    select la_code, child, team, month_end, placement_no
+    select la_code, child_key, team, month_end, placement_no
     from fact_child_month
     where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
       and month_end between last_day($from_month::date) and last_day($to_month::date)
@@ -33,18 +33,18 @@ cohort as (
 placements as (
     -- placements do not overlap, so a child in placement k at d had 3 or more in the window exactly when
     -- placement k-2 ended after the window's first day (then k-1 and k did too)
-    select la_code, child, placement_no, lag(placement_end, 2) over w as end_two_before
+    select child_key, placement_no, lag(placement_end, 2) over w as end_two_before
     from fact_placement
     where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
-    window w as (partition by la_code, child order by placement_no)
+    window w as (partition by child_key order by placement_no)
 ),
 
 assessed as (
     select
-        c.la_code, c.child, c.team, c.month_end,
+        c.la_code, c.team, c.month_end,
         coalesce(p.end_two_before > (c.month_end + interval 1 day - interval 12 month)::date, false) as three_plus
     from cohort as c
-    join placements as p using (la_code, child, placement_no)
+    join placements as p using (child_key, placement_no)
 ),
 
 team_counts as (
