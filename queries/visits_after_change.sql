@@ -40,10 +40,10 @@ authorities as (
 ),
 
 coverage as (
-    select la_code, min(month_end) as first_month, max(month_end) as last_month
-    from fact_child_month
+    -- first and last month end of fact_child_month per authority (etl/derived_health.sql)
+    select la_code, first_month, last_month
+    from authority_coverage
     where ($la_codes is null or list_contains($la_codes, la_code))
-    group by la_code
 ),
 
 months as (
