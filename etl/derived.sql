@@ -2,8 +2,10 @@
 -- They hold shared *modelling* (what a placement is, who a child's worker and team are on a date), so each
 -- measure in queries/ does not re-derive it. Measures' own rules (timescales, targets) stay in queries/.
 
--- dim_child_key: one integer per child (la_code, child), so measures join, partition and sort children on one
--- integer instead of two strings (about twice as fast for ASOF joins and windows at national scale).
+-- dim_child_key: one integer per child (la_code, child), numbered in (la_code, child) order, so measures join,
+-- partition and sort children on one integer instead of two strings (about twice as fast for ASOF joins and windows
+-- at national scale). Children of dim_child and fact_episode: the loader rejects facts of children with no header
+-- row, so every fact's child is keyed. The *_keyed tables below are facts with the key, for the measures.
 create or replace table dim_child_key as
 select la_code, child, (row_number() over (order by la_code, child))::integer as child_key
 from (select la_code, child from dim_child union select la_code, child from fact_episode);
