@@ -51,9 +51,13 @@ la_months as (
     select la_code, last_day(unnest(range(m0::timestamp, m1::timestamp + interval 1 day, interval 1 month))::date)
         as month_end
     from (
-        select la_code, date_trunc('month', min(month_end)) as m0, max(month_end) as m1
-        from child_months
-        group by la_code
+        -- authority_coverage (etl/derived_health.sql): first and last month end of fact_child_month
+        select
+            la_code, date_trunc('month', greatest(first_month, last_day($from_month::date))) as m0,
+            least(last_month, last_day($to_month::date)) as m1
+        from authority_coverage
+        where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+          and first_month <= last_day($to_month::date) and last_month >= last_day($from_month::date)
     )
 ),
 
