@@ -113,30 +113,29 @@ def test_changing_the_team_filter_updates_page_and_url(server, browser):
     page.close()
 
 
-def test_downloading_a_list_gives_the_csv(server, browser, tmp_path):
+def _download(server: str, browser, tmp_path: Path, label: str, which: str) -> Path:
+    """Click the first or last download button with `label` on the Visits page; the saved file."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     _open(page, f"{server}/visits", "Visits")
-    button = page.locator("[data-testid='stDownloadButton'] button").filter(has_text="CSV").last
-    with page.expect_download(timeout=60_000) as info:
-        button.click()
+    buttons = page.locator("[data-testid='stDownloadButton'] button").filter(has_text=label)
+    with page.expect_download(timeout=90_000) as info:
+        (buttons.first if which == "first" else buttons.last).click()
     target = tmp_path / info.value.suggested_filename
     info.value.save_as(target)
-    text = target.read_text(encoding="utf-8-sig")
-    assert target.suffix == ".csv"
-    assert text.splitlines()[0].startswith("child,la_code,team,social_worker")
     page.close()
+    return target
+
+
+def test_downloading_a_list_gives_the_csv(server, browser, tmp_path):
+    target = _download(server, browser, tmp_path, "CSV", "last")  # the last CSV button is the child list's
+    assert target.suffix == ".csv"
+    assert target.read_text(encoding="utf-8-sig").splitlines()[0].startswith("child,la_code,team,social_worker")
 
 
 def test_downloading_a_chart_gives_a_png(server, browser, tmp_path):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    _open(page, f"{server}/visits", "Visits")
-    button = page.locator("[data-testid='stDownloadButton'] button").filter(has_text="PNG").first
-    with page.expect_download(timeout=90_000) as info:
-        button.click()
-    target = tmp_path / info.value.suggested_filename
-    info.value.save_as(target)
+    target = _download(server, browser, tmp_path, "PNG", "first")  # the headline trend's image
+    assert target.suffix == ".png"
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    page.close()
 
 
 def test_clicking_a_team_bar_narrows_the_list(server, browser):
