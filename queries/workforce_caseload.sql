@@ -17,7 +17,7 @@
 --   with no allocated worker ('Unallocated') count only in the 'All teams' row.
 --   The value is worked out from the numerator and denominator as shown (FTE rounded to 2 decimal places).
 --   Spells of one worker that overlap (a data error) are cut short at the start of the later spell.
--- source: fact_child_month, fact_worker_spell
+-- source: fact_child_month, fact_workforce_month (from fact_worker_spell)
 -- polarity: lower is better
 -- unit: children per FTE
 -- params: $la_codes, $team, $from_month, $to_month
@@ -30,20 +30,6 @@ child_months as (
     from fact_child_month
     where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
       and month_end between last_day($from_month::date) and last_day($to_month::date)
-),
-
-case_holders as (
-    -- a worker's spells must not overlap: one running past the start of the worker's next spell is cut short there
-    select la_code, sw_id, team, fte, start_date, end_date
-    from (
-        select
-            la_code, sw_id, coalesce(team, 'Unknown team') as team, org_role, fte, start_date,
-            least(coalesce(end_date, date '9999-12-31'), lead(start_date) over w - 1) as end_date
-        from fact_worker_spell
-        where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
-        window w as (partition by la_code, sw_id order by start_date)
-    )
-    where org_role in (4, 5)
 ),
 
 la_months as (
@@ -73,19 +59,12 @@ children as (
     select la_code, 'All teams' as team, month_end, sum(children) from team_children group by la_code, month_end
 ),
 
-team_fte as (
-    select m.la_code, s.team, m.month_end, sum(s.fte) as fte, count(*) as headcount
-    from la_months as m
-    join case_holders as s
-        on s.la_code = m.la_code and s.start_date <= m.month_end
-       and s.end_date >= m.month_end
-    group by m.la_code, s.team, m.month_end
-),
-
 fte as (
-    select * from team_fte
-    union all
-    select la_code, 'All teams' as team, month_end, sum(fte), sum(headcount) from team_fte group by la_code, month_end
+    -- fact_workforce_month (etl/derived_workforce.sql): case holders (org_role 4, 5) in post per team and month end
+    select w.la_code, w.team, w.month_end, w.case_fte as fte, w.case_headcount as headcount
+    from fact_workforce_month as w
+    semi join la_months as m using (la_code, month_end)
+    where w.case_headcount > 0 or w.team = 'All teams'
 ),
 
 grid as (

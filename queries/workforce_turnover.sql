@@ -20,7 +20,8 @@
 --   short spells (leavers are counted in full, the average FTE is not).
 --   The value is worked out from the numerator and denominator as shown (FTE rounded to 2 decimal places).
 --   Spells of one worker that overlap (a data error) are cut short at the start of the later spell.
--- source: fact_worker_spell, fact_child_month (for the data's end date)
+-- source: fact_worker_spell_clean, fact_workforce_month (from fact_worker_spell, fact_child_month for the data's
+--   end date)
 -- polarity: lower is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -31,54 +32,26 @@
 with
 
 spells as (
-    -- a worker's spells must not overlap: one running past the start of the worker's next spell is cut short there
-    select
-        la_code, sw_id, coalesce(team, 'Unknown team') as team, fte,
-        coalesce(agency_worker, false) as agency_worker, start_date,
-        least(coalesce(end_date, date '9999-12-31'), lead(start_date) over w - 1) as end_date
-    from fact_worker_spell
+    -- fact_worker_spell_clean (etl/derived_workforce.sql): overlapping spells already cut short
+    select la_code, sw_id, team, fte, agency_worker, start_date, end_date
+    from fact_worker_spell_clean
     where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
-    window w as (partition by la_code, sw_id order by start_date)
 ),
 
 bounds as (
     -- the rolling window needs the 12 month ends before the first month shown
     select
-        (last_day($from_month::date) - interval 12 month)::date as first_month,
+        last_day((last_day($from_month::date) - interval 12 month)::date) as first_month,
         last_day($from_month::date) as show_from,
-        least(last_day($to_month::date), (
-            select max(d) from (
-                select max(month_end) as d from fact_child_month
-                union all select last_day(max(start_date)) from fact_worker_spell
-                union all select last_day(max(end_date)) from fact_worker_spell
-            )
-        )) as last_month
+        last_day($to_month::date) as last_month
 ),
 
-la_months as (
-    select la_code, last_day(unnest(range(m0::timestamp, m1::timestamp + interval 1 day, interval 1 month))::date)
-        as month_end
-    from (
-        select s.la_code, date_trunc('month', greatest(min(s.start_date), b.first_month)) as m0, b.last_month as m1
-        from spells as s, bounds as b
-        group by s.la_code, b.first_month, b.last_month
-    )
-),
-
-team_spans as (
-    select
-        la_code, team, last_day(min(start_date)) as first_month,
-        last_day(max(end_date)) as last_month
-    from spells
-    group by la_code, team
-),
-
-grid as (
-    select la_code, 'All teams' as team, month_end from la_months
-    union all
-    select t.la_code, t.team, m.month_end
-    from team_spans as t
-    join la_months as m on m.la_code = t.la_code and m.month_end between t.first_month and t.last_month
+in_post_by_month as (
+    -- fact_workforce_month (etl/derived_workforce.sql): every team and month end up to the data's end
+    select w.la_code, w.team, w.month_end, w.fte, w.permanent_fte
+    from fact_workforce_month as w, bounds as b
+    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], w.la_code))
+      and w.month_end between b.first_month and b.last_month
 ),
 
 sequenced as (
@@ -124,43 +97,17 @@ moves_by_month as (
     group by la_code, month_end
 ),
 
-in_post as (
-    select m.la_code, s.team, m.month_end, s.fte, s.agency_worker
-    from la_months as m
-    join spells as s
-        on s.la_code = m.la_code and s.start_date <= m.month_end
-       and s.end_date >= m.month_end
-),
-
-team_in_post as (
-    select
-        la_code, team, month_end,
-        sum(fte) as fte,
-        coalesce(sum(fte) filter (where not agency_worker), 0) as permanent_fte
-    from in_post
-    group by la_code, team, month_end
-),
-
-in_post_by_month as (
-    select * from team_in_post
-    union all
-    select la_code, 'All teams' as team, month_end, sum(fte), sum(permanent_fte)
-    from team_in_post
-    group by la_code, month_end
-),
-
 monthly as (
     select
-        g.la_code, g.team, g.month_end,
-        coalesce(p.fte, 0) as fte,
-        coalesce(p.permanent_fte, 0) as permanent_fte,
+        p.la_code, p.team, p.month_end,
+        p.fte,
+        p.permanent_fte,
         coalesce(v.starters_fte, 0) as starters_fte,
         coalesce(v.starters_headcount, 0) as starters_headcount,
         coalesce(v.leavers_fte, 0) as leavers_fte,
         coalesce(v.leavers_headcount, 0) as leavers_headcount,
         coalesce(v.agency_leavers_fte, 0) as agency_leavers_fte
-    from grid as g
-    left join in_post_by_month as p using (la_code, team, month_end)
+    from in_post_by_month as p
     left join moves_by_month as v using (la_code, team, month_end)
 ),
 

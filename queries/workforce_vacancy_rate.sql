@@ -16,7 +16,7 @@
 --   optional).
 --   The value is worked out from the numerator and denominator as shown (FTE rounded to 2 decimal places).
 --   Spells of one worker that overlap (a data error) are cut short at the start of the later spell.
--- source: fact_establishment, fact_worker_spell
+-- source: fact_establishment, fact_worker_spell_clean (from fact_worker_spell)
 -- polarity: lower is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -31,14 +31,10 @@ establishment as (
 ),
 
 spells as (
-    -- a worker's spells must not overlap: one running past the start of the worker's next spell is cut short there
-    select
-        la_code, sw_id, coalesce(team, 'Unknown team') as team, fte,
-        coalesce(agency_worker, false) as agency_worker, start_date,
-        least(coalesce(end_date, date '9999-12-31'), lead(start_date) over w - 1) as end_date
-    from fact_worker_spell
+    -- fact_worker_spell_clean (etl/derived_workforce.sql): overlapping spells already cut short
+    select la_code, team, fte, agency_worker, start_date, end_date
+    from fact_worker_spell_clean
     where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
-    window w as (partition by la_code, sw_id order by start_date)
 ),
 
 months as (
