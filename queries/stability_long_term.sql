@@ -17,7 +17,7 @@
 --   the current placement's type is A3-A6, and the previous placement must be in the same period of care (it is
 --   contiguous with the adoption placement by construction of fact_placement). Age in whole years at the month end
 --   (no date of birth: not in the cohort). Team = the child's team at the month end (fact_child_month).
--- source: fact_child_month, fact_placement, dim_child
+-- source: fact_child_month, fact_placement, authority_coverage, dim_child
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -71,46 +71,12 @@ team_counts as (
     group by la_code, team, month_end
 ),
 
-counts as (
-    select * from team_counts
-    union all
-    select la_code, 'All teams' as team, month_end, sum(numerator)::integer, sum(denominator)::integer
-    from team_counts
-    group by la_code, month_end
-),
-
-la_months as (
-    -- every month end in the period from the authority's first to last month with children looked after
-    select la_code, last_day(unnest(range(m0::timestamp, m1::timestamp + interval 1 day, interval 1 month))::date)
-        as month_end
-    from (
-        -- authority_coverage (etl/derived_health.sql): first and last month end of fact_child_month
-        select
-            la_code, date_trunc('month', greatest(first_month, last_day($from_month::date))) as m0,
-            least(last_month, last_day($to_month::date)) as m1
-        from authority_coverage
-        where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
-          and first_month <= last_day($to_month::date) and last_month >= last_day($from_month::date)
-    )
-),
-
-grid as (
-    select la_code, 'All teams' as team, month_end from la_months
-    union
-    select la_code, team, month_end from counts
-),
-
 final as (
+    -- percent_series (etl/derived_health.sql): 'All teams' rows = sums of the team rows, for every month end in
+    -- authority_coverage; value = round(100 * numerator / denominator, 1), null when the denominator is 0
     select
-        g.la_code,
-        g.team,
-        g.month_end,
-        coalesce(c.numerator, 0) as numerator,
-        coalesce(c.denominator, 0) as denominator,
-        case when c.denominator > 0 then round(100.0 * c.numerator / c.denominator, 1) end as value
-    from grid as g
-    left join counts as c using (la_code, team, month_end)
-    where ($team::varchar is null or g.team = $team::varchar)
+        la_code, team, month_end, numerator::integer as numerator, denominator::integer as denominator, value
+    from percent_series('team_counts', $la_codes, $team, $from_month, $to_month)
 )
 
 select * from final
