@@ -18,7 +18,7 @@
 --   is not in this series until it is held (then it counts as late in its month): see reviews_overdue_list for
 --   children whose next review is overdue on a date. Team = the child's team at the month end (fact_child_month;
 --   for a child who left care during the month, the team at the month end before; else 'Unallocated').
--- source: fact_review, fact_placement, fact_episode, fact_child_month, dim_bank_holiday
+-- source: fact_review, fact_placement, fact_episode, fact_child_month, dim_bank_holiday, authority_coverage
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -119,29 +119,10 @@ in_range as (
       and review_date between date_trunc('month', $from_month::date) and last_day($to_month::date)
 ),
 
-child_months as (
-    select la_code, child, month_end, team
-    from fact_child_month
-    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
-),
-
-at_month_end as (
-    select r.*, m.team
-    from in_range as r
-    left join child_months as m
-        on m.la_code = r.la_code and m.child = r.child and m.month_end = r.month_end
-),
-
 with_team as (
-    -- the child's team at the review's month end, else (left care in the month) at the month end before
-    select la_code, month_end, in_time, team from at_month_end where team is not null
-    union all
-    select r.la_code, r.month_end, r.in_time, coalesce(b.team, 'Unallocated') as team
-    from at_month_end as r
-    left join child_months as b
-        on b.la_code = r.la_code and b.child = r.child
-       and b.month_end = (date_trunc('month', r.review_date) - interval 1 day)::date
-    where r.team is null
+    -- team_at_month_end (etl/derived_health.sql): the child's team at the review's month end, else (left care in
+    -- the month) at the month end before, else 'Unallocated'
+    select * from team_at_month_end('in_range', la_codes := $la_codes)
 ),
 
 team_counts as (
@@ -150,47 +131,13 @@ team_counts as (
     group by la_code, team, month_end
 ),
 
-counts as (
-    select * from team_counts
-    union all
-    select la_code, 'All teams' as team, month_end, sum(numerator)::integer, sum(denominator)::integer
-    from team_counts
-    group by la_code, month_end
-),
-
-la_months as (
-    -- every month end in the period from the authority's first to last month with children looked after
-    select la_code, last_day(unnest(range(m0::timestamp, m1::timestamp + interval 1 day, interval 1 month))::date)
-        as month_end
-    from (
-        -- authority_coverage (etl/derived_health.sql): first and last month end of fact_child_month
-        select
-            la_code, date_trunc('month', greatest(first_month, last_day($from_month::date))) as m0,
-            least(last_month, last_day($to_month::date)) as m1
-        from authority_coverage
-        where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
-          and first_month <= last_day($to_month::date) and last_month >= last_day($from_month::date)
-    )
-),
-
-grid as (
-    select la_code, 'All teams' as team, month_end from la_months
-    union
-    select la_code, team, month_end from counts
-),
-
 final as (
+    -- percent_series (etl/derived_health.sql): 'All teams' rows = sums of the team rows, for every month end in
+    -- authority_coverage; value = round(100 * numerator / denominator, 1), null when the denominator is 0
     select
-        g.la_code,
-        g.team,
-        g.month_end,
-        coalesce(c.numerator, 0) as numerator,
-        coalesce(c.denominator, 0) as denominator,
-        case when c.denominator > 0 then round(100.0 * c.numerator / c.denominator, 1) end as value,
-        coalesce(c.denominator - c.numerator, 0) as late_reviews
-    from grid as g
-    left join counts as c using (la_code, team, month_end)
-    where ($team::varchar is null or g.team = $team::varchar)
+        la_code, team, month_end, numerator::integer as numerator, denominator::integer as denominator, value,
+        (denominator - numerator)::integer as late_reviews
+    from percent_series('team_counts', $la_codes, $team, $from_month, $to_month)
 )
 
 select * from final
