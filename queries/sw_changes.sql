@@ -17,7 +17,7 @@
 --   once; allocations count whether or not the child was looked after at the time, as in the SWEpisodes table.
 --   In an authority's first 12 months of allocation data the window reaches back before the data, so counts
 --   there are too low.
--- source: fact_child_month, fact_allocation, dim_authority
+-- source: fact_child_month, fact_allocation (as fact_allocation_keyed), dim_authority, authority_coverage
 -- polarity: lower is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -26,25 +26,6 @@
 -- extra_columns: children_4_plus (children with 4 or more workers), mean_workers (mean distinct workers per child)
 
 with
-
-authorities as (
-    select la_code
-    from dim_authority
-    where ($la_codes is null or list_contains($la_codes, la_code))
-),
-
-coverage as (
-    -- first and last month end of fact_child_month per authority (etl/derived_health.sql)
-    select la_code, first_month, last_month
-    from authority_coverage
-    where ($la_codes is null or list_contains($la_codes, la_code))
-),
-
-months as (
-    select last_day(r.m::date) as month_end
-    from range(date_trunc('month', $from_month::date), last_day($to_month::date) + interval 1 day,
-               interval 1 month) as r (m)
-),
 
 child_month as (
     select la_code, child_key, month_end, team, (month_end - interval 1 year)::date + 1 as window_start
@@ -92,52 +73,14 @@ team_counts as (
     group by la_code, team, month_end
 ),
 
-counts as (
-    -- the authority row sums its team rows
-    select la_code, team, month_end, numerator, denominator, children_4_plus,
-        round(workers / denominator, 2) as mean_workers
-    from team_counts
-    union all
-    select la_code, 'All teams' as team, month_end, sum(numerator), sum(denominator), sum(children_4_plus),
-        round(sum(workers) / sum(denominator), 2) as mean_workers
-    from team_counts
-    group by la_code, month_end
-),
-
-spine as (
-    select a.la_code, 'All teams' as team, m.month_end
-    from authorities as a
-    join coverage as c using (la_code)
-    join months as m on m.month_end between c.first_month and c.last_month
-),
-
-all_rows as (
-    select
-        s.la_code, s.team, s.month_end,
-        coalesce(c.numerator, 0) as numerator,
-        coalesce(c.denominator, 0) as denominator,
-        coalesce(c.children_4_plus, 0) as children_4_plus,
-        c.mean_workers
-    from spine as s
-    left join counts as c using (la_code, team, month_end)
-    union all
-    select la_code, team, month_end, numerator, denominator, children_4_plus, mean_workers
-    from counts
-    where team <> 'All teams'
-),
-
 final as (
+    -- percent_series (etl/derived_health.sql): 'All teams' rows = sums of the team rows, for every month end in
+    -- authority_coverage; value = round(100 * numerator / denominator, 1), null when the denominator is 0
+    -- counts stay hugeint (sum's type), as the measure has always returned them
     select
-        la_code,
-        team,
-        month_end,
-        numerator,
-        denominator,
-        round(100.0 * numerator / nullif(denominator, 0), 1) as value,
-        children_4_plus,
-        mean_workers
-    from all_rows
-    where ($team is null or team = $team)
+        la_code, team, month_end, numerator::hugeint as numerator, denominator::hugeint as denominator, value,
+        children_4_plus::hugeint as children_4_plus, round(workers / nullif(denominator, 0), 2) as mean_workers
+    from percent_series('team_counts', $la_codes, $team, $from_month, $to_month)
 )
 
 select * from final

@@ -21,7 +21,7 @@
 --   means the visit date <= start + N days, so a child last visited exactly 42 days before the month end is in time
 --   and 43 days is overdue; 3 months is calendar months (31 March + 3 months = 30 June; the day after is overdue).
 --   A visit on the placement's start day counts as the first visit in that placement.
--- source: fact_child_month, fact_visit and fact_episode (as fact_visit_keyed, fact_episode_keyed), dim_authority
+-- source: fact_child_month, fact_visit and fact_episode (as fact_visit_keyed, fact_episode_keyed), dim_authority, authority_coverage
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -30,25 +30,6 @@
 --   overdue_7_days, overdue_6_weeks, overdue_3_months (of those, overdue)
 
 with
-
-authorities as (
-    select la_code
-    from dim_authority
-    where ($la_codes is null or list_contains($la_codes, la_code))
-),
-
-coverage as (
-    -- first and last month end of fact_child_month per authority (etl/derived_health.sql)
-    select la_code, first_month, last_month
-    from authority_coverage
-    where ($la_codes is null or list_contains($la_codes, la_code))
-),
-
-months as (
-    select last_day(r.m::date) as month_end
-    from range(date_trunc('month', $from_month::date), last_day($to_month::date) + interval 1 day,
-               interval 1 month) as r (m)
-),
 
 child_month as (
     select la_code, child_key, month_end, team, placement_start, place
@@ -124,7 +105,7 @@ status as (
 counts as (
     select
         la_code,
-        case when grouping(team) = 1 then 'All teams' else team end as team,
+        team,
         month_end,
         count(*) filter (where in_time) as numerator,
         count(*) as denominator,
@@ -135,53 +116,13 @@ counts as (
         count(*) filter (where rule_applied = '6 weeks' and not in_time) as overdue_6_weeks,
         count(*) filter (where rule_applied = '3 months (long-term placement)' and not in_time) as overdue_3_months
     from status
-    group by grouping sets ((la_code, month_end), (la_code, month_end, team))
-),
-
-spine as (
-    select a.la_code, 'All teams' as team, m.month_end
-    from authorities as a
-    join coverage as c using (la_code)
-    join months as m on m.month_end between c.first_month and c.last_month
-),
-
-all_rows as (
-    select
-        s.la_code, s.team, s.month_end,
-        coalesce(c.numerator, 0) as numerator,
-        coalesce(c.denominator, 0) as denominator,
-        coalesce(c.children_7_days, 0) as children_7_days,
-        coalesce(c.children_6_weeks, 0) as children_6_weeks,
-        coalesce(c.children_3_months, 0) as children_3_months,
-        coalesce(c.overdue_7_days, 0) as overdue_7_days,
-        coalesce(c.overdue_6_weeks, 0) as overdue_6_weeks,
-        coalesce(c.overdue_3_months, 0) as overdue_3_months
-    from spine as s
-    left join counts as c using (la_code, team, month_end)
-    union all
-    select
-        la_code, team, month_end, numerator, denominator, children_7_days, children_6_weeks, children_3_months,
-        overdue_7_days, overdue_6_weeks, overdue_3_months
-    from counts
-    where team <> 'All teams'
+    group by la_code, team, month_end
 ),
 
 final as (
-    select
-        la_code,
-        team,
-        month_end,
-        numerator,
-        denominator,
-        round(100.0 * numerator / nullif(denominator, 0), 1) as value,
-        children_7_days,
-        children_6_weeks,
-        children_3_months,
-        overdue_7_days,
-        overdue_6_weeks,
-        overdue_3_months
-    from all_rows
-    where ($team is null or team = $team)
+    -- percent_series (etl/derived_health.sql): 'All teams' rows = sums of the team rows, for every month end in
+    -- authority_coverage; value = round(100 * numerator / denominator, 1), null when the denominator is 0
+    select * from percent_series('counts', $la_codes, $team, $from_month, $to_month)
 )
 
 select * from final
