@@ -47,7 +47,7 @@ assessed as (
     join placements as p using (child_key, placement_no)
 ),
 
-team_counts as (
+team_counts as materialized (
     select
         la_code, team, month_end,
         count(*) filter (where three_plus)::integer as numerator,

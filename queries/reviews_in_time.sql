@@ -119,10 +119,29 @@ in_range as (
       and review_date between date_trunc('month', $from_month::date) and last_day($to_month::date)
 ),
 
+child_months as (
+    select la_code, child, month_end, team
+    from fact_child_month
+    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+),
+
+at_month_end as (
+    select r.*, m.team
+    from in_range as r
+    left join child_months as m
+        on m.la_code = r.la_code and m.child = r.child and m.month_end = r.month_end
+),
+
 with_team as (
-    -- team_at_month_end (etl/derived_health.sql): the child's team at the review's month end, else (left care in
-    -- the month) at the month end before, else 'Unallocated'
-    select * from team_at_month_end('in_range', la_codes := $la_codes)
+    -- the child's team at the review's month end, else (left care in the month) at the month end before
+    select la_code, month_end, in_time, team from at_month_end where team is not null
+    union all
+    select r.la_code, r.month_end, r.in_time, coalesce(b.team, 'Unallocated') as team
+    from at_month_end as r
+    left join child_months as b
+        on b.la_code = r.la_code and b.child = r.child
+       and b.month_end = (date_trunc('month', r.review_date) - interval 1 day)::date
+    where r.team is null
 ),
 
 team_counts as (

@@ -65,7 +65,7 @@ assessed as (
     left join before_adoption as b using (child_key, placement_no)
 ),
 
-team_counts as (
+team_counts as materialized (
     select la_code, team, month_end, sum(stable)::integer as numerator, count(*)::integer as denominator
     from assessed
     group by la_code, team, month_end
