@@ -16,7 +16,8 @@
 --   optional).
 --   The value is worked out from the numerator and denominator as shown (FTE rounded to 2 decimal places).
 --   Spells of one worker that overlap (a data error) are cut short at the start of the later spell.
--- source: fact_establishment, fact_worker_spell_clean (from fact_worker_spell)
+-- source: fact_establishment, fact_workforce_month (in-post FTE per team and month), fact_worker_spell_clean
+--   (months after the data end)
 -- polarity: lower is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -48,20 +49,46 @@ months as (
 funded as (
     select e.la_code, e.team, m.month_end, sum(e.fte) as establishment_fte
     from establishment as e
-    join months as m on e.start_date <= m.month_end and (e.end_date is null or e.end_date >= m.month_end)
+    join months as m on e.start_date <= m.month_end and coalesce(e.end_date, date '9999-12-31') >= m.month_end
     group by all
 ),
 
-in_post as (
+covered as (
+    -- months fact_workforce_month holds (etl/derived_workforce.sql): in-post FTE per team already summed there
+    select la_code, max(month_end) as last_month
+    from fact_workforce_month
+    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+    group by la_code
+),
+
+in_post_covered as (
+    select f.la_code, f.team, f.month_end,
+           coalesce(w.permanent_fte, 0) as permanent_fte, coalesce(w.agency_fte, 0) as agency_fte
+    from funded as f
+    join covered as c on c.la_code = f.la_code and f.month_end <= c.last_month
+    left join fact_workforce_month as w
+        on w.la_code = f.la_code and w.team = f.team and w.month_end = f.month_end
+),
+
+in_post_beyond as (
+    -- establishment months after the data end: spells still open then count as in post
     select
         f.la_code, f.team, f.month_end,
         coalesce(sum(s.fte) filter (where not s.agency_worker), 0) as permanent_fte,
         coalesce(sum(s.fte) filter (where s.agency_worker), 0) as agency_fte
     from funded as f
+    left join covered as c on c.la_code = f.la_code
     left join spells as s
         on s.la_code = f.la_code and s.team = f.team and s.start_date <= f.month_end
        and s.end_date >= f.month_end
+    where c.last_month is null or f.month_end > c.last_month
     group by all
+),
+
+in_post as (
+    select * from in_post_covered
+    union all
+    select * from in_post_beyond
 ),
 
 by_team as (
