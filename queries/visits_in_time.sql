@@ -21,7 +21,8 @@
 --   means the visit date <= start + N days, so a child last visited exactly 42 days before the month end is in time
 --   and 43 days is overdue; 3 months is calendar months (31 March + 3 months = 30 June; the day after is overdue).
 --   A visit on the placement's start day counts as the first visit in that placement.
--- source: fact_child_month, fact_visit and fact_episode (as fact_visit_keyed, fact_episode_keyed), dim_authority, authority_coverage
+-- source: fact_child_month, fact_visit and fact_episode (as fact_visit_keyed, fact_episode_keyed), dim_authority,
+--   authority_coverage, visit_rule() and visit_due_date() (etl/derived_visits.sql)
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -73,27 +74,13 @@ legal_status_at_visit as (
 ),
 
 rules as (
-    select
-        *,
-        case
-            when last_visit_date is null then '7 days after placement start'
-            when place in ('U1', 'U2', 'U3', 'U4', 'U5', 'U6')
-                 and ls_at_last_visit = 'C2'
-                 and last_visit_date >= (placement_start + interval 1 year)::date
-                then '3 months (long-term placement)'
-            else '6 weeks'
-        end as rule_applied
+    -- reg 28 timescales: visit_rule() in etl/derived_visits.sql
+    select *, visit_rule(last_visit_date, place, ls_at_last_visit, placement_start) as rule_applied
     from legal_status_at_visit
 ),
 
 due as (
-    select
-        *,
-        case rule_applied
-            when '7 days after placement start' then placement_start + 7
-            when '6 weeks' then last_visit_date + 42
-            else (last_visit_date + interval 3 month)::date
-        end as due_date
+    select *, visit_due_date(rule_applied, placement_start, last_visit_date) as due_date
     from rules
 ),
 

@@ -15,7 +15,8 @@
 --   which the SSDA903 data does not record. Overdue when $as_of > due date (a visit exactly 42 days before $as_of is
 --   in time, 43 days is overdue). days_overdue = $as_of - due date; last_visit_date is the last visit on or after the
 --   current placement's start (null if none yet) and days_since_last_visit = $as_of - last_visit_date.
--- source: fact_placement (via looked_after_at), fact_allocation, fact_worker_spell, fact_visit, fact_episode
+-- source: fact_placement (via looked_after_at), fact_allocation, fact_worker_spell, fact_visit, fact_episode,
+--   visit_rule() and visit_due_date() (etl/derived_visits.sql)
 -- polarity: lower is better
 -- unit: children
 -- params: $la_codes, $team, $as_of
@@ -65,27 +66,13 @@ legal_status_at_visit as (
 ),
 
 rules as (
-    select
-        *,
-        case
-            when last_visit_date is null then '7 days after placement start'
-            when place in ('U1', 'U2', 'U3', 'U4', 'U5', 'U6')
-                 and ls_at_last_visit = 'C2'
-                 and last_visit_date >= (placement_start + interval 1 year)::date
-                then '3 months (long-term placement)'
-            else '6 weeks'
-        end as rule_applied
+    -- reg 28 timescales: visit_rule() in etl/derived_visits.sql
+    select *, visit_rule(last_visit_date, place, ls_at_last_visit, placement_start) as rule_applied
     from legal_status_at_visit
 ),
 
 due as (
-    select
-        *,
-        case rule_applied
-            when '7 days after placement start' then placement_start + 7
-            when '6 weeks' then last_visit_date + 42
-            else (last_visit_date + interval 3 month)::date
-        end as due_date
+    select *, visit_due_date(rule_applied, placement_start, last_visit_date) as due_date
     from rules
 ),
 
