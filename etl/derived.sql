@@ -149,3 +149,15 @@ select a.la_code, k.child_key, a.sw_id, a.sw_decom, a.sw_dec
 from fact_allocation as a
 join dim_child_key as k using (la_code, child)
 order by k.child_key, a.sw_decom;
+
+-- dim_calendar: every day from 1990 to 2040 with whether it is a working day in England (Monday to Friday and not a
+-- bank holiday in dim_bank_holiday) and working_day_no, the running count of working days up to and including it.
+-- The nth working day after d is the working day whose number is working_day_no(d) + n: the one calendar behind every
+-- "within 20 working days" rule (initial health assessment, first looked-after review).
+create or replace table dim_calendar as
+select d, is_working_day, sum(is_working_day::integer) over (order by d) as working_day_no
+from (
+    select r.d::date as d, isodow(r.d) <= 5 and h.holiday_date is null as is_working_day
+    from range(timestamp '1990-01-01', timestamp '2041-01-01', interval 1 day) as r (d)
+    left join dim_bank_holiday as h on h.holiday_date = r.d::date
+);

@@ -131,15 +131,8 @@ periods as (
     group by la_code, child, period_no
 ),
 calendar as (
-    -- every day around the period starts with the number of working days up to and including it
-    select day, is_working_day, sum(is_working_day::integer) over (order by day) as working_day_no
-    from (
-        select r.d::date as day, isodow(r.d) <= 5 and r.d::date not in (select holiday_date from dim_bank_holiday)
-            as is_working_day
-        from range((select coalesce(min(period_start), date '2000-01-01') - interval 14 day from periods),
-                   (select coalesce(max(period_start), date '2000-01-01') + interval 60 day from periods),
-                   interval 1 day) as r (d)
-    )
+    -- working days from dim_calendar (etl/derived.sql)
+    select d as day, is_working_day, working_day_no from dim_calendar
 ),
 due as (
     select p.*, w20.day as iha_due

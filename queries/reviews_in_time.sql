@@ -18,7 +18,7 @@
 --   is not in this series until it is held (then it counts as late in its month): see reviews_overdue_list for
 --   children whose next review is overdue on a date. Team = the child's team at the month end (fact_child_month;
 --   for a child who left care during the month, the team at the month end before; else 'Unallocated').
--- source: fact_review, fact_placement, fact_episode, fact_child_month, dim_bank_holiday, authority_coverage
+-- source: fact_review, fact_placement, fact_episode, fact_child_month, dim_calendar (working days), authority_coverage
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -59,18 +59,8 @@ periods as (
 ),
 
 calendar as (
-    -- working_day_no counts working days up to and including each date, so working day n after d is the working
-    -- day whose number is working_day_no(d) + n
-    select d, is_working_day, sum(is_working_day::integer) over (order by d) as working_day_no
-    from (
-        select r.d::date as d, isodow(r.d) <= 5 and h.holiday_date is null as is_working_day
-        from range(
-            (select min(period_start) from periods)::timestamp,
-            (select max(period_start) from periods)::timestamp + interval 60 day,
-            interval 1 day
-        ) as r(d)
-        left join dim_bank_holiday as h on h.holiday_date = r.d::date
-    )
+    -- working days (Monday to Friday, not an England bank holiday) and their running count: dim_calendar
+    select d, is_working_day, working_day_no from dim_calendar
 ),
 
 first_due as (

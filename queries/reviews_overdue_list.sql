@@ -15,7 +15,7 @@
 --   are unknown: review_number_due is null, the next review is due 6 months after the last one seen, or, if none
 --   has been seen, 6 months after the day before the data begin (the latest it could be due).
 -- source: fact_review, fact_placement (via looked_after_at), fact_episode, fact_allocation, fact_worker_spell,
---   dim_bank_holiday
+--   dim_calendar (working days)
 -- polarity: lower is better
 -- unit: days
 -- params: $la_codes, $team, $as_of
@@ -41,17 +41,8 @@ data_start as (
 ),
 
 calendar as (
-    -- working_day_no counts working days up to and including each date
-    select d, is_working_day, sum(is_working_day::integer) over (order by d) as working_day_no
-    from (
-        select r.d::date as d, isodow(r.d) <= 5 and h.holiday_date is null as is_working_day
-        from range(
-            (select min(period_start) from looked_after)::timestamp,
-            (select max(period_start) from looked_after)::timestamp + interval 60 day,
-            interval 1 day
-        ) as r(d)
-        left join dim_bank_holiday as h on h.holiday_date = r.d::date
-    )
+    -- working days (Monday to Friday, not an England bank holiday) and their running count: dim_calendar
+    select d, is_working_day, working_day_no from dim_calendar
 ),
 
 first_due as (
