@@ -17,7 +17,8 @@
 --   ('3 social workers during the year'). value = % of the month end's children in the band (one decimal).
 --   In an authority's first 12 months of allocation data the window reaches back before the data, so counts
 --   there are too low.
--- source: fact_child_month, fact_allocation, dim_authority
+-- source: sw_workers_in_year() (etl/derived_sw.sql: fact_child_month, fact_allocation), dim_authority,
+--   authority_coverage
 -- polarity: neutral
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -53,37 +54,10 @@ bands as (
     ) as b (band_order, band, band_label)
 ),
 
-child_month as (
-    select la_code, child_key, month_end, team, (month_end - interval 1 year)::date + 1 as window_start
-    from fact_child_month
-    where ($la_codes is null or list_contains($la_codes, la_code))
-      and month_end between last_day($from_month::date) and last_day($to_month::date)
-),
-
-allocations as (
-    -- earlier_dec: the latest end of the child's earlier allocations to the same worker, so a worker counts once in
-    -- a window: at their earliest allocation in it
-    select
-        child_key, sw_id, sw_decom, coalesce(sw_dec, date '9999-12-31') as sw_dec,
-        max(coalesce(sw_dec, date '9999-12-31')) over (
-            partition by child_key, sw_id order by sw_decom rows between unbounded preceding and 1 preceding
-        ) as earlier_dec
-    from fact_allocation_keyed
-    where ($la_codes is null or list_contains($la_codes, la_code))
-      and sw_decom <= last_day($to_month::date)
-),
-
 worker_counts as (
-    select
-        any_value(cm.la_code) as la_code,
-        cm.child_key,
-        cm.month_end,
-        any_value(cm.team) as team,
-        least(count(a.sw_id) filter (where a.earlier_dec is null or a.earlier_dec < cm.window_start), 4) as band_order
-    from child_month as cm
-    left join allocations as a
-        on a.child_key = cm.child_key and a.sw_decom <= cm.month_end and a.sw_dec >= cm.window_start
-    group by cm.child_key, cm.month_end
+    -- different social workers in the 12 months to each month end: sw_workers_in_year() in etl/derived_sw.sql
+    select la_code, child_key, month_end, team, least(workers, 4) as band_order
+    from sw_workers_in_year($la_codes, $from_month, $to_month)
 ),
 
 counts as (
