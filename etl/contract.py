@@ -61,6 +61,12 @@ class Column:
     help: str = ""
     low: float | None = None  # inclusive lower bound for int/number
     high: float | None = None  # inclusive upper bound for int/number
+    # A value that breaks a rule: "reject" keeps the whole row out; "blank" keeps the row, empties this value and
+    # lists a warning (for details no measure depends on: a bad MOTHER must not drop the child).
+    on_error: str = "reject"
+    # SSDA903 only: a date after the return's collection year (31 March): "reject" the row (an event that cannot
+    # be in this return) or "blank" the value with a warning (an end date: the episode was open at 31 March).
+    after_year: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,13 @@ class SourceFile:
     date_order: tuple[tuple[str, str], ...] = ()  # (start, end): end must not be before start
     child_column: str | None = "CHILD"  # must name a child in header.csv of that authority
     standard: str = ""
+    label: str = ""  # how people name this file in a sentence: "the visits extract"
+    # The date the row's event happened: it must not be before the child's birth; an episode must start before
+    # the 18th birthday (DfE validator), any other event after it is listed as a warning.
+    event_date: str | None = None
+    # (column, other, action): `column` given while `other` is empty breaks a DfE rule, e.g. REC without DEC;
+    # action "blank" empties `column` with a warning, "keep" keeps it with a warning.
+    needs: tuple[tuple[str, str, str], ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -104,17 +117,19 @@ SSDA903_FILES: tuple[SourceFile, ...] = (
         folder="ssda903/YYYY",
         standard=DFE,
         help="One row per child looked after during the year.",
+        label="the SSDA903 header",
         key=("CHILD",),
         child_column=None,
         columns=(
             _c("CHILD", "id", "Child's unique identifier within the authority"),
-            _c("SEX", "code", "Sex", codes=SEX),
-            _c("DOB", "date", "Date of birth"),
-            _c("ETHNIC", "code", "Ethnic origin", codes=ETHNIC),
-            _c("UPN", "text", "Unique pupil number", nullable=True, required=False),
+            _c("SEX", "code", "Sex", codes=SEX, on_error="blank"),
+            _c("DOB", "date", "Date of birth", on_error="blank"),
+            _c("ETHNIC", "code", "Ethnic origin", codes=ETHNIC, on_error="blank"),
+            _c("UPN", "text", "Unique pupil number", nullable=True, required=False, on_error="blank"),
             _c("MOTHER", "code", "Is the child a mother (1) or not (0)", codes=FLAG01, nullable=True,
-               required=False),
-            _c("MC_DOB", "date", "Date of birth of the mother's child", nullable=True, required=False),
+               required=False, on_error="blank"),
+            _c("MC_DOB", "date", "Date of birth of the mother's child", nullable=True, required=False,
+               on_error="blank"),
         ),
     ),
     SourceFile(
@@ -122,20 +137,25 @@ SSDA903_FILES: tuple[SourceFile, ...] = (
         folder="ssda903/YYYY",
         standard=DFE,
         help="One row per episode of care (a period with one legal status and one placement).",
+        label="SSDA903 episodes",
         key=("CHILD", "DECOM"),
         date_order=(("DECOM", "DEC"),),
+        event_date="DECOM",
+        needs=(("REC", "DEC", "blank"), ("DEC", "REC", "keep")),
         columns=(
             _c("CHILD", "id"),
-            _c("DECOM", "date", "Date episode commenced"),
+            _c("DECOM", "date", "Date episode commenced", after_year="reject"),
             _c("RNE", "code", "Reason for new episode", codes=RNE),
             _c("LS", "code", "Legal status", codes=LS),
-            _c("CIN", "code", "Category of need", codes=CIN),
+            _c("CIN", "code", "Category of need", codes=CIN, on_error="blank"),
             _c("PLACE", "code", "Placement type", codes=PLACE),
-            _c("PLACE_PROVIDER", "code", "Placement provider", codes=PLACE_PROVIDER, nullable=True),
-            _c("DEC", "date", "Date episode ceased (blank if open)", nullable=True),
-            _c("REC", "code", "Reason episode ceased (blank if open)", codes=REC, nullable=True),
+            _c("PLACE_PROVIDER", "code", "Placement provider", codes=PLACE_PROVIDER, nullable=True,
+               on_error="blank"),
+            _c("DEC", "date", "Date episode ceased (blank if open)", nullable=True, after_year="blank"),
+            _c("REC", "code", "Reason episode ceased (blank if open)", codes=REC, nullable=True,
+               on_error="blank"),
             _c("REASON_PLACE_CHANGE", "code", "Reason for placement change", codes=REASON_PLACE_CHANGE,
-               nullable=True),
+               nullable=True, on_error="blank"),
             _c("HOME_POST", "text", "Partial postcode of home", nullable=True, required=False),
             _c("PL_POST", "text", "Partial postcode of placement", nullable=True, required=False),
             _c("URN", "text", "Ofsted URN of the placement", nullable=True, required=False),
@@ -146,12 +166,14 @@ SSDA903_FILES: tuple[SourceFile, ...] = (
         folder="ssda903/YYYY",
         standard=DFE,
         help="One row per looked-after review.",
+        label="SSDA903 reviews",
         key=("CHILD", "REVIEW"),
+        event_date="REVIEW",
         columns=(
             _c("CHILD", "id"),
-            _c("DOB", "date", "Date of birth", nullable=True, required=False),
-            _c("REVIEW", "date", "Date of review"),
-            _c("REVIEW_CODE", "code", "Participation code", codes=REVIEW_CODE, nullable=True),
+            _c("DOB", "date", "Date of birth", nullable=True, required=False, on_error="blank"),
+            _c("REVIEW", "date", "Date of review", after_year="reject"),
+            _c("REVIEW_CODE", "code", "Participation code", codes=REVIEW_CODE, nullable=True, on_error="blank"),
         ),
     ),
     SourceFile(
@@ -159,13 +181,15 @@ SSDA903_FILES: tuple[SourceFile, ...] = (
         folder="ssda903/YYYY",
         standard=DFE,
         help="One row per missing (M) or away from placement without authorisation (A) episode.",
+        label="SSDA903 missing episodes",
         key=("CHILD", "MIS_START"),
         date_order=(("MIS_START", "MIS_END"),),
+        event_date="MIS_START",
         columns=(
             _c("CHILD", "id"),
-            _c("DOB", "date", "Date of birth", nullable=True, required=False),
+            _c("DOB", "date", "Date of birth", nullable=True, required=False, on_error="blank"),
             _c("MISSING", "code", "M missing, A away without authorisation", codes=MISSING),
-            _c("MIS_START", "date", "Start of the episode"),
+            _c("MIS_START", "date", "Start of the episode", after_year="reject"),
             _c("MIS_END", "datetime", "End (return); blank if still missing; a time may follow the date",
                nullable=True),
         ),
@@ -175,10 +199,11 @@ SSDA903_FILES: tuple[SourceFile, ...] = (
         folder="ssda903/YYYY",
         standard=DFE,
         help="Outcomes for children looked after continuously for 12 months at 31 March.",
+        label="SSDA903 OC2 outcomes",
         key=("CHILD",),
         columns=(
             _c("CHILD", "id"),
-            _c("DOB", "date", "Date of birth", nullable=True, required=False),
+            _c("DOB", "date", "Date of birth", nullable=True, required=False, on_error="blank"),
             _c("SDQ_SCORE", "int", "Strengths and difficulties score", nullable=True, low=0, high=40),
             _c("SDQ_REASON", "code", "Reason no SDQ", codes=SDQ_REASON, nullable=True),
             _c("CONVICTED", "code", "Convicted during the year", codes=FLAG01, nullable=True),
@@ -200,15 +225,18 @@ SSDA903_FILES: tuple[SourceFile, ...] = (
         folder="ssda903/YYYY",
         standard=DFE + " (SWEpisodes table, from 2023/24; earlier years from the case system)",
         help="One row per allocation of a social worker to a child.",
+        label="social worker episodes",
         key=("CHILD", "SW_ID", "SW_DECOM"),
         date_order=(("SW_DECOM", "SW_DEC"),),
+        event_date="SW_DECOM",
         columns=(
             _c("CHILD", "id"),
-            _c("DOB", "date", "Date of birth", nullable=True, required=False),
+            _c("DOB", "date", "Date of birth", nullable=True, required=False, on_error="blank"),
             _c("SW_ID", "id", "Social worker's identifier (SWE registration number)"),
-            _c("SW_DECOM", "date", "Date the allocation began"),
-            _c("SW_DEC", "date", "Date the allocation ended (blank if open)", nullable=True),
-            _c("SW_REASON", "code", "Reason the allocation ended", codes=SW_REASON, nullable=True),
+            _c("SW_DECOM", "date", "Date the allocation began", after_year="reject"),
+            _c("SW_DEC", "date", "Date the allocation ended (blank if open)", nullable=True, after_year="blank"),
+            _c("SW_REASON", "code", "Reason the allocation ended", codes=SW_REASON, nullable=True,
+               on_error="blank"),
         ),
     ),
 )
@@ -219,12 +247,14 @@ EXTRACT_FILES: tuple[SourceFile, ...] = (
         folder="extracts",
         standard=CASE,
         help="One row per statutory social work visit to a child looked after.",
+        label="the visits extract",
         key=("CHILD", "VISIT_DATE"),
+        event_date="VISIT_DATE",
         columns=(
             _c("CHILD", "id"),
-            _c("SW_ID", "id", "Worker who visited", nullable=True),
+            _c("SW_ID", "id", "Worker who visited", nullable=True, on_error="blank"),
             _c("VISIT_DATE", "date", "Date of the visit"),
-            _c("SEEN_ALONE", "code", "Child seen alone (Y/N)", codes=YES_NO, nullable=True),
+            _c("SEEN_ALONE", "code", "Child seen alone (Y/N)", codes=YES_NO, nullable=True, on_error="blank"),
         ),
     ),
     SourceFile(
@@ -232,7 +262,9 @@ EXTRACT_FILES: tuple[SourceFile, ...] = (
         folder="extracts",
         standard=CASE,
         help="One row per health assessment or dental check.",
+        label="the health assessments extract",
         key=("CHILD", "ASSESSMENT_DATE", "ASSESSMENT_TYPE"),
+        event_date="ASSESSMENT_DATE",
         columns=(
             _c("CHILD", "id"),
             _c("ASSESSMENT_DATE", "date", "Date the assessment was done"),
@@ -244,6 +276,7 @@ EXTRACT_FILES: tuple[SourceFile, ...] = (
         folder="extracts",
         standard=CASE,
         help="One row per missing episode for which a return home interview was recorded.",
+        label="the return interviews extract",
         key=("CHILD", "MIS_START"),
         date_order=(("MIS_START", "RHI_OFFERED_DATE"), ("MIS_START", "RHI_DATE")),
         columns=(
@@ -252,7 +285,8 @@ EXTRACT_FILES: tuple[SourceFile, ...] = (
             _c("RHI_OFFERED_DATE", "datetime", "When the interview was offered (date, optional time)",
                nullable=True),
             _c("RHI_DATE", "datetime", "When the interview took place (date, optional time)", nullable=True),
-            _c("RHI_ACCEPTED", "code", "Child accepted the interview (Y/N)", codes=YES_NO, nullable=True),
+            _c("RHI_ACCEPTED", "code", "Child accepted the interview (Y/N)", codes=YES_NO, nullable=True,
+               on_error="blank"),
         ),
     ),
     SourceFile(
@@ -260,6 +294,7 @@ EXTRACT_FILES: tuple[SourceFile, ...] = (
         folder="extracts",
         standard=CSWW,
         help="One row per worker per role spell (a change of team or role starts a new row).",
+        label="the workforce extract",
         key=("SW_ID", "START_DATE"),
         child_column=None,
         date_order=(("START_DATE", "END_DATE"),),
@@ -272,7 +307,7 @@ EXTRACT_FILES: tuple[SourceFile, ...] = (
             _c("START_DATE", "date", "Start of the spell"),
             _c("END_DATE", "date", "End of the spell (blank if in post)", nullable=True),
             _c("REASON_LEAVE", "code", "Reason for leaving (CSWW ReasonLeave)", codes=REASON_LEAVE,
-               nullable=True),
+               nullable=True, on_error="blank"),
         ),
     ),
 )
@@ -282,6 +317,7 @@ ESTABLISHMENT = SourceFile(
     folder="extracts",
     standard=CASE,
     help="Optional: funded social worker posts (FTE) per team over time; gives the vacancy rate where known.",
+    label="the establishment extract",
     key=("TEAM", "START_DATE"),
     child_column=None,
     date_order=(("START_DATE", "END_DATE"),),

@@ -7,6 +7,7 @@ moved over it with os.replace, so a reader never sees a half-built warehouse and
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import time
@@ -25,15 +26,25 @@ from etl.load_sources import FileRef, LoadError, Source, scan_sources, sha256_fi
 from etl.load_sql import (
     CSV_OPTIONS,
     REASONS,
+    WARNINGS,
+    child_date_issues_sql,
     insert_sql,
     keep_sql,
+    overlap_warnings_sql,
     problem_rejects_sql,
     staging_sql,
     superseded_sql,
     unknown_child_rejects_sql,
     unmatched_interview_rejects_sql,
+    warning_rows_sql,
 )
-from etl.load_tables import copy_other_authorities, finish_dimensions, insert_missing, table_columns
+from etl.load_tables import (
+    copy_other_authorities,
+    fill_source_coverage,
+    finish_dimensions,
+    insert_missing,
+    table_columns,
+)
 from etl.warehouse import build_derived, create_schema
 
 __all__ = ["LoadError", "LoadReport", "load", "load_cli"]
@@ -84,6 +95,7 @@ class LoadReport:
     authorities: list[tuple[str, str]]
     files: list[FileResult] = field(default_factory=list)
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
+    warnings_by_rule: dict[str, int] = field(default_factory=dict)
     duration_s: float = 0.0
 
     @property
@@ -122,6 +134,9 @@ class LoadReport:
         if self.rejected_by_reason:
             reasons = ", ".join(f"{reason} {n:,}" for reason, n in self.rejected_by_reason.items())
             lines.append(f"  rejected by reason: {reasons} (see table rejected_rows)")
+        if self.warnings_by_rule:
+            rules = ", ".join(f"{rule} {n:,}" for rule, n in self.warnings_by_rule.items())
+            lines.append(f"  kept with a warning: {rules} (see table load_warnings and the Data quality page)")
         missing = self.missing
         if missing:
             shown = "; ".join(missing[:8]) + (f"; ... and {len(missing) - 8} more" if len(missing) > 8 else "")
@@ -170,15 +185,20 @@ def _check_order_preserving(con: duckdb.DuckDBPyConnection, sql: str, params: di
                            "line numbers of rejected rows would be wrong")
 
 
-def _stage(con: duckdb.DuckDBPyConnection, name: str, refs: list[FileRef]) -> str:
+def _year_end(ref: FileRef) -> dt.date | None:
+    """31 March closing the collection year of an SSDA903 file (None for extracts)."""
+    return dt.date(ref.return_year, 3, 31) if ref.return_year else None
+
+
+def _stage(con: duckdb.DuckDBPyConnection, name: str, refs: list[FileRef], load_date: dt.date) -> str:
     """Read, validate and cast every file of one kind into temp table stage_<name>; returns its name."""
     spec = SPECS[name]
     stage = f"stage_{name}"
-    params: dict = {}
+    params: dict = {"load_date": load_date}
     con.execute(f"create or replace temp table {stage} as {staging_sql(spec, None, params)}", params)
     for group in _group_by_header(refs):
-        params = {"files": [str(r.path) for r in group], "offset": group[0].file_id}
-        sql = staging_sql(spec, group[0].header, params)
+        params = {"files": [str(r.path) for r in group], "offset": group[0].file_id, "load_date": load_date}
+        sql = staging_sql(spec, group[0].header, params, [_year_end(r) for r in group])
         _check_order_preserving(con, sql, params)
         try:
             con.execute(f"insert into {stage} {sql}", params)
@@ -186,8 +206,13 @@ def _stage(con: duckdb.DuckDBPyConnection, name: str, refs: list[FileRef]) -> st
             raise _unreadable(con, group, exc) from exc
     con.execute(f"insert into load_stats select file_id, min(rowid), count(*) from {stage} group by file_id")
     con.execute(problem_rejects_sql(stage))
+    con.execute(warning_rows_sql(stage))
     if spec.child_column:
         con.execute(unknown_child_rejects_sql(spec, stage))
+    if spec.event_date:
+        con.execute(f"insert into load_rejects {child_date_issues_sql(spec, stage, 'reject')}")
+        if spec.name != "episodes":
+            con.execute(f"insert into load_warnings_tmp {child_date_issues_sql(spec, stage, 'keep')}")
     return stage
 
 
@@ -214,15 +239,20 @@ def _assign_file_ids(sources: list[Source]) -> dict[str, list[FileRef]]:
     return by_kind
 
 
-def _load_kind(con: duckdb.DuckDBPyConnection, name: str, refs: list[FileRef]) -> None:
+def _load_kind(con: duckdb.DuckDBPyConnection, name: str, refs: list[FileRef], load_date: dt.date) -> None:
     """Stage, reject, de-duplicate and insert one kind of file (missing episodes wait for their interviews)."""
     spec = SPECS[name]
-    stage = _stage(con, name, refs)
+    stage = _stage(con, name, refs, load_date)
     match = "keep_missing" if name == "return_interviews" else None
     if match:
         con.execute(unmatched_interview_rejects_sql(stage, match))
     superseded = _superseded(con, name, stage, match)
     kept = f"({keep_sql(spec, stage, superseded, match)})"
+    if name == "episodes":
+        # overlaps are judged on the episodes that go in (a later return's view replaces an earlier one)
+        con.execute(f"create temp table keep_episodes as {kept}")
+        con.execute(overlap_warnings_sql("keep_episodes"))
+        kept = "keep_episodes"
     if name in TARGETS:
         table = TARGETS[name]
         con.execute(insert_sql(spec, kept, table, table_columns(con, table)))
@@ -234,10 +264,13 @@ def _load_kind(con: duckdb.DuckDBPyConnection, name: str, refs: list[FileRef]) -
         con.execute("drop table keep_return_interviews")
     con.execute(f"drop table {stage}")
     con.execute(f"drop table {superseded}")
+    if name == "episodes":
+        con.execute("drop table keep_episodes")
 
 
 def _build(con: duckdb.DuckDBPyConnection, sources: list[Source], old_db: Path, load_id: str, loaded_at: datetime,
-           hashes: Future[dict[Path, str]], say: Progress) -> tuple[list[FileResult], dict[str, int]]:
+           hashes: Future[dict[Path, str]], say: Progress
+           ) -> tuple[list[FileResult], dict[str, int], dict[str, int]]:
     """Fill an empty warehouse connection: schema, other authorities, the sources' facts, load_log, derived."""
     create_schema(con)
     codes = [s.la_code for s in sources]
@@ -251,14 +284,17 @@ def _build(con: duckdb.DuckDBPyConnection, sources: list[Source], old_db: Path, 
         "la_code": [r.la_code for r in all_refs],
         "rel": [r.rel for r in all_refs],
         "return_year": pd.array([r.return_year for r in all_refs], dtype="Int32"),
+        "kind": [r.spec.name for r in all_refs],
     }))
     con.execute("create temp table load_files as select file_id::integer as file_id, la_code::varchar as la_code, "
-                "rel::varchar as rel, return_year::integer as return_year from files_frame")
+                "rel::varchar as rel, return_year::integer as return_year, kind::varchar as kind from files_frame")
     con.unregister("files_frame")
     con.execute("create temp table load_stats (file_id integer, first_rid bigint, rows_read bigint)")
     con.execute("create temp table load_rejects (file_id integer, line bigint, column_name varchar, "
                 "value varchar, reason varchar)")
     con.execute("create temp table load_superseded (file_id integer, n bigint)")
+    con.execute("create temp table load_warnings_tmp (file_id integer, line bigint, column_name varchar, "
+                "value varchar, rule varchar, action varchar)")
     total_bytes = sum(r.size for r in all_refs) or 1
     done_bytes = 0
     seconds: dict[str, float] = {}
@@ -266,11 +302,12 @@ def _build(con: duckdb.DuckDBPyConnection, sources: list[Source], old_db: Path, 
         refs = by_kind[name]
         started = time.perf_counter()
         say(0.05 + 0.8 * done_bytes / total_bytes, f"reading {name} ({len(refs):,} files)")
-        _load_kind(con, name, refs)
+        _load_kind(con, name, refs, loaded_at.date())
         seconds[name] = time.perf_counter() - started
         done_bytes += sum(r.size for r in refs)
     say(0.86, "building worker, team and authority dimensions")
     finish_dimensions(con, codes)
+    fill_source_coverage(con, codes, loaded_at.date())
     con.executemany("insert into dim_authority values ($1, $2, $3, $4)",
                     [[s.la_code, s.la_name, str(s.path.resolve()), loaded_at] for s in sources])
     results = _file_results(con, sources, by_kind, seconds, hashes.result())
@@ -278,11 +315,17 @@ def _build(con: duckdb.DuckDBPyConnection, sources: list[Source], old_db: Path, 
     con.execute("insert into rejected_rows select $load_id, f.la_code, f.rel, r.line, r.column_name, r.value, r.reason "
                 "from load_rejects as r join load_files as f using (file_id) order by f.la_code, f.rel, r.line",
                 {"load_id": load_id})
+    con.execute("insert into load_warnings select $load_id, f.la_code, f.rel, w.line, w.column_name, w.value, w.rule, "
+                "case w.action when 'blank' then 'blanked' when 'keep' then 'kept' else w.action end "
+                "from load_warnings_tmp as w join load_files as f using (file_id) order by f.la_code, f.rel, w.line",
+                {"load_id": load_id})
     by_reason = dict(con.execute("select reason, count(*) from load_rejects group by reason").fetchall())
+    by_rule = dict(con.execute("select rule, count(*) from load_warnings_tmp group by rule").fetchall())
     say(0.9, "building placements and month-end snapshots")
     con.execute("set preserve_insertion_order = false")  # row order mattered only for line numbers; saves memory
     build_derived(con)
-    return results, {r: by_reason[r] for r in REASONS if r in by_reason}
+    return results, {r: by_reason[r] for r in REASONS if r in by_reason}, {
+        r: by_rule[r] for r in WARNINGS if r in by_rule}
 
 
 def _file_results(con: duckdb.DuckDBPyConnection, sources: list[Source], by_kind: dict[str, list[FileRef]],
@@ -345,7 +388,7 @@ def load(sources: list[Path], db: Path, progress: Progress | None = None, *,
             con = duckdb.connect(str(tmp), config={"memory_limit": memory_limit})
             try:
                 con.execute("set enable_progress_bar = false")
-                results, by_reason = _build(con, scanned, db, load_id, loaded_at, hashes, say)
+                results, by_reason, by_rule = _build(con, scanned, db, load_id, loaded_at, hashes, say)
                 say(0.97, "writing the warehouse file")
                 con.execute("checkpoint")
             finally:
@@ -356,7 +399,8 @@ def load(sources: list[Path], db: Path, progress: Progress | None = None, *,
             _remove(tmp)
             raise
     report = LoadReport(load_id=load_id, db=db, authorities=[(s.la_code, s.la_name) for s in scanned],
-                        files=results, rejected_by_reason=by_reason, duration_s=time.perf_counter() - started)
+                        files=results, rejected_by_reason=by_reason, warnings_by_rule=by_rule,
+                        duration_s=time.perf_counter() - started)
     say(1.0, "done")
     return report
 

@@ -16,9 +16,31 @@ REASONS: dict[str, str] = {
     "not a number": "a number column holds something that is not a number (a whole number for integer columns)",
     "number out of range": "a number is below or above the column's allowed range",
     "end before start": "an end date (or time) is before its start date, e.g. DEC before DECOM",
+    "date after the load date": "an event dated after the day of the load (a date typed into the future)",
+    "date after the collection year": "an SSDA903 event dated after 31 March of its return's collection year",
+    "before date of birth": "an event dated before the child's date of birth (header.csv DOB)",
+    "episode starts at 18 or over": "an episode that starts on or after the child's 18th birthday (DfE validator)",
     "unknown child": "CHILD is not in any accepted header.csv row of that authority (any year)",
     "unknown missing episode": "a return interview whose CHILD and MIS_START match no accepted missing episode",
 }
+
+# Rules that keep the row but are listed (load_warnings), with what was done: the value blanked, the row kept as
+# it is, or (overlapping episodes) the episode treated as ending when the next one starts.
+WARNINGS: dict[str, str] = {
+    "missing required value": "a value the DfE requires is empty in a column no measure depends on (blanked)",
+    "unparseable date": "an optional or descriptive date that cannot be read (blanked)",
+    "code not in list": "a descriptive code that is not in its code list (blanked; the rest of the row is kept)",
+    "not a number": "a descriptive number that cannot be read (blanked)",
+    "number out of range": "a descriptive number outside its range (blanked)",
+    "date after the load date": "an end or descriptive date after the day of the load (blanked: still open)",
+    "date after the collection year": "an end date after 31 March of the return's year (blanked: open at 31 March)",
+    "REC without DEC": "a reason for ceasing on an episode with no DEC (blanked: the episode is open)",
+    "DEC without REC": "an episode that ceased with no reason for ceasing (kept)",
+    "event after 18th birthday": "a review, visit, missing episode or other event after the child turned 18 (kept)",
+    "overlapping episodes": "an episode still open when the child's next episode started (DfE validator error): "
+                            "the later DECOM wins, so it is treated as ending on that day",
+}
+ACTIONS = ("reject", "blank", "keep")
 
 CSV_OPTIONS = "header = true, auto_detect = false, columns = $columns, delim = ',', quote = '\"', escape = '\"'"
 
@@ -63,22 +85,37 @@ def _typed(col: Column, params: dict) -> str:
     return raw  # id, text
 
 
-def _checks(spec: SourceFile, params: dict) -> list[tuple[str, str, str]]:
-    """(condition, column, reason) for every rule on a row of `spec`, in terms of raw:X and typed X columns."""
+def _date_action(col: Column) -> str:
+    """What a date rule does to `col`: reject the row for a date the row is about, else blank the value."""
+    return "reject" if not col.nullable and col.on_error == "reject" else "blank"
+
+
+def _checks(spec: SourceFile, params: dict) -> list[tuple[str, str, str, str]]:
+    """(condition, column, reason, action) for every single-row rule on `spec`, over raw:X and typed X columns.
+
+    action: "reject" keeps the row out; "blank" empties the column (a value nothing depends on) with a warning.
+    """
     checks = []
     for col in spec.columns:
         raw, typed = _raw(col.name), _q(col.name)
+        bad = col.on_error  # what a malformed value does
         if not col.nullable:
-            checks.append((f"{raw} is null", col.name, "missing required value"))
+            checks.append((f"{raw} is null", col.name, "missing required value", bad))
         if col.kind in ("date", "datetime"):
-            checks.append((f"{raw} is not null and {typed} is null", col.name, "unparseable date"))
+            checks.append((f"{raw} is not null and {typed} is null", col.name, "unparseable date", bad))
+            params["load_date"] = params.get("load_date")
+            checks.append((f"{typed}::date > $load_date::date", col.name, "date after the load date",
+                           _date_action(col)))
+            if col.after_year:
+                checks.append((f"{typed}::date > year_end", col.name, "date after the collection year",
+                               col.after_year))
         elif col.kind in ("int", "number"):
-            checks.append((f"{raw} is not null and {typed} is null", col.name, "not a number"))
+            checks.append((f"{raw} is not null and {typed} is null", col.name, "not a number", bad))
         elif col.kind == "code":
             params[f"codes_{col.name}"] = list(col.codes)
             # list_position, not list_contains/IN: those become a join, which would lose the row order.
             checks.append((f"{typed} is not null and list_position($codes_{col.name}, {typed}) is null", col.name,
-                           "code not in list"))
+                           "code not in list", bad))
         if col.low is not None or col.high is not None:
             bounds = []
             if col.low is not None:
@@ -87,53 +124,96 @@ def _checks(spec: SourceFile, params: dict) -> list[tuple[str, str, str]]:
             if col.high is not None:
                 params[f"high_{col.name}"] = col.high
                 bounds.append(f"{typed} > $high_{col.name}")
-            checks.append((f"{typed} is not null and ({' or '.join(bounds)})", col.name, "number out of range"))
+            checks.append((f"{typed} is not null and ({' or '.join(bounds)})", col.name, "number out of range", bad))
     for start, end in spec.date_order:
-        checks.append((f"{_q(end)}::timestamp < {_q(start)}::timestamp", end, "end before start"))
+        checks.append((f"{_q(end)}::timestamp < {_q(start)}::timestamp", end, "end before start", "reject"))
     return checks
 
 
-def staging_sql(spec: SourceFile, header: tuple[str, ...] | None, params: dict) -> str:
-    """A select over read_csv($files) of one header layout: file_id, typed contract columns and `problems`.
+def _needs_checks(spec: SourceFile) -> list[tuple[str, str, str, str]]:
+    """(condition, column, reason, action) for "X given without Y" rules, judged after blanking."""
+    return [(f"{_q(col)} is not null and {_q(other)} is null", col, f"{col} without {other}", action)
+            for col, other, action in spec.needs]
 
-    `problems` is null for a good row, else a list of {column_name, value, reason}. header=None gives the
-    same columns with no rows (a file kind that is absent everywhere). Rows keep file order (rowid = order).
+
+def _items(checks: list[tuple[str, str, str, str]]) -> str:
+    """A list expression of {column_name, value, reason, action} for the checks that hold (nulls dropped)."""
+    items = ", ".join(
+        f"case when {cond} then {{'column_name': '{column}', 'value': {_raw(column)}, 'reason': '{reason}', "
+        f"'action': '{action}'}} end"
+        for cond, column, reason, action in checks
+    )
+    return f"[p for p in [{items}] if p is not null]"
+
+
+def staging_sql(spec: SourceFile, header: tuple[str, ...] | None, params: dict,
+                year_ends: list | None = None) -> str:
+    """A select over read_csv($files) of one header layout: file_id, typed contract columns, problems, warnings.
+
+    `problems` is null for a row that may go in, else a list of {column_name, value, reason, action}; `warnings`
+    lists the rules the row breaks that only blank a value or are noted. Blanked values are null in the typed
+    columns. header=None gives the same columns with no rows (a file kind that is absent everywhere).
+    `year_ends` (one per file of the group, SSDA903 only) is 31 March of each file's collection year. Rows keep
+    file order (rowid = order): the query is a plain scan.
     """
+    params.setdefault("load_date", None)
     if header is None:
         raws = ", ".join(f"null::varchar as {_raw(c.name)}" for c in spec.columns)
-        source = f"(select 0 as file_id, {raws}) where false"
+        source = f"(select 0 as file_id, null::date as year_end, {raws}) where false"
     else:
         params["columns"] = {name: "VARCHAR" for name in header}
+        params["year_ends"] = list(year_ends) if year_ends else None
         raws = ", ".join(
             f"nullif(trim({_q(c.name)}), '') as {_raw(c.name)}" if c.name in header
             else f"null::varchar as {_raw(c.name)}"
             for c in spec.columns
         )
-        source = (f"(select file_index + $offset as file_id, {raws} "
-                  f"from read_csv($files, {CSV_OPTIONS}))")
+        source = (f"(select file_index + $offset as file_id, ($year_ends::date[])[(file_index + 1)::bigint] as year_end, "
+                  f"{raws} from read_csv($files, {CSV_OPTIONS}))")
     typed = ", ".join(f"{_typed(c, params)} as {_q(c.name)}" for c in spec.columns)
     checks = _checks(spec, params)
-    any_problem = " or ".join(f"({cond})" for cond, _, _ in checks)
-    items = ", ".join(
-        f"case when {cond} then {{'column_name': '{column}', 'value': {_raw(column)}, 'reason': '{reason}'}} end"
-        for cond, column, reason in checks
-    )
-    columns = ", ".join(_q(c.name) for c in spec.columns)
+    rejects = [c for c in checks if c[3] == "reject"]
+    blanks = [c for c in checks if c[3] != "reject"]
+    needs = _needs_checks(spec)
+    raw_cols = ", ".join(_raw(c.name) for c in spec.columns)
+
+    def blanked(col: Column, rules: list[tuple[str, str, str, str]]) -> str:
+        conds = [cond for cond, column, _, action in rules if column == col.name and action == "blank"]
+        return f"case when {' or '.join(f'({c})' for c in conds)} then null else {_q(col.name)} end" if conds \
+            else _q(col.name)
+
+    first = ", ".join(f"{blanked(c, blanks)} as {_q(c.name)}" for c in spec.columns)
+    second = ", ".join(f"{blanked(c, needs)} as {_q(c.name)}" for c in spec.columns)
+    any_reject = " or ".join(f"({cond})" for cond, _, _, _ in rejects) or "false"
+    any_blank = " or ".join(f"({cond})" for cond, _, _, _ in blanks) or "false"
+    any_need = " or ".join(f"({cond})" for cond, _, _, _ in needs) or "false"
     return f"""
 with raw as (
     select * from {source}
 ),
 typed as (
-    select file_id, {', '.join(_raw(c.name) for c in spec.columns)}, {typed}
+    select file_id, year_end, {raw_cols}, {typed}
     from raw
+),
+judged as (
+    select
+        *,
+        case when {any_reject} then {_items(rejects)} end as problems,
+        case when {any_blank} then {_items(blanks) if blanks else '[]'} end as first_warnings
+    from typed
+),
+blanked as (
+    select file_id, {raw_cols}, problems, first_warnings, {first}
+    from judged
 ),
 final as (
     select
         file_id,
-        {columns},
-        case when {any_problem}
-             then [p for p in [{items}] if p is not null] end as problems
-    from typed
+        {second},
+        problems,
+        case when problems is null and (first_warnings is not null or {any_need})
+             then list_concat(coalesce(first_warnings, []), {_items(needs) if needs else '[]'}) end as warnings
+    from blanked
 )
 select * from final
 """
@@ -147,13 +227,14 @@ def _valid_sql(spec: SourceFile, stage: str, match_missing: str | None) -> str:
     """
     conds = ["s.problems is null"]
     if spec.child_column:
+        refused = " or ".join(f"({cond})" for cond, _, _, action in child_date_rules(spec) if action == "reject")
         conds.append(f"exists (select 1 from dim_child as c where c.la_code = f.la_code "
-                     f"and c.child = s.{_q(spec.child_column)})")
+                     f"and c.child = s.{_q(spec.child_column)}{f' and not coalesce({refused}, false)' if refused else ''})")
     if match_missing:
         conds.append(f"exists (select 1 from {match_missing} as m where m.la_code = f.la_code "
                      f"and m.\"CHILD\" = s.\"CHILD\" and m.\"MIS_START\" = s.\"MIS_START\")")
     return f"""
-    select s.rowid as rid, s.* exclude (problems), f.la_code, f.return_year,
+    select s.rowid as rid, s.* exclude (problems, warnings), f.la_code, f.return_year,
            (coalesce(f.return_year, 0)::bigint << 40) + s.rowid as version
     from {stage} as s
     join load_files as f using (file_id)
@@ -213,6 +294,98 @@ final as (
     select b.file_id, b.rid - st.first_rid + 2 as line, b.p.column_name, b.p.value, b.p.reason
     from bad as b
     join load_stats as st using (file_id)
+)
+select * from final
+"""
+
+
+def child_date_rules(spec: SourceFile) -> list[tuple[str, str, str, str]]:
+    """(condition over staged row s and its dim_child row c, column, reason, action) for the event date's rules.
+
+    Nothing happens to a child before birth; an episode cannot start on or after the 18th birthday (DfE validator);
+    other events after it are listed but kept (the measures only count children looked after at the time).
+    """
+    if not spec.event_date:
+        return []
+    day = f"s.{_q(spec.event_date)}::date"
+    rules = [(f"{day} < c.dob", spec.event_date, "before date of birth", "reject")]
+    if spec.name == "episodes":
+        rules.append((f"{day} >= (c.dob + interval 18 year)::date", spec.event_date, "episode starts at 18 or over",
+                      "reject"))
+    else:
+        rules.append((f"{day} >= (c.dob + interval 18 year)::date", spec.event_date, "event after 18th birthday",
+                      "keep"))
+    return rules
+
+
+def child_date_issues_sql(spec: SourceFile, stage: str, action: str) -> str:
+    """Entries for rows (otherwise good, child known) breaking a child_date_rules() rule with this action.
+
+    Columns: file_id, line, column_name, value, reason (+ action for warnings): insert into load_rejects
+    (action "reject") or load_warnings_tmp (the others).
+    """
+    rules = [r for r in child_date_rules(spec) if r[3] == action]
+    child = _q(spec.child_column or "CHILD")
+    parts = [f"""
+    select st.file_id, s.rowid - st.first_rid + 2 as line, '{column}' as column_name,
+           strftime({_q(column)}, '%Y-%m-%d') as value, '{reason}' as reason{f", '{action}' as action" if action != "reject" else ""}
+    from {stage} as s
+    join load_files as f using (file_id)
+    join load_stats as st using (file_id)
+    join dim_child as c on c.la_code = f.la_code and c.child = s.{child}
+    where s.problems is null and {cond}""" for cond, column, reason, _ in rules]
+    return " union all ".join(parts)
+
+
+def warning_rows_sql(stage: str) -> str:
+    """Warning entries for every blank-or-keep rule a staged row (not rejected) breaks."""
+    return f"""
+insert into load_warnings_tmp
+with flagged as (
+    select file_id, rowid as rid, unnest(warnings) as p
+    from {stage}
+    where warnings is not null and len(warnings) > 0
+),
+final as (
+    select b.file_id, b.rid - st.first_rid + 2 as line, b.p.column_name, b.p.value, b.p.reason, b.p.action
+    from flagged as b
+    join load_stats as st using (file_id)
+)
+select * from final
+"""
+
+
+def overlap_warnings_sql(kept: str) -> str:
+    """Warning entries for kept episodes still open when the child's next episode began (the later DECOM wins).
+
+    `kept` holds the episodes going into the warehouse with rid and file_id; value names the next episode.
+    """
+    return f"""
+insert into load_warnings_tmp
+with ordered as (
+    select
+        file_id, rid, "DEC",
+        lead("DECOM") over w as next_decom,
+        lead(file_id) over w as next_file_id,
+        lead(rid) over w as next_rid
+    from {kept}
+    window w as (partition by la_code, "CHILD" order by "DECOM")
+),
+final as (
+    select
+        o.file_id,
+        o.rid - st.first_rid + 2 as line,
+        'DEC',
+        coalesce(strftime(o."DEC", '%Y-%m-%d'), '(open)') || '; next episode starts '
+            || strftime(o.next_decom, '%Y-%m-%d') || ' (' || nf.rel || ' line ' || (o.next_rid - nst.first_rid + 2)
+            || ')',
+        'overlapping episodes',
+        'ended early'
+    from ordered as o
+    join load_stats as st using (file_id)
+    join load_stats as nst on nst.file_id = o.next_file_id
+    join load_files as nf on nf.file_id = o.next_file_id
+    where o.next_decom is not null and (o."DEC" is null or o."DEC" > o.next_decom)
 )
 select * from final
 """

@@ -9,7 +9,7 @@ import duckdb
 from etl.load_sources import LoadError
 
 # Append-only history: every earlier load's rows are kept, whatever the authority.
-HISTORY_TABLES = ("load_log", "rejected_rows")
+HISTORY_TABLES = ("load_log", "rejected_rows", "load_warnings")
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str, catalog: str | None = None) -> dict[str, str]:
@@ -114,3 +114,73 @@ final as (
 )
 select * from final order by la_code, team
 """, {"codes": codes})
+
+
+def fill_source_coverage(con: duckdb.DuckDBPyConnection, codes: list[str], load_date: object) -> None:
+    """source_coverage for the authorities being loaded (rules in etl/schema.sql), from load_files and the facts."""
+    con.execute("""
+insert into source_coverage (la_code, source, month_end)
+with
+files as (
+    select distinct la_code, kind, return_year from load_files
+),
+returns as (
+    -- SSDA903: the 12 months of each return year present (1 April to 31 March)
+    select f.la_code, f.kind as source, last_day(make_date(f.return_year - 1, 4, 1) + to_months(k.k::integer)) as m
+    from files as f
+    cross join range(12) as k (k)
+    where f.return_year is not null
+),
+event_spans as (
+    select la_code, 'visits' as source, min(visit_date) as first_day, max(visit_date) as last_day
+    from fact_visit where list_contains($codes, la_code) group by la_code
+    union all
+    select la_code, 'health_assessments', min(assessment_date), max(assessment_date)
+    from fact_health_assessment where list_contains($codes, la_code) group by la_code
+    union all
+    select la_code, 'return_interviews', min(mis_start),
+           max(greatest(mis_start, coalesce(rhi_offered_at::date, mis_start), coalesce(rhi_at::date, mis_start)))
+    from fact_missing where list_contains($codes, la_code) and has_rhi_record group by la_code
+),
+present_events as (
+    select e.* from event_spans as e
+    semi join files as f on f.la_code = e.la_code and f.kind = e.source
+),
+event_months as (
+    select la_code, source, unnest(range(date_trunc('month', first_day)::timestamp,
+                                         last_day(last_day)::timestamp, interval 1 month))::date as m
+    from present_events
+),
+data_span as (
+    -- the authority's SSDA903 and event-extract months (the data end never after the load month)
+    select la_code, min(last_day(m)) as first_month, least(max(last_day(m)), last_day($load_date::date)) as last_month
+    from (select la_code, m from returns union all select la_code, m from event_months)
+    group by la_code
+),
+staff_spans as (
+    select la_code, 'workforce' as source, min(start_date) as first_day,
+           case when bool_or(end_date is null) then null else max(greatest(start_date, end_date)) end as last_day
+    from fact_worker_spell where list_contains($codes, la_code) group by la_code
+    union all
+    select la_code, 'establishment', min(start_date),
+           case when bool_or(end_date is null) then null else max(greatest(start_date, end_date)) end
+    from fact_establishment where list_contains($codes, la_code) group by la_code
+),
+staff_months as (
+    -- staff in post from the later of the first spell and the start of the authority's other data (a worker who
+    -- started in 2001 does not make 2001 a month of data), to the data end while any row is open
+    select s.la_code, s.source, unnest(range(
+        date_trunc('month', greatest(s.first_day, coalesce(d.first_month, s.first_day)))::timestamp,
+        coalesce(last_day(s.last_day), d.last_month, last_day($load_date::date))::timestamp,
+        interval 1 month))::date as m
+    from staff_spans as s
+    left join data_span as d using (la_code)
+    semi join files as f on f.la_code = s.la_code and f.kind = s.source
+),
+final as (
+    select distinct la_code, source, last_day(m) as month_end
+    from (select * from returns union all select * from event_months union all select * from staff_months)
+    where last_day(m) <= last_day($load_date::date)
+)
+select * from final order by la_code, source, month_end
+""", {"codes": codes, "load_date": load_date})

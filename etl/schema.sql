@@ -168,6 +168,31 @@ create table if not exists load_log (
     duration_s     double
 );
 
+-- source_coverage: the months each source file of an authority covers (a month absent here is *no data* for every
+-- measure built on that file, never 0). SSDA903 files: the 12 months of each return year present. Event extracts
+-- (visits, health_assessments, return_interviews): from the month of their first to the month of their last dated
+-- row. Workforce and establishment: from their first start month (or the start of the authority's other data, if
+-- later) to the authority's data end while any row is open. Never after the month of the load (a date typed into
+-- the future does not extend it).
+create table if not exists source_coverage (
+    la_code    varchar not null,
+    source     varchar not null,        -- contract file name: episodes, visits, sw_episodes, ...
+    month_end  date not null
+);
+
+-- load_warnings: rows kept in the facts that break a DfE or contract rule, with what was done (blanked / kept /
+-- ended early), so Data quality can say so rather than the load guessing silently.
+create table if not exists load_warnings (
+    load_id      varchar not null,
+    la_code      varchar not null,
+    file         varchar not null,      -- path relative to the source
+    line         bigint not null,       -- line number in the file (the header is line 1)
+    column_name  varchar,
+    value        varchar,
+    rule         varchar not null,      -- overlapping episodes | REC without DEC | date after the load date | ...
+    action       varchar not null       -- blanked | kept | ended early
+);
+
 create table if not exists rejected_rows (
     load_id      varchar not null,
     la_code      varchar not null,

@@ -5,6 +5,7 @@ la_a (Z99000901) has returns 2016 and 2017 and all five extracts; la_b (Z9900090
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import shutil
 import subprocess
@@ -221,23 +222,27 @@ EXPECTED_REJECTS = [  # (file, line, column, value, reason), sorted
     ("extracts/return_interviews.csv", 5, "RHI_OFFERED_DATE", "2017-03-10 25:00", "unparseable date"),
     ("extracts/visits.csv", 3, "VISIT_DATE", None, "missing required value"),
     ("extracts/visits.csv", 4, "CHILD", "C9", "unknown child"),
-    ("extracts/visits.csv", 5, "SEEN_ALONE", "X", "code not in list"),
     ("extracts/workforce.csv", 3, "FTE", "1.6", "number out of range"),
     ("extracts/workforce.csv", 4, "AGENCY_WORKER", "2", "code not in list"),
     ("extracts/workforce.csv", 4, "ORG_ROLE", "7", "code not in list"),
     ("extracts/workforce.csv", 5, "END_DATE", "31/08/2016", "end before start"),
     ("ssda903/2017/episodes.csv", 4, "PLACE", "Q9", "code not in list"),
     ("ssda903/2017/episodes.csv", 5, "DEC", "09/03/2017", "end before start"),
-    ("ssda903/2017/episodes.csv", 6, "CHILD", "C4", "unknown child"),
     ("ssda903/2017/episodes.csv", 7, "CHILD", "C9", "unknown child"),
-    ("ssda903/2017/header.csv", 4, "SEX", "3", "code not in list"),
-    ("ssda903/2017/header.csv", 5, "DOB", "01/04/16", "unparseable date"),
-    ("ssda903/2017/header.csv", 6, "DOB", "31/02/2010", "unparseable date"),
-    ("ssda903/2017/header.csv", 7, "SEX", None, "missing required value"),
     ("ssda903/2017/missing.csv", 5, "MISSING", "X", "code not in list"),
     ("ssda903/2017/missing.csv", 5, "MIS_END", "2017-03-13 23:59", "end before start"),
     ("ssda903/2017/oc2.csv", 3, "SDQ_SCORE", "41", "number out of range"),
     ("ssda903/2017/oc2.csv", 4, "SDQ_SCORE", "12.5", "not a number"),
+]
+
+# A bad value in a column no measure depends on (SEX, DOB, ETHNIC, MOTHER, ... of the header, SEEN_ALONE of a
+# visit) is blanked and listed; the child and the row stay (a bad MOTHER must never drop a child).
+EXPECTED_WARNINGS = [  # (file, line, column, value, rule, action), sorted
+    ("extracts/visits.csv", 5, "SEEN_ALONE", "X", "code not in list", "blanked"),
+    ("ssda903/2017/header.csv", 4, "SEX", "3", "code not in list", "blanked"),
+    ("ssda903/2017/header.csv", 5, "DOB", "01/04/16", "unparseable date", "blanked"),
+    ("ssda903/2017/header.csv", 6, "DOB", "31/02/2010", "unparseable date", "blanked"),
+    ("ssda903/2017/header.csv", 7, "SEX", None, "missing required value", "blanked"),
 ]
 
 
@@ -246,21 +251,23 @@ def test_each_kind_of_bad_row_is_rejected_with_its_line(tmp_path: Path) -> None:
     report = load([make_source(tmp_path, files=BAD_FILES)], db)
     got = q(db, "select file, line, column_name, value, reason from rejected_rows order by all")
     assert got == EXPECTED_REJECTS
+    assert q(db, "select file, line, column_name, value, rule, action from load_warnings order by all") == \
+        EXPECTED_WARNINGS
     assert q(db, "select distinct la_code, load_id from rejected_rows") == [(LA_A, report.load_id)]
-    # By reason (entries): code not in list 6, end before start 4, unknown child 3, unparseable date 3,
-    # missing required value 2, number out of range 2, not a number 1, unknown missing episode 1 = 22.
+    # By reason (entries): code not in list 4, end before start 4, unknown child 2, number out of range 2,
+    # missing required value 1, unparseable date 1, not a number 1, unknown missing episode 1 = 16.
     assert report.rejected_by_reason == {
-        "missing required value": 2, "unparseable date": 3, "code not in list": 6, "not a number": 1,
-        "number out of range": 2, "end before start": 4, "unknown child": 3, "unknown missing episode": 1}
-    # Rows (workforce line 4 and missing line 5 each break two rules): 22 entries - 2 = 20 rows.
-    assert report.rows_rejected == 20
+        "missing required value": 1, "unparseable date": 1, "code not in list": 4, "not a number": 1,
+        "number out of range": 2, "end before start": 4, "unknown child": 2, "unknown missing episode": 1}
+    assert report.warnings_by_rule == {"missing required value": 1, "unparseable date": 2, "code not in list": 2}
+    # Rows (workforce line 4 and missing line 5 each break two rules): 16 entries - 2 = 14 rows.
+    assert report.rows_rejected == 14
     assert q(db, "select file, rows_read, rows_loaded, rows_rejected from load_log where rows_rejected > 0 "
                  "order by file") == [
         ("extracts/return_interviews.csv", 4, 1, 3),
-        ("extracts/visits.csv", 4, 1, 3),
+        ("extracts/visits.csv", 4, 2, 2),
         ("extracts/workforce.csv", 4, 1, 3),
-        ("ssda903/2017/episodes.csv", 7, 3, 4),
-        ("ssda903/2017/header.csv", 7, 3, 4),
+        ("ssda903/2017/episodes.csv", 7, 4, 3),
         ("ssda903/2017/missing.csv", 4, 3, 1),
         ("ssda903/2017/oc2.csv", 4, 2, 2),
     ]
@@ -274,27 +281,41 @@ def test_each_kind_of_bad_row_is_rejected_with_its_line(tmp_path: Path) -> None:
         ("C1", 40), ("C3", 0)]
     assert q(db, "select sw_id, fte from fact_worker_spell") == [("SW1", 1.5)]
     assert q(db, "select child, ethnic from dim_child where child = 'C8'") == [("C8", "WBRI")]
+    # The children whose SEX or DOB was bad are kept with that value blank, and C4's episode (line 6) went in.
+    assert q(db, "select child, sex, dob from dim_child where child in ('C4', 'C5', 'C6', 'C7') order by 1") == [
+        ("C4", None, dt.date(2010, 1, 1)), ("C5", "1", None), ("C6", "1", None), ("C7", None, dt.date(2011, 1, 1))]
+    assert q(db, "select child, decom::varchar from fact_episode where child = 'C4'") == [("C4", "2017-03-01")]
+    assert q(db, "select seen_alone from fact_visit where visit_date = '2015-06-16'") == [(None,)]
 
 
 def test_line_numbers_hold_on_a_large_multi_file_parallel_read(tmp_path: Path) -> None:
     # Three years of header.csv read in one call; 2017's file is ~20 MB, so DuckDB splits it between threads.
-    # Every 50,000th line (and the last) of each file has SEX 9; those exact lines must come back.
+    # Every 50,000th line (and the last) of each file has SEX 9 (blanked with a warning) and every 70,000th
+    # (and the first) no CHILD (rejected); those exact lines must come back in load_warnings and rejected_rows.
     sizes = {2016: 1_000, 2017: 700_000, 2018: 3_000}
-    expected = []
+    warned, rejected = [], []
     files = {}
     for year, n in sizes.items():
-        bad = {line for line in range(2, n + 2) if line % 50_000 == 0 or line in (2, n + 1)}
-        rows = [f"K{year}_{line},{9 if line in bad else 1},01/05/2005,WBRI,,0," for line in range(2, n + 2)]
+        bad = {line for line in range(2, n + 2) if line % 50_000 == 0 or line == n + 1}
+        lost = {line for line in range(2, n + 2) if line % 70_000 == 0 or line == 2} - bad
+        rows = [f"{'' if line in lost else f'K{year}_{line}'},{9 if line in bad else 1},01/05/2005,WBRI,,0,"
+                for line in range(2, n + 2)]
         files[f"ssda903/{year}/header.csv"] = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n" + "\n".join(rows) + "\n"
-        expected += [(f"ssda903/{year}/header.csv", line) for line in sorted(bad)]
+        warned += [(f"ssda903/{year}/header.csv", line) for line in sorted(bad)]
+        rejected += [(f"ssda903/{year}/header.csv", line) for line in sorted(lost)]
     source = make_source(tmp_path, base="la_b", files={"ssda903/2017/episodes.csv": None, **files})
     db = tmp_path / "w.duckdb"
     report = load([source], db)
-    assert q(db, "select file, line from rejected_rows order by file, line") == sorted(expected)
-    # The rejected rows' CHILD encodes their line, so the value agrees with the line too.
-    assert q(db, "select count(*) from rejected_rows where value <> '9'") == [(0,)]
-    assert report.rows_rejected == len(expected)  # 2 + (14 + 2) + 2 = 20
-    assert len(expected) == 20
+    assert q(db, "select file, line from load_warnings order by file, line") == sorted(warned)
+    assert q(db, "select file, line from rejected_rows order by file, line") == sorted(rejected)
+    # The warned rows' CHILD encodes their line, so the value and the row agree with the line too.
+    assert q(db, "select count(*) from load_warnings where value <> '9'") == [(0,)]
+    assert q(db, "select count(*) from dim_child where sex is null") == [(len(warned),)]
+    assert q(db, "select count(*) from dim_child as c join load_warnings as w "
+                 "on c.child = 'K' || split_part(w.file, '/', 2) || '_' || w.line") == [(len(warned),)]
+    assert report.rows_rejected == len(rejected)
+    # warned: 1 + (14 + 1) + 1; rejected: line 2 of each file + the 8 multiples of 70,000 not of 50,000 in 2017
+    assert (len(warned), len(rejected)) == (17, 11)
 
 
 # ---------- whole-load failures leave the warehouse untouched ----------
