@@ -27,7 +27,8 @@ import queries  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 PANDAS_MODULES = ("visits", "sw_changes", "missing", "health", "workforce", "reviews")
-TABLES = ("dim_authority", "dim_child", "dim_worker", "dim_team", "dim_bank_holiday", "fact_episode", "fact_placement",
+TABLES = ("dim_authority", "dim_child", "dim_worker", "dim_team", "dim_bank_holiday", "fact_episode",
+          "fact_care_episode", "fact_placement", "source_coverage",
           "fact_child_month", "fact_allocation", "fact_visit", "fact_review", "fact_missing", "fact_oc2",
           "fact_health_assessment", "fact_worker_spell", "fact_establishment")
 

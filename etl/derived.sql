@@ -10,64 +10,86 @@ create or replace table dim_child_key as
 select la_code, child, (row_number() over (order by la_code, child))::integer as child_key
 from (select la_code, child from dim_child union select la_code, child from fact_episode);
 
--- fact_placement: one row per placement. Consecutive episodes form one placement unless the later one starts
--- a new placement (RNE S, P, T, U or B: DfE SSDA903 guidance) or starts after a gap. A period of care starts
--- with RNE 'S' or after a gap. placement_end is the DEC of the placement's last episode (null while open).
-create or replace table fact_placement as
+-- fact_care_episode: every episode as the measures use it, one row per fact_episode row, on any day at most one
+-- episode in force. Overlaps (an episode still open, or ending after, when the child's next episode starts: a DfE
+-- validator error, listed by the loader in load_warnings as 'overlapping episodes') are resolved by one rule: the
+-- later DECOM wins, so the earlier episode is treated as ending on the later one's DECOM (dec = least(DEC, next
+-- DECOM); dec_recorded keeps the DEC as recorded). Legal status (ls) and placement type (place) are the episode's
+-- own, so a change of legal status inside a placement (RNE L) is seen on the day it happened.
+-- Placements and periods of care: consecutive episodes form one placement unless the later one starts a new
+-- placement (RNE S, P, T, U or B: DfE SSDA903 guidance) or starts after a gap (the previous episode ended before
+-- it began); a period of care starts with RNE 'S' or after a gap. placement_no / period_no count them per child.
+create or replace table fact_care_episode as
 with ep as (
     select
-        la_code, child, decom, dec, rne, ls, place, place_provider, rec,
-        lag(dec) over w as prev_dec,
-        case when rne in ('S', 'P', 'T', 'U', 'B') or lag(decom) over w is null
-                  or lag(dec) over w is null or lag(dec) over w < decom then 1 else 0 end as new_placement,
-        case when rne = 'S' or lag(decom) over w is null
-                  or lag(dec) over w is null or lag(dec) over w < decom then 1 else 0 end as new_period
-    from fact_episode
-    window w as (partition by la_code, child order by decom)
+        e.la_code, e.child, k.child_key, e.decom, e.dec as dec_recorded, e.rne, e.ls, e.place, e.place_provider,
+        e.rec, lead(e.decom) over w as next_decom
+    from fact_episode as e
+    join dim_child_key as k using (la_code, child)
+    window w as (partition by k.child_key order by e.decom)
+),
+effective as (
+    select
+        * exclude (next_decom),
+        case when next_decom is not null and (dec_recorded is null or dec_recorded > next_decom) then next_decom
+             else dec_recorded end as dec
+    from ep
+),
+flagged as (
+    select
+        *,
+        case when rne in ('S', 'P', 'T', 'U', 'B') or lag(dec) over w is null or lag(dec) over w < decom
+             then 1 else 0 end as new_placement,
+        case when rne = 'S' or lag(dec) over w is null or lag(dec) over w < decom then 1 else 0 end as new_period
+    from effective
+    window w as (partition by child_key order by decom)
 ),
 numbered as (
     select
-        *,
+        * exclude (new_placement, new_period),
         (sum(new_placement) over w)::integer as placement_no,
         (sum(new_period) over w)::integer as period_no
-    from ep
-    window w as (partition by la_code, child order by decom rows unbounded preceding)
-),
-placements as (
-    select
-        la_code, child, period_no, placement_no,
-        min(decom) as placement_start,
-        case when bool_or(dec is null) then null else max(dec) end as placement_end,
-        arg_min(place, decom) as place,
-        arg_min(place_provider, decom) as place_provider,
-        arg_max(ls, decom) as ls,
-        arg_max(rec, decom) as rec
-    from numbered
-    group by all
-),
-final as (
-    select
-        p.*,
-        min(p.placement_start) over (partition by p.la_code, p.child, p.period_no) as period_start,
-        k.child_key
-    from placements as p
-    join dim_child_key as k using (la_code, child)
+    from flagged
+    window w as (partition by child_key order by decom rows unbounded preceding)
 )
-select * from final;
+select
+    *,
+    min(decom) over (partition by child_key, placement_no) as placement_start,
+    min(decom) over (partition by child_key, period_no) as period_start
+from numbered;
+
+-- fact_placement: one row per placement (fact_care_episode grouped by placement_no). placement_end is the end of
+-- its last episode (null while open); place and place_provider are its first episode's; first_ls its first legal
+-- status; short_break is true when every episode of it is a short break (legal status V3 or V4).
+create or replace table fact_placement as
+select
+    la_code, child, period_no, placement_no,
+    min(decom) as placement_start,
+    case when bool_or(dec is null) then null else max(dec) end as placement_end,
+    arg_min(place, decom) as place,
+    arg_min(place_provider, decom) as place_provider,
+    arg_min(ls, decom) as first_ls,
+    bool_and(coalesce(ls in ('V3', 'V4'), false)) as short_break,
+    arg_max(rec, decom) as rec,
+    min(period_start) as period_start,
+    child_key
+from fact_care_episode
+group by la_code, child, child_key, period_no, placement_no;
 
 -- looked_after_at(dates): one row per child looked after on each date in `dates` (a DATE[]): looked after on d
--- means a placement started on or before d and not ended before or on d (DfE: ceased on 31 March is not
--- looked after at 31 March). Adds the allocated social worker (the latest allocation begun on or before d, if it
--- has not ended before d; otherwise none), the worker's team on d (the worker's latest spell begun on or before d
--- if still running, else their latest team; 'Unallocated' with no worker) and the child's age in whole years.
--- ASOF joins keep this linear in memory at national scale.
+-- means an episode (fact_care_episode, overlaps resolved) started on or before d and not ended before or on d
+-- (DfE: ceased on 31 March is not looked after at 31 March). ls and place are the episode's in force on d;
+-- placement_start / period_start / placement_no its placement's and period's. Adds the allocated social worker
+-- (the latest allocation begun on or before d, if it has not ended before d; otherwise none), the worker's team on
+-- d (the worker's latest spell begun on or before d if still running, else their latest team; 'Unallocated' with
+-- no worker) and the child's age in whole years. ASOF joins keep this linear in memory at national scale.
 -- Optional la_codes := [...] limits it to those authorities (much faster for one authority's child list).
 create or replace macro looked_after_at(dates, la_codes := null) as table
 with d as (
     select unnest(dates)::date as at_date
 ),
-placements as (
-    select * from fact_placement where la_codes is null or list_contains(la_codes, la_code)
+episodes as (
+    select * from fact_care_episode where la_codes is null or list_contains(la_codes, la_code)
 ),
 allocations as (
     select * from fact_allocation where la_codes is null or list_contains(la_codes, la_code)
@@ -76,9 +98,9 @@ spells as (
     select * from fact_worker_spell where la_codes is null or list_contains(la_codes, la_code)
 ),
 la as (
-    select p.la_code, p.child, d.at_date, p.placement_start, p.period_start, p.place, p.ls, p.placement_no
-    from placements as p
-    join d on p.placement_start <= d.at_date and coalesce(p.placement_end, date '9999-12-31') > d.at_date
+    select e.la_code, e.child, d.at_date, e.placement_start, e.period_start, e.place, e.ls, e.placement_no
+    from episodes as e
+    join d on e.decom <= d.at_date and coalesce(e.dec, date '9999-12-31') > d.at_date
 ),
 alloc as (
     select la.*,
@@ -111,21 +133,15 @@ from team_on as t
 left join dim_worker as w on w.la_code = t.la_code and w.sw_id = t.sw_id
 left join dim_child as c on c.la_code = t.la_code and c.child = t.child;
 
--- fact_child_month: looked_after_at() at every month end, per authority, from the April that opens its first
--- return to the March that closes its last return (or the last visit, if extracts run later). child_key as in
--- dim_child_key.
+-- fact_child_month: looked_after_at() at every month end that the authority's SSDA903 episodes cover
+-- (source_coverage, source 'episodes': the months of its return years, never after the load), so one authority's
+-- future-dated row cannot stretch another's months. child_key as in dim_child_key.
 create or replace table fact_child_month as
 select l.*, l.at_date as month_end, k.child_key
 from looked_after_at((
-    select list(distinct last_day(m::date))
-    from range(
-             (select make_date(min(return_year) - 1, 4, 1) from fact_episode),
-             (select greatest(make_date(max(return_year), 3, 31),
-                              coalesce((select max(visit_date) from fact_visit), date '1900-01-01'))
-              from fact_episode) + interval 1 day,
-             interval 1 month
-         ) as r(m)
+    select coalesce(list(distinct month_end), []::date[]) from source_coverage where source = 'episodes'
 )) as l
+semi join source_coverage as c on c.la_code = l.la_code and c.month_end = l.at_date and c.source = 'episodes'
 join dim_child_key as k using (la_code, child);
 
 -- fact_visit_keyed: fact_visit's (la_code, child, visit_date) with the child's integer key, sorted by child and date.
@@ -135,13 +151,12 @@ from fact_visit as v
 join dim_child_key as k using (la_code, child)
 order by k.child_key, v.visit_date;
 
--- fact_episode_keyed: fact_episode's (la_code, child, decom, ls) with the child's integer key, sorted by child and
--- start (legal status on a date by ASOF join on child_key).
+-- fact_episode_keyed: fact_care_episode's (la_code, child_key, decom, ls, place), sorted by child and start (the
+-- episode in force on a date, by ASOF join on child_key).
 create or replace table fact_episode_keyed as
-select e.la_code, k.child_key, e.decom, e.ls
-from fact_episode as e
-join dim_child_key as k using (la_code, child)
-order by k.child_key, e.decom;
+select la_code, child_key, decom, ls, place
+from fact_care_episode
+order by child_key, decom;
 
 -- fact_allocation_keyed: fact_allocation with the child's integer key, sorted by child and allocation start.
 create or replace table fact_allocation_keyed as

@@ -3,11 +3,12 @@
 -- fact_child_month) and before derived_missing.sql (name order), which uses the shared macros defined here.
 -- Measures keep their own rule (numerator, denominator); these hold the modelling they have in common.
 
--- authority_coverage: one row per authority with child-months: the first and last month end of fact_child_month.
--- Series measures produce rows only for month ends in this span.
+-- authority_coverage: one row per authority with data: the first and last month end any of its sources covers
+-- (source_coverage). Series measures produce rows only for month ends in this span; the registry marks each row's
+-- status (ok / partial / no data) from the months the measure's own sources cover.
 create or replace table authority_coverage as
 select la_code, min(month_end) as first_month, max(month_end) as last_month
-from fact_child_month
+from source_coverage
 group by la_code;
 
 -- team_at_month_end(keys, la_codes := null): each row of the table or CTE named `keys` (a string; columns la_code,
@@ -112,7 +113,7 @@ from series_rows(counts, la_codes, only_team, from_month, to_month, sum_teams :=
 
 -- fact_health_period: one row per period of care (fact_placement.period_no) with its IHA due date and first IHA.
 -- Columns: la_code, child, period_no, period_start, period_end (null while open), first_ls (legal status of its
--- first placement), iha_due, first_iha_date, entry_month (last_day(period_start)), entry_team.
+-- first episode), iha_due, first_iha_date, entry_month (last_day(period_start)), entry_team.
 -- Rules: iha_due = the 20th working day after period_start (working days: Monday to Friday except dim_bank_holiday;
 -- 'Promoting the health and wellbeing of looked-after children', DfE/DH 2015: IHA within 20 working days).
 -- first_iha_date = the earliest IHA dated within the period (on or after its start, on or before its end).
@@ -120,14 +121,15 @@ from series_rows(counts, la_codes, only_team, from_month, to_month, sum_teams :=
 create or replace table fact_health_period as
 with
 periods as (
+    -- first_ls: the legal status of the period's first episode (fact_care_episode), not of its whole placement
     select
         la_code,
         child,
         period_no,
         min(period_start) as period_start,
-        case when bool_or(placement_end is null) then null else max(placement_end) end as period_end,
-        arg_min(ls, placement_start) as first_ls
-    from fact_placement
+        case when bool_or(dec is null) then null else max(dec) end as period_end,
+        arg_min(ls, decom) as first_ls
+    from fact_care_episode
     group by la_code, child, period_no
 ),
 calendar as (

@@ -17,7 +17,7 @@
 --   V3/V4 short-break episode open during the year (as the DfE validator's CONTINUOUSLY_LOOKED_AFTER flag does). The
 --   cohort is derived from episodes, not from which children have OC2 rows, so a missing OC2 row counts as no
 --   assessment (oc2_records shows how many cohort children have one). Compare with the England average.
--- source: fact_child_month, fact_episode, fact_oc2, series_rows() (etl/derived_health.sql)
+-- source: fact_child_month, fact_care_episode, fact_oc2, series_rows() (etl/derived_health.sql)
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -37,7 +37,7 @@ child_month as (
 
 short_breaks as (
     select la_code, child, decom, dec
-    from fact_episode
+    from fact_care_episode
     where ($la_codes is null or list_contains($la_codes, la_code))
       and ls in ('V3', 'V4')
 ),

@@ -9,14 +9,14 @@
 --   after then; one team per child per window, so team rows add up to the authority row)
 -- keys: la_code, team, month_end
 -- numerator: children in the denominator with at least one missing (M) episode starting in the 12 months
--- denominator: children looked after at any time in the 12 calendar months ending with the month end (a placement
+-- denominator: children looked after at any time in the 12 calendar months ending with the month end (an episode
 --   begun on or before the month end and not ended before the window's first day), excluding short-break
---   (V3/V4) placements as the DfE does
+--   (V3/V4) episodes as the DfE does: a child whose only care in the window was short breaks is not counted
 -- rule: DfE SSDA903 children missing from care: 'children who went missing during the year' as a percentage of
 --   'children looked after during the year' (SFR50/2017 Miss_Miss_DuringYear over all children looked after in the
 --   year). At 31 March the 12 months are the DfE collection year (1 April to 31 March). Away from placement (A)
 --   episodes are not counted, as in the DfE figure.
--- source: fact_missing, fact_placement, fact_child_month, series_rows() (etl/derived_health.sql)
+-- source: fact_missing, fact_care_episode, fact_child_month, series_rows() (etl/derived_health.sql)
 -- polarity: neutral
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -33,12 +33,13 @@ months as (
 ),
 
 placements as (
-    select la_code, child, placement_start, placement_end
-    from fact_placement
+    -- episodes in force (fact_care_episode: overlaps resolved), short breaks (V3/V4) left out episode by episode
+    select la_code, child, decom as placement_start, dec as placement_end
+    from fact_care_episode
     where ($la_codes is null or list_contains($la_codes, la_code))
       and (ls is null or ls not in ('V3', 'V4'))
-      and placement_start <= last_day($to_month::date)
-      and (placement_end is null or placement_end >= date_trunc('month', $from_month::date) - interval 11 month)
+      and decom <= last_day($to_month::date)
+      and (dec is null or dec >= date_trunc('month', $from_month::date) - interval 11 month)
 ),
 
 looked_after_in_window as (

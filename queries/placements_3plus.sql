@@ -12,8 +12,9 @@
 --   counts when the child was in it during the window (month end + 1 day - 12 months) to the month end: it started
 --   on or before the month end and had not ended on or before the window's first day (placement_end > window start,
 --   as in "looked after on d"); placements in an earlier period of care within the window count too. Exactly 3
---   counts. Children looked after under short breaks (legal status V3/V4 in the current placement) are excluded, as
---   in the DfE's tables. Team = the child's team at the month end (fact_child_month).
+--   counts. Children on a short break (legal status V3/V4) at the month end are excluded, as in the DfE's tables,
+--   and a placement made only of short-break episodes (fact_placement.short_break) is not counted as a placement:
+--   a series of short breaks is not a change of home. Team = the child's team at the month end (fact_child_month).
 -- source: fact_child_month, fact_placement, authority_coverage
 -- polarity: lower is better
 -- unit: %
@@ -36,6 +37,7 @@ placements as (
     select child_key, placement_no, lag(placement_end, 2) over w as end_two_before
     from fact_placement
     where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+      and not short_break
     window w as (partition by child_key order by placement_no)
 ),
 

@@ -8,8 +8,9 @@
 -- denominator: n/a
 -- rule: As placements_3plus (DfE placement stability measure): a placement (fact_placement) counts when it started
 --   on or before $as_of and had not ended on or before the window's first day ($as_of + 1 day - 12 months); exactly
---   3 is on the list. Children looked after under short breaks (legal status V3/V4) are excluded. Most placements
---   first, then the most recent move.
+--   3 is on the list. Children on a short break (legal status V3/V4) on $as_of are excluded and placements made
+--   only of short-break episodes are not counted, as in placements_3plus. Most placements first, then the most
+--   recent move.
 -- source: fact_placement (via looked_after_at), fact_allocation, fact_worker_spell
 -- polarity: lower is better
 -- unit: placements
@@ -34,6 +35,7 @@ placement_counts as (
         select la_code, child, placement_start, placement_end
         from fact_placement
         where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
+          and not short_break
     ) as p
         on p.la_code = l.la_code and p.child = l.child
        and p.placement_start <= $as_of::date

@@ -13,15 +13,15 @@
 --   then not more than 3 months where the placement is intended to last until the child is 18, otherwise 6 weeks.
 --   Due date = placement start + 7 days while there is no visit on or after the placement start (rule
 --   '7 days after placement start'); otherwise last visit in the placement + 42 days (rule '6 weeks'), or last visit
---   + 3 calendar months (rule '3 months (long-term placement)') when the placement counts as intended to last until
---   18. That intention is not in the SSDA903 data, so a documented proxy stands in for it: on the date of the last
---   visit the placement is a foster placement (PLACE U1-U6), the child's legal status is a full care order (LS C2)
---   and the placement has lasted at least one year (last visit on or after the first anniversary of its start; an
---   interval begun in the first year is a first-year interval of at most 6 weeks). Day counting: "within N days"
+--   + 3 calendar months (rule '3 months (long-term placement)') when the placement is intended to last until 18:
+--   in SSDA903 terms a long-term foster placement, PLACE U1 or U4, in force on the date of the last visit (any legal
+--   status), that has lasted at least one year at that visit (last visit on or after the first anniversary of its
+--   start; an interval begun in the first year is a first-year interval of at most 6 weeks). U2/U5 (fostering for
+--   adoption), U3/U6 (not long-term) and every other placement stay at 6 weeks. Day counting: "within N days"
 --   means the visit date <= start + N days, so a child last visited exactly 42 days before the month end is in time
 --   and 43 days is overdue; 3 months is calendar months (31 March + 3 months = 30 June; the day after is overdue).
 --   A visit on the placement's start day counts as the first visit in that placement.
--- source: fact_child_month, fact_visit and fact_episode (as fact_visit_keyed, fact_episode_keyed), dim_authority,
+-- source: fact_child_month, fact_visit and fact_care_episode (as fact_visit_keyed, fact_episode_keyed),
 --   authority_coverage, visit_rule() and visit_due_date() (etl/derived_visits.sql)
 -- polarity: higher is better
 -- unit: %
@@ -47,7 +47,7 @@ visits as (
 ),
 
 episodes as (
-    select child_key, decom, ls
+    select child_key, decom, place
     from fact_episode_keyed
     where ($la_codes is null or list_contains($la_codes, la_code))
 ),
@@ -66,8 +66,8 @@ last_visit as (
     from latest_visit
 ),
 
-legal_status_at_visit as (
-    select lv.*, e.ls as ls_at_last_visit
+placement_type_at_visit as (
+    select lv.*, e.place as place_at_last_visit
     from last_visit as lv
     asof left join episodes as e
         on e.child_key = lv.child_key and e.decom <= lv.last_visit_date
@@ -75,8 +75,8 @@ legal_status_at_visit as (
 
 rules as (
     -- reg 28 timescales: visit_rule() in etl/derived_visits.sql
-    select *, visit_rule(last_visit_date, place, ls_at_last_visit, placement_start) as rule_applied
-    from legal_status_at_visit
+    select *, visit_rule(last_visit_date, place_at_last_visit, placement_start) as rule_applied
+    from placement_type_at_visit
 ),
 
 due as (

@@ -10,12 +10,12 @@
 -- rule: Care Planning, Placement and Case Review (England) Regulations 2010, reg 28 (as visits_in_time): due date =
 --   placement start + 7 days while there is no visit on or after the current placement's start ('7 days after
 --   placement start'); otherwise last visit + 42 days ('6 weeks'), or last visit + 3 calendar months ('3 months
---   (long-term placement)') when, on the date of the last visit, the placement is a foster placement (PLACE U1-U6)
---   under a full care order (LS C2) that has lasted at least one year - a proxy for "intended to last until 18",
---   which the SSDA903 data does not record. Overdue when $as_of > due date (a visit exactly 42 days before $as_of is
---   in time, 43 days is overdue). days_overdue = $as_of - due date; last_visit_date is the last visit on or after the
---   current placement's start (null if none yet) and days_since_last_visit = $as_of - last_visit_date.
--- source: fact_placement (via looked_after_at), fact_allocation, fact_worker_spell, fact_visit, fact_episode,
+--   (long-term placement)') when the placement in force on the date of the last visit is a long-term foster
+--   placement (PLACE U1 or U4, any legal status) that had lasted at least one year at that visit. Overdue when
+--   $as_of > due date (a visit exactly 42 days before $as_of is in time, 43 days is overdue). days_overdue = $as_of
+--   - due date; last_visit_date is the last visit on or after the current placement's start (null if none yet) and
+--   days_since_last_visit = $as_of - last_visit_date.
+-- source: fact_care_episode (via looked_after_at), fact_allocation, fact_worker_spell, fact_visit,
 --   visit_rule() and visit_due_date() (etl/derived_visits.sql)
 -- polarity: lower is better
 -- unit: children
@@ -39,8 +39,8 @@ visits as (
 ),
 
 episodes as (
-    select la_code, child, decom, ls
-    from fact_episode
+    select la_code, child, decom, place
+    from fact_care_episode
     where ($la_codes is null or list_contains($la_codes, la_code))
 ),
 
@@ -58,8 +58,8 @@ last_visit as (
     from latest_visit
 ),
 
-legal_status_at_visit as (
-    select lv.*, e.ls as ls_at_last_visit
+placement_type_at_visit as (
+    select lv.*, e.place as place_at_last_visit
     from last_visit as lv
     asof left join episodes as e
         on e.la_code = lv.la_code and e.child = lv.child and e.decom <= lv.last_visit_date
@@ -67,8 +67,8 @@ legal_status_at_visit as (
 
 rules as (
     -- reg 28 timescales: visit_rule() in etl/derived_visits.sql
-    select *, visit_rule(last_visit_date, place, ls_at_last_visit, placement_start) as rule_applied
-    from legal_status_at_visit
+    select *, visit_rule(last_visit_date, place_at_last_visit, placement_start) as rule_applied
+    from placement_type_at_visit
 ),
 
 due as (

@@ -227,7 +227,8 @@ def test_visits_after_change(con):
 
 
 def _tables(con) -> dict[str, pd.DataFrame]:
-    names = ["dim_authority", "dim_worker", "fact_child_month", "fact_visit", "fact_placement", "fact_allocation",
+    names = ["dim_authority", "source_coverage", "dim_worker", "fact_child_month", "fact_visit", "fact_placement",
+             "fact_allocation",
              "fact_worker_spell"]
     return {t: con.table(t).df() for t in names}
 
@@ -238,11 +239,11 @@ def test_pandas_agrees_with_sql(con, measure):
     sql = sql[sql.team == "All teams"][["la_code", "month_end", "numerator", "denominator", "value"]]
     sql = sql.assign(month_end=pd.to_datetime(sql.month_end).astype("datetime64[ns]"))
     pdf = getattr(pd_sw, measure)(_tables(con), "2022-04", "2024-03")
-    # The warehouse's months run April 2022 (return year 2023) to March 2024: LA has children throughout (24 month
-    # ends), LA2 from January 2023 (15 month ends) -> 39 'All teams' rows.
-    assert len(sql) == len(pdf) == 39
+    # Every file is taken as supplied from April 2022 (return year 2023) to March 2024 for both authorities (24 month
+    # ends each; LA2 has no children before January 2023: 0 of 0) -> 48 'All teams' rows.
+    assert len(sql) == len(pdf) == 48
     merged = sql.merge(pdf, on=["la_code", "month_end"], suffixes=("_sql", "_pd"))
-    assert len(merged) == 39
+    assert len(merged) == 48
     assert merged.denominator_sql.sum() > 0
     for col in ("numerator", "denominator", "value"):
         a = merged[f"{col}_sql"].astype("Float64")

@@ -27,15 +27,16 @@ D = dt.date.fromisoformat
 # C4     South  2023-06-22       none                     7 days             2023-06-29  overdue (day 8)
 # C5     North  2021-01-01       2023-03-31               3 months           2023-06-30  in time (last day)
 # C6     South  2021-01-01       2023-03-29               3 months           2023-06-29  overdue (day after)
-# C7     North  2021-01-01 (C1)  2023-04-30               6 weeks (not C2)   2023-06-11  overdue 19 days
+# C7     North  2021-01-01 (C1)  2023-04-30               3 months (U4)      2023-07-30  in time
 # C8     South  2023-06-25 (K2)  2023-06-20 (old place.)  7 days             2023-07-02  in time
-# C9     North  2022-05-15 (U5)  2023-05-15 (1st anniv.)  3 months           2023-08-15  in time
-# C10    South  2022-05-15 (U5)  2023-05-14 (day before)  6 weeks            2023-06-25  overdue 5 days
+# C9     North  2022-05-15 (U4)  2023-05-15 (1st anniv.)  3 months           2023-08-15  in time
+# C10    South  2022-05-15 (U4)  2023-05-14 (day before)  6 weeks            2023-06-25  overdue 5 days
 # C11    North  2023-01-01, left care 2023-06-30 (not looked after on 30 June: not counted)
 #
 # C5 from 31/3 + 3 months = 30/6 (last day, in time); C6 from 29/3 + 3 months = 29/6, so 30/6 is the day after.
 # C1: 19/5 -> 31/5 is 12 days, + 30 days of June = 42 days. C2: 18/5 -> 30/6 = 43 days.
-# C7 is on an interim care order (C1), so the long-term proxy does not apply: 30/4 + 42 = 11/6.
+# C7 is on an interim care order (C1), but a U4 placement (long-term fostering) after its first year is visited
+# 3-monthly whatever the legal status: 30/4 + 3 months = 30/7.
 # C8's visit on 20/6 was in the placement that ended on 25/6, so the 7-day rule runs from 25/6: due 2/7.
 # C9's last visit is on the placement's first anniversary, so the placement has lasted one year: 15/5 + 3 months
 # = 15/8. C10's last visit is the day before the anniversary, so 6 weeks: 14/5 + 42 = 25/6.
@@ -68,8 +69,8 @@ TABLES = {
         ep("C7", "2021-01-01", ls="C1"),
         ep("C8", "2022-01-01", dec="2023-06-25"),
         ep("C8", "2023-06-25", rne="T", place="K2"),
-        ep("C9", "2022-05-15", place="U5"),
-        ep("C10", "2022-05-15", place="U5"),
+        ep("C9", "2022-05-15"),
+        ep("C10", "2022-05-15"),
         ep("C11", "2023-01-01", dec="2023-06-30"),
         ep("D1", "2023-01-01", la=LA2),
         ep("D2", "2023-06-20", la=LA2),
@@ -114,16 +115,16 @@ def row(df: pd.DataFrame, team: str, month: str, la: str = LA) -> dict:
 
 def test_visits_in_time_june(con):
     df = queries.run("visits_in_time", con, la_codes=[LA], from_month="2023-06", to_month="2023-06")
-    # In time: C1, C3, C5, C8, C9 = 5 of 10 looked after (C11 left care on 30 June) -> 50.0%.
+    # In time: C1, C3, C5, C7, C8, C9 = 6 of 10 looked after (C11 left care on 30 June) -> 60.0%.
     r = row(df, "All teams", "2023-06-30")
-    assert (r["numerator"], r["denominator"], r["value"]) == (5, 10, 50.0)
-    # Rules: 7 days C3 C4 C8; 6 weeks C1 C2 C7 C10; 3 months C5 C6 C9. Overdue: C4 | C2 C7 C10 | C6
-    # (1 + 3 + 1 = 5 overdue = 10 - 5 in time).
-    assert (r["children_7_days"], r["children_6_weeks"], r["children_3_months"]) == (3, 4, 3)
-    assert (r["overdue_7_days"], r["overdue_6_weeks"], r["overdue_3_months"]) == (1, 3, 1)
-    # North: C1 in, C2 out, C5 in, C7 out, C9 in -> 3/5 = 60.0%.
+    assert (r["numerator"], r["denominator"], r["value"]) == (6, 10, 60.0)
+    # Rules: 7 days C3 C4 C8; 6 weeks C1 C2 C10; 3 months C5 C6 C7 C9. Overdue: C4 | C2 C10 | C6
+    # (1 + 2 + 1 = 4 overdue = 10 - 6 in time).
+    assert (r["children_7_days"], r["children_6_weeks"], r["children_3_months"]) == (3, 3, 4)
+    assert (r["overdue_7_days"], r["overdue_6_weeks"], r["overdue_3_months"]) == (1, 2, 1)
+    # North: C1 in, C2 out, C5 in, C7 in, C9 in -> 4/5 = 80.0%.
     n = row(df, "North", "2023-06-30")
-    assert (n["numerator"], n["denominator"], n["value"]) == (3, 5, 60.0)
+    assert (n["numerator"], n["denominator"], n["value"]) == (4, 5, 80.0)
     # South: C3 in, C4 out, C6 out, C8 in, C10 out -> 2/5 = 40.0%.
     s = row(df, "South", "2023-06-30")
     assert (s["numerator"], s["denominator"], s["value"]) == (2, 5, 40.0)
@@ -134,7 +135,7 @@ def test_visits_in_time_june(con):
 def test_visits_in_time_july_three_month_rule_lapses(con):
     df = queries.run("visits_in_time", con, la_codes=[LA], from_month="2023-07", to_month="2023-07")
     # At 31 July (no visits since): C1 due 30/6, C2 29/6 -> overdue; C3 due 30/6, C4 29/6 -> overdue;
-    # C5 due 30/6 -> now overdue (31/7 is after 30/6); C6 overdue; C7 overdue; C8 due 2/7 -> overdue;
+    # C5 due 30/6 -> now overdue (31/7 is after 30/6); C6 overdue; C7 due 30/7 -> overdue; C8 due 2/7 -> overdue;
     # C9 due 15/8 -> in time; C10 overdue. 1 of 10 -> 10.0%.
     r = row(df, "All teams", "2023-07-31")
     assert (r["numerator"], r["denominator"], r["value"]) == (1, 10, 10.0)
@@ -165,25 +166,25 @@ def test_visits_in_time_spine_and_authorities(con):
 def test_overdue_list_as_at_month_end(con):
     df = queries.run("visits_overdue_list", con, la_codes=[LA], as_of="2023-06-30")
     assert list(df.columns[:4]) == ["child", "la_code", "team", "social_worker"]
-    # Overdue on 30/6: C7 19 days (due 11/6), C10 5 days (due 25/6), then C2, C4, C6 1 day each (due 29/6).
-    assert list(df.child) == ["C7", "C10", "C2", "C4", "C6"]
-    assert list(df.days_overdue) == [19, 5, 1, 1, 1]
-    c7 = df.iloc[0]
-    assert (c7.team, c7.social_worker, c7.rule_applied) == ("North", "W1", "6 weeks")
-    assert (c7.due_date, c7.last_visit_date) == (pd.Timestamp("2023-06-11"), pd.Timestamp("2023-04-30"))
-    # days since last visit: C7 30/4 -> 30/6 = 61; C10 14/5 -> 47; C2 18/5 -> 43; C4 none; C6 29/3 -> 93.
-    assert list(df.days_since_last_visit.astype("Float64")) == [61, 47, 43, pd.NA, 93]
-    assert list(df.rule_applied) == ["6 weeks", "6 weeks", "6 weeks", "7 days after placement start",
+    # Overdue on 30/6: C10 5 days (due 25/6), then C2, C4, C6 1 day each (due 29/6). C7 (U4, 3 months) is in time.
+    assert list(df.child) == ["C10", "C2", "C4", "C6"]
+    assert list(df.days_overdue) == [5, 1, 1, 1]
+    c10 = df.iloc[0]
+    assert (c10.team, c10.social_worker, c10.rule_applied) == ("South", "W2", "6 weeks")
+    assert (c10.due_date, c10.last_visit_date) == (pd.Timestamp("2023-06-25"), pd.Timestamp("2023-05-14"))
+    # days since last visit: C10 14/5 -> 30/6 = 47; C2 18/5 -> 43; C4 none; C6 29/3 -> 93.
+    assert list(df.days_since_last_visit.astype("Float64")) == [47, 43, pd.NA, 93]
+    assert list(df.rule_applied) == ["6 weeks", "6 weeks", "7 days after placement start",
                                      "3 months (long-term placement)"]
 
 
 def test_overdue_list_day_before(con):
     df = queries.run("visits_overdue_list", con, la_codes=[LA], as_of="2023-06-29")
     # On 29/6 C2 is 42 days since its visit (in time), C4 is on day 7 (in time), C6 is on the 3-month day (in
-    # time); C7 is 18 days overdue, C10 4 days. C1 (41 days) and C3 (placed 23/6, day 6) are in time.
+    # time); C10 is 4 days overdue. C1 (41 days), C3 (placed 23/6, day 6) and C7 (due 30/7) are in time.
     # C11 is still looked after on 29/6 (leaves on 30/6): visited 1/5, due 1/5 + 42 = 12/6, 17 days overdue.
-    assert list(df.child) == ["C7", "C11", "C10"]
-    assert list(df.days_overdue) == [18, 17, 4]
+    assert list(df.child) == ["C11", "C10"]
+    assert list(df.days_overdue) == [17, 4]
 
 
 def test_overdue_list_team_filter(con):
@@ -229,7 +230,7 @@ def test_visits_gaps_four_months_unseen(con):
 
 
 def _tables(con) -> dict[str, pd.DataFrame]:
-    names = ["dim_authority", "fact_child_month", "fact_visit", "fact_episode", "fact_placement"]
+    names = ["dim_authority", "source_coverage", "fact_child_month", "fact_visit", "fact_care_episode", "fact_placement"]
     return {t: con.table(t).df() for t in names}
 
 
@@ -246,3 +247,29 @@ def test_pandas_agrees_with_sql(con, measure):
         a = merged[f"{col}_sql"].astype("Float64")
         b = merged[f"{col}_pd"].astype("Float64")
         assert a.fillna(-1).tolist() == b.fillna(-1).tolist(), col
+
+
+@pytest.mark.parametrize(("place", "ls", "last_visit", "rule"), [
+    # reg 28(3): 3 months only where the placement is intended to last until 18, i.e. long-term fostering (U1, U4),
+    # whatever the legal status, once the placement has lasted a year (placement start 15/5/2022).
+    ("U1", "V2", "2023-05-15", "3 months (long-term placement)"),
+    ("U4", "C1", "2023-05-15", "3 months (long-term placement)"),
+    ("U4", "C2", "2023-05-14", "6 weeks"),       # the day before the first anniversary: still the first year
+    ("U2", "C2", "2023-05-15", "6 weeks"),       # fostering for adoption / concurrent: not long-term
+    ("U5", "C2", "2023-05-15", "6 weeks"),
+    ("U3", "C2", "2024-05-15", "6 weeks"),       # not long-term, however long it has lasted
+    ("U6", "C2", "2024-05-15", "6 weeks"),
+    ("K2", "C2", "2024-05-15", "6 weeks"),       # a children's home
+    ("U4", "C2", None, "7 days after placement start"),
+])
+def test_visit_rule_long_term_is_u1_or_u4_after_a_year(con, place, ls, last_visit, rule):
+    got = con.execute("select visit_rule($last::date, $place, date '2022-05-15')",
+                      {"last": last_visit, "place": place}).fetchone()[0]
+    assert got == rule
+    due = con.execute("select visit_due_date($rule, date '2022-05-15', $last::date)",
+                      {"rule": rule, "last": last_visit}).fetchone()[0]
+    expected = {"3 months (long-term placement)": "2023-08-15", "7 days after placement start": "2022-05-22"}
+    if rule == "6 weeks":
+        assert due == D(last_visit) + dt.timedelta(days=42)
+    else:
+        assert due == D(expected[rule])

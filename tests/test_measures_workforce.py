@@ -213,7 +213,8 @@ def test_caseload(con):
 
 
 def _tables(con) -> dict[str, pd.DataFrame]:
-    return {t: con.table(t).df() for t in ("fact_worker_spell", "fact_child_month", "fact_establishment")}
+    return {t: con.table(t).df() for t in ("fact_worker_spell", "fact_child_month", "fact_establishment",
+                                           "source_coverage")}
 
 
 @pytest.mark.parametrize("measure", ["workforce_in_post", "workforce_agency_rate", "workforce_turnover",
@@ -223,9 +224,9 @@ def test_pandas_agrees_with_sql(con, measure):
     sql = sql[sql.team == "All teams"][["la_code", "month_end", "numerator", "denominator", "value"]]
     sql = sql.assign(month_end=pd.to_datetime(sql.month_end).astype("datetime64[ns]")).reset_index(drop=True)
     pdf = getattr(pd_workforce, measure)(_tables(con), "2023-01", "2025-03")
-    # in post/agency/turnover: 27 months x 2 authorities; vacancy: Jan 2024 - Mar 2025 (15); caseload: Apr 2023 -
-    # Mar 2025 for Z99000001 only (24)
-    assert len(sql) == len(pdf) == {"workforce_vacancy_rate": 15, "workforce_caseload": 24}.get(measure, 54)
+    # in post/agency/turnover: 27 months x 2 authorities; vacancy: Jan 2024 - Mar 2025 (15); caseload: the months
+    # the sources cover, Apr 2023 - Mar 2025, for both authorities (Z99000002 with no children: 0 per FTE) (48)
+    assert len(sql) == len(pdf) == {"workforce_vacancy_rate": 15, "workforce_caseload": 48}.get(measure, 54)
     assert sql.month_end.tolist() == pdf.month_end.tolist() and sql.la_code.tolist() == pdf.la_code.tolist()
     for col in ("numerator", "denominator", "value"):
         a = sql[col].astype("Float64").fillna(-1).tolist()

@@ -12,7 +12,7 @@ import pandas as pd
 
 from benchmarks.pandas_measures.missing import ALL, KEY, ROW, as_dates, month_spine, on_spine, team_at, with_authority
 
-TABLES = ("dim_authority", "dim_child", "dim_bank_holiday", "fact_child_month", "fact_placement", "fact_episode",
+TABLES = ("dim_authority", "source_coverage", "dim_child", "dim_bank_holiday", "fact_child_month", "fact_care_episode",
           "fact_health_assessment", "fact_oc2")
 SHORT_BREAKS = ("V3", "V4")
 CHILD = ["la_code", "child"]
@@ -36,12 +36,12 @@ def child_months(tables: dict[str, pd.DataFrame], from_month, to_month) -> pd.Da
 
 def health_iha_in_time(tables: dict[str, pd.DataFrame], from_month, to_month) -> pd.DataFrame:
     """% of children entering care in the month with an IHA within 20 working days."""
-    pl = as_dates(tables["fact_placement"], "placement_start", "placement_end", "period_start")
-    pl = pl.sort_values("placement_start")
+    pl = as_dates(tables["fact_care_episode"], "decom", "dec", "period_start")
+    pl = pl.sort_values("decom")
     grouped = pl.groupby(["la_code", "child", "period_no"])
-    periods = grouped.agg(period_start=("period_start", "min"), period_end=("placement_end", "max"),
+    periods = grouped.agg(period_start=("period_start", "min"), period_end=("dec", "max"),
                           first_ls=("ls", "first")).reset_index()
-    still_open = grouped["placement_end"].apply(lambda s: s.isna().any()).to_numpy()
+    still_open = grouped["dec"].apply(lambda s: s.isna().any()).to_numpy()
     periods.loc[still_open, "period_end"] = pd.NaT
     start = pd.Timestamp(from_month).to_period("M").to_timestamp()
     end = pd.Timestamp(to_month) + pd.offsets.MonthEnd(0)
@@ -135,7 +135,7 @@ def health_oc2_assessments(tables: dict[str, pd.DataFrame], from_month, to_month
     year_start = pd.to_datetime(pd.DataFrame({"year": cm.month_end.dt.year - 1, "month": 4, "day": 1}))
     cm = cm[cm.period_start <= year_start].assign(year_start=year_start)
 
-    eps = as_dates(tables["fact_episode"], "decom", "dec")
+    eps = as_dates(tables["fact_care_episode"], "decom", "dec")
     breaks = eps[eps.ls.isin(SHORT_BREAKS)][CHILD + ["decom", "dec"]].merge(cm[CHILD + ["month_end", "year_start"]],
                                                                            on=CHILD)
     breaks = breaks[(breaks.decom <= breaks.month_end) & (breaks.dec.isna() | (breaks.dec >= breaks.year_start))]

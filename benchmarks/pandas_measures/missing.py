@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-TABLES = ("dim_authority", "fact_child_month", "fact_missing", "fact_placement")
+TABLES = ("dim_authority", "source_coverage", "fact_child_month", "fact_missing", "fact_care_episode")
 KEY = ["la_code", "month_end"]
 ROW = ["la_code", "team", "month_end"]
 ALL = "All teams"
@@ -30,9 +30,9 @@ def month_end_of(values: pd.Series) -> pd.Series:
 
 
 def month_spine(tables: dict[str, pd.DataFrame], from_month, to_month) -> pd.DataFrame:
-    """(la_code, month_end) for each authority's months inside its fact_child_month coverage and the range."""
-    cm = as_dates(tables["fact_child_month"][["la_code", "month_end"]], "month_end")
-    cover = cm.groupby("la_code")["month_end"].agg(first="min", last="max").reset_index()
+    """(la_code, month_end) for each authority's months inside the span its sources cover and the range."""
+    cov = as_dates(tables["source_coverage"][["la_code", "month_end"]], "month_end")
+    cover = cov.groupby("la_code")["month_end"].agg(first="min", last="max").reset_index()
     if "dim_authority" in tables:  # every la_code in the facts has a dim_authority row; the filter is a safeguard
         cover = cover[cover.la_code.isin(tables["dim_authority"].la_code)]
     months = pd.period_range(pd.Timestamp(from_month), pd.Timestamp(to_month), freq="M")
@@ -116,8 +116,9 @@ def missing_children_pct(tables: dict[str, pd.DataFrame], from_month, to_month) 
     """% of children looked after in the 12 months to each month end who went missing (M) in those months."""
     spine = month_spine(tables, from_month, to_month)
     windows = spine.assign(window_start=spine.month_end - pd.offsets.MonthBegin(12))
-    pl = as_dates(tables["fact_placement"], "placement_start", "placement_end")
-    pl = pl[~pl.ls.isin(["V3", "V4"])][CHILD + ["placement_start", "placement_end"]]
+    eps = as_dates(tables["fact_care_episode"][CHILD + ["decom", "dec", "ls"]], "decom", "dec")
+    pl = eps[~eps.ls.isin(["V3", "V4"])].rename(columns={"decom": "placement_start", "dec": "placement_end"})
+    pl = pl[CHILD + ["placement_start", "placement_end"]]
     cla = pl.merge(windows, on="la_code")
     cla = cla[(cla.placement_start <= cla.month_end)
               & (cla.placement_end.isna() | (cla.placement_end >= cla.window_start))]

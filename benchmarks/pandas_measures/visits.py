@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-FOSTER = ("U1", "U2", "U3", "U4", "U5", "U6")
+LONG_TERM_FOSTER = ("U1", "U4")  # reg 28(3): placements intended to last until 18
 RULE_7_DAYS = "7 days after placement start"
 RULE_6_WEEKS = "6 weeks"
 RULE_3_MONTHS = "3 months (long-term placement)"
@@ -30,9 +30,9 @@ def month_ends(from_month, to_month) -> pd.Series:
 
 
 def month_spine(tables: dict[str, pd.DataFrame], from_month, to_month) -> pd.DataFrame:
-    """(la_code, month_end) for each authority's months that fall inside its fact_child_month coverage."""
-    cm = as_dates(tables["fact_child_month"][["la_code", "month_end"]], "month_end")
-    cover = cm.groupby("la_code")["month_end"].agg(first="min", last="max").reset_index()
+    """(la_code, month_end) for each authority's months inside the span its sources cover (source_coverage)."""
+    cov = as_dates(tables["source_coverage"][["la_code", "month_end"]], "month_end")
+    cover = cov.groupby("la_code")["month_end"].agg(first="min", last="max").reset_index()
     cover = cover[cover.la_code.isin(tables["dim_authority"].la_code)]
     spine = cover.merge(month_ends(from_month, to_month).to_frame(), how="cross")
     spine = spine[spine.month_end.between(spine["first"], spine["last"])]
@@ -65,16 +65,16 @@ def last_visit_in_placement(frame: pd.DataFrame, visits: pd.DataFrame, at: str) 
 
 
 def due_dates(frame: pd.DataFrame, tables: dict[str, pd.DataFrame], at: str) -> pd.DataFrame:
-    """Add last_visit_date, rule_applied and due_date (reg 28, with the long-term proxy) for the date in `at`."""
+    """Add last_visit_date, rule_applied and due_date (reg 28: U1/U4 after a year is 3-monthly) for the date in `at`."""
     out = frame.copy()
     out["last_visit_date"] = last_visit_in_placement(out, tables["fact_visit"], at)
     visited = out[out.last_visit_date.notna()].reset_index().sort_values("last_visit_date")
-    eps = as_dates(tables["fact_episode"][["la_code", "child", "decom", "ls"]], "decom").sort_values("decom")
-    ls = pd.merge_asof(visited[["index", "la_code", "child", "last_visit_date"]], eps, left_on="last_visit_date",
-                       right_on="decom", by=["la_code", "child"], direction="backward")
-    out["ls_at_last_visit"] = ls.set_index("index")["ls"].reindex(out.index)
+    eps = as_dates(tables["fact_care_episode"][["la_code", "child", "decom", "place"]], "decom").sort_values("decom")
+    at_visit = pd.merge_asof(visited[["index", "la_code", "child", "last_visit_date"]], eps,
+                             left_on="last_visit_date", right_on="decom", by=["la_code", "child"], direction="backward")
+    out["place_at_last_visit"] = at_visit.set_index("index")["place"].reindex(out.index)
     no_visit = out.last_visit_date.isna()
-    long_term = (out.place.isin(FOSTER) & out.ls_at_last_visit.eq("C2")
+    long_term = (out.place_at_last_visit.isin(LONG_TERM_FOSTER)
                  & (out.last_visit_date >= out.placement_start + pd.DateOffset(years=1)))
     out["rule_applied"] = np.select([no_visit, long_term], [RULE_7_DAYS, RULE_3_MONTHS], RULE_6_WEEKS)
     out["due_date"] = out.last_visit_date + pd.Timedelta(days=42)

@@ -157,7 +157,8 @@ def workforce_caseload(tables: dict[str, pd.DataFrame], from_month, to_month) ->
     hi = pd.Timestamp(to_month) + pd.offsets.MonthEnd(0)
     cm = cm[cm.month_end.between(lo, hi)]
     children = cm.groupby(["la_code", "month_end"]).size().rename("children")
-    span = cm.groupby("la_code")["month_end"].agg(["min", "max"])
+    cov = as_dates(tables["source_coverage"][["la_code", "month_end"]], "month_end")
+    span = cov[cov.month_end.between(lo, hi)].groupby("la_code")["month_end"].agg(["min", "max"])
     months = pd.DataFrame([(la, m) for la, r in span.iterrows() for m in pd.date_range(r["min"], r["max"], freq="ME")],
                           columns=["la_code", "month_end"]).astype({"month_end": "datetime64[ns]"})
     s = spells(tables)
