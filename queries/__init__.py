@@ -15,6 +15,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from etl.contract import FILES_BY_NAME
+from queries import coverage
+
 QUERY_DIR = Path(__file__).resolve().parent
 
 # Header fields every measure file must state (`-- field: text`, continued by `--   more text`).
@@ -66,6 +69,17 @@ class Measure:
         return tuple(k.strip() for k in self.fields.get("keys", "").split(",") if k.strip())
 
     @property
+    def requires(self) -> tuple[str, ...]:
+        """The source files the measure is built on (contract names): a month one of them lacks is no data."""
+        return tuple(r.strip() for r in self.fields.get("requires", "").split(",") if r.strip())
+
+    @property
+    def window(self) -> int:
+        """How many months the measure looks back (a month with fewer months of data behind it is partial)."""
+        m = re.match(r"\s*(\d+)", self.fields.get("window", ""))
+        return int(m.group(1)) if m else 1
+
+    @property
     def higher_is_better(self) -> bool | None:
         p = self.fields.get("polarity", "")
         return True if p.startswith("higher") else False if p.startswith("lower") else None
@@ -108,6 +122,13 @@ def validate(measure: Measure) -> list[str]:
             problems.append(f"{measure.name}: unknown parameter ${p}")
     if measure.shape == "list" and not measure.name.endswith("_list"):
         problems.append(f"{measure.name}: a child-level list's name must end in _list")
+    if measure.shape in ("series", "list") and not measure.requires:
+        problems.append(f"{measure.name}: header lacks 'requires' (the source files it is built on)")
+    for r in measure.requires:
+        if r not in FILES_BY_NAME:
+            problems.append(f"{measure.name}: requires unknown source {r!r}")
+    if measure.fields.get("window") and not re.fullmatch(r"\d+ months?", measure.fields["window"]):
+        problems.append(f"{measure.name}: window must read 'N months'")
     return problems
 
 
@@ -158,7 +179,7 @@ def coerce_params(measure: Measure, given: dict[str, Any], con: duckdb.DuckDBPyC
         elif p in ("from_month", "to_month", "as_of"):
             d = _as_date(v)
             if d is None:
-                end = data_end(con)
+                end = data_end(con, given.get("la_codes"))
                 d = end if p != "from_month" else dt.date(end.year - 5, end.month, 1)
             out[p] = d
         else:
@@ -166,17 +187,16 @@ def coerce_params(measure: Measure, given: dict[str, Any], con: duckdb.DuckDBPyC
     return out
 
 
-def data_end(con: duckdb.DuckDBPyConnection) -> dt.date:
-    """The last date with any activity in the warehouse (the natural 'as at' for a first view)."""
+def data_end(con: duckdb.DuckDBPyConnection, la_codes: Any = None) -> dt.date:
+    """The last month end any source of these authorities covers (the natural 'as at' for a first view).
+
+    From source_coverage, so a date typed into the future never moves it.
+    """
+    codes = [la_codes] if isinstance(la_codes, str) else (list(la_codes) if la_codes else None)
     row = con.execute(
-        """
-        select max(d) from (
-            select max(decom) as d from fact_episode
-            union all select max(dec) from fact_episode
-            union all select max(visit_date) from fact_visit
-            union all select max(review_date) from fact_review
-        )
-        """
+        "select max(month_end) from source_coverage "
+        "where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))",
+        {"la_codes": codes},
     ).fetchone()
     return row[0] if row and row[0] else dt.date.today()
 
@@ -221,11 +241,12 @@ def headline_values(con: duckdb.DuckDBPyConnection, **params: Any) -> pd.DataFra
     p["from_month"] = dt.date(frm.year - 1, frm.month, 1)
     frames = []
     for m in headline_measures():
-        df = run(m.name, con, **p)[["la_code", "team", "month_end", "numerator", "denominator", "value"]]
+        df = run(m.name, con, **p)[["la_code", "team", "month_end", "numerator", "denominator", "value", "status",
+                                    "status_note"]]
         frames.append(df.assign(measure=m.name, title=m.title, theme=m.theme, unit=m.fields.get("unit", ""),
                                 higher_is_better=m.higher_is_better))
     cols = ["measure", "title", "theme", "unit", "higher_is_better", "la_code", "team", "month_end",
-            "numerator", "denominator", "value"]
+            "numerator", "denominator", "value", "status", "status_note"]
     if not frames:
         return pd.DataFrame(columns=cols)
     out = pd.concat(frames, ignore_index=True)[cols]
@@ -235,8 +256,50 @@ def headline_values(con: duckdb.DuckDBPyConnection, **params: Any) -> pd.DataFra
     return out
 
 
+def availability(name: str, con: duckdb.DuckDBPyConnection, la_codes: Any = None,
+                 as_of: Any = None) -> pd.DataFrame:
+    """status and status_note of a measure for each authority at the month of `as_of` (default: the data's end).
+
+    A child list is only drawn for an authority whose sources cover that month (status ok or partial).
+    """
+    measure = get(name)
+    codes = [la_codes] if isinstance(la_codes, str) else (list(la_codes) if la_codes else None)
+    month = _as_date(as_of) or data_end(con, codes)
+    authorities = con.execute(
+        "select la_code from dim_authority "
+        "where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code)) order by la_code",
+        {"la_codes": codes}).df()
+    keys = authorities.assign(month_end=month)
+    if not measure.requires:
+        return keys.assign(status=coverage.OK, status_note="")[["la_code", "status", "status_note"]]
+    covered = coverage.covered_months(con, codes, measure.requires)
+    out = coverage.status_of_rows(covered, keys, measure.requires, measure.window)
+    return out[["la_code", "status", "status_note"]]
+
+
+def _with_status(measure: Measure, df: pd.DataFrame, con: duckdb.DuckDBPyConnection,
+                 la_codes: list[str] | None) -> pd.DataFrame:
+    """A series with status and status_note per row; every figure of a no-data row blanked (never 0)."""
+    if df.empty:
+        return df.assign(status=pd.Series(dtype="object"), status_note=pd.Series(dtype="object"))
+    covered = coverage.covered_months(con, la_codes, measure.requires)
+    status = coverage.status_of_rows(covered, df, measure.requires, measure.window)
+    out = df.merge(status, on=["la_code", "month_end"], how="left", validate="many_to_one")
+    blank = out["status"].eq(coverage.NO_DATA)
+    if blank.any():
+        figures = [c for c in out.columns if c not in ("la_code", "team", "month_end", "status", "status_note")
+                   and pd.api.types.is_numeric_dtype(out[c])]
+        for c in figures:
+            out[c] = out[c].astype("float64").mask(blank)
+    return out
+
+
 def run(name: str, con: duckdb.DuckDBPyConnection, **params: Any) -> pd.DataFrame:
-    """Run measure `name` on `con` with its parameters bound by DuckDB (never formatted into the SQL)."""
+    """Run measure `name` on `con` with its parameters bound by DuckDB (never formatted into the SQL).
+
+    Series carry `status` (ok / partial / no data) and `status_note` per row, their figures blank where the sources
+    do not cover the month; a child list holds no child of an authority whose sources do not cover $as_of's month.
+    """
     measure = get(name)
     unknown = set(params) - set(PARAMS)
     if unknown:
@@ -251,4 +314,12 @@ def run(name: str, con: duckdb.DuckDBPyConnection, **params: Any) -> pd.DataFram
         finally:
             con.unregister("headline_values")
             con.unregister("targets")
-    return con.execute(measure.sql, bound).df()
+    df = con.execute(measure.sql, bound).df()
+    codes = bound.get("la_codes")
+    if measure.shape == "series" and measure.requires:
+        return _with_status(measure, df, con, codes)
+    if measure.shape == "list" and measure.requires and not df.empty:
+        status = availability(name, con, sorted(df["la_code"].unique()), bound.get("as_of"))
+        shown = status.loc[status["status"] != coverage.NO_DATA, "la_code"]
+        return df[df["la_code"].isin(shown)].reset_index(drop=True)
+    return df

@@ -20,6 +20,8 @@
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: episodes, health_assessments
+-- window: 12 months
 -- benchmark: health_dental
 
 with

@@ -24,6 +24,8 @@
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: episodes, health_assessments
+-- window: 1 month
 -- extra_columns: done_late (IHA after day 20), not_done (no IHA, past due), not_yet_due, left_before_due
 
 with

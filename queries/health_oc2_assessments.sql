@@ -21,6 +21,8 @@
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: episodes, oc2
+-- window: 12 months
 -- benchmark: health_oc2_assessments
 -- extra_columns: oc2_records (cohort children with an OC2 row for the year), teeth_checked (of the cohort, OC2
 --   TEETH_CHECK = 1)

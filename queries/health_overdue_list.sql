@@ -22,6 +22,8 @@
 -- polarity: lower is better
 -- unit: children
 -- params: $la_codes, $team, $as_of
+-- requires: episodes, health_assessments
+-- window: 12 months
 -- columns: child, la_code, team, social_worker, assessment, rule_applied, last_assessment_date (latest IHA/RHA in
 --   the period for IHA/RHA rows, latest dental check for DENTAL; null if none), due_date, days_overdue
 

@@ -24,6 +24,8 @@
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: episodes, health_assessments
+-- window: 12 months
 -- extra_columns: rha_overdue (next RHA overdue), iha_overdue (no assessment and IHA past due), last_review_late
 --   (nothing overdue now, but the latest RHA was done late), awaiting_first_rha (latest assessment is the first)
 

@@ -21,6 +21,8 @@
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: episodes, health_assessments
+-- window: 12 months
 -- headline: yes
 -- extra_columns: iha_overdue (no assessment in the period, past the IHA due date), rha_overdue (next assessment
 --   overdue)

@@ -20,6 +20,8 @@
 -- polarity: neutral
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: episodes, missing
+-- window: 12 months
 -- benchmark: missing_children_pct
 
 with

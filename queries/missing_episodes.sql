@@ -19,6 +19,8 @@
 -- polarity: neutral
 -- unit: children
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: missing
+-- window: 1 month
 -- extra_columns: episodes_in_month and children_in_month (missing episodes starting in the month, children they
 --   concern), away_episodes and children_away_in_month (the same for A episodes), episodes_12m, away_episodes_12m,
 --   children_away_12m (rolling 12 months), episodes_per_child (episodes_12m / children missing in 12 months)

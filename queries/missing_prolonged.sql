@@ -20,6 +20,8 @@
 -- polarity: lower is better
 -- unit: episodes
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: missing
+-- window: 1 month
 -- extra_columns: still_missing_7_days (episodes still open at the month end and 7+ days old then), prolonged_missing
 --   and prolonged_away (the numerator split by M and A)
 

@@ -19,6 +19,8 @@
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: missing, return_interviews
+-- window: 1 month
 -- headline: yes
 -- extra_columns: done_in_time and pct_done_in_time (interview took place within 72 hours, of the same episodes),
 --   offered_late (an offer after 72 hours), no_interview_record (neither an offer nor an interview recorded)

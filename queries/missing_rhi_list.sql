@@ -21,6 +21,8 @@
 -- polarity: lower is better
 -- unit: episodes
 -- params: $la_codes, $team, $as_of
+-- requires: missing, return_interviews
+-- window: 3 months
 -- columns: child, la_code, team (on $as_of; if no longer looked after, the latest month-end team before it),
 --   social_worker (allocated sw_id on $as_of; null if not looked after then), missing_type, mis_start, mis_end
 --   (null while still missing on $as_of), hours_to_offer, status, hours_late, days_missing

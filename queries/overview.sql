@@ -7,9 +7,10 @@
 -- numerator: the headline measure's own numerator
 -- denominator: the headline measure's own denominator
 -- rule: RAG: green when the value meets the target; amber when it misses by no more than amber_within
---   (points, or days/ratio in the measure's unit); red otherwise; grey when there is no value or no target.
---   Direction of travel compares with the previous month and with 12 months earlier, using the measure's polarity:
---   'better', 'worse' or 'same'. Targets come from queries/targets.csv (an authority can edit its copy; setting
+--   (points, or days/ratio in the measure's unit); red otherwise; grey when there is no value or no target, or the
+--   month is not 'ok' (status 'no data': a source file does not cover it; 'partial': the measure looks back further
+--   than the data goes; status_note says which). Direction of travel compares with the previous month and with 12
+--   months earlier, using the measure's polarity: 'better', 'worse' or 'same'; only between two 'ok' months. Targets come from queries/targets.csv (an authority can edit its copy; setting
 --   PRACTICE_LENS_TARGETS points at it); defaults are the statutory expectation or the latest England average.
 -- source: the headline series (every measure whose header says `headline: yes`), queries/targets.csv
 -- polarity: neutral
@@ -29,8 +30,8 @@ targets as (
 with_history as (
     select
         v.*,
-        lag(v.value) over w as value_last_month,
-        lag(v.value, 12) over w as value_last_year
+        case when lag(v.status) over w = 'ok' then lag(v.value) over w end as value_last_month,
+        case when lag(v.status, 12) over w = 'ok' then lag(v.value, 12) over w end as value_last_year
     from headline_values as v
     window w as (partition by v.measure, v.la_code, v.team order by v.month_end)
 ),
@@ -48,24 +49,24 @@ scored as (
 
 final as (
     select
-        measure, title, theme, unit, la_code, team, month_end, numerator, denominator, value,
+        measure, title, theme, unit, la_code, team, month_end, numerator, denominator, value, status, status_note,
         target, amber_within, target_basis, higher_is_better,
         case
-            when value is null or target is null or sign = 0 then 'grey'
+            when status <> 'ok' or value is null or target is null or sign = 0 then 'grey'
             when sign * (value - target) >= 0 then 'green'
             when sign * (value - target) >= -amber_within then 'amber'
             else 'red'
         end as rag,
-        value - value_last_month as change_last_month,
-        value - value_last_year as change_last_year,
+        case when status = 'ok' then value - value_last_month end as change_last_month,
+        case when status = 'ok' then value - value_last_year end as change_last_year,
         case
-            when sign = 0 or value is null or value_last_month is null then null
+            when sign = 0 or status <> 'ok' or value is null or value_last_month is null then null
             when sign * (value - value_last_month) > 0 then 'better'
             when sign * (value - value_last_month) < 0 then 'worse'
             else 'same'
         end as direction_last_month,
         case
-            when sign = 0 or value is null or value_last_year is null then null
+            when sign = 0 or status <> 'ok' or value is null or value_last_year is null then null
             when sign * (value - value_last_year) > 0 then 'better'
             when sign * (value - value_last_year) < 0 then 'worse'
             else 'same'

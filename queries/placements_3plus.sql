@@ -19,6 +19,8 @@
 -- polarity: lower is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: episodes
+-- window: 12 months
 -- headline: yes
 -- benchmark: placements_3plus
 with

@@ -15,6 +15,8 @@
 -- polarity: lower is better
 -- unit: placements
 -- params: $la_codes, $team, $as_of
+-- requires: episodes
+-- window: 12 months
 with
 
 looked_after as (

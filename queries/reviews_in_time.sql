@@ -22,6 +22,8 @@
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: episodes, reviews
+-- window: 6 months
 -- headline: yes
 -- extra columns: late_reviews
 with

@@ -19,6 +19,8 @@
 -- polarity: lower is better
 -- unit: days
 -- params: $la_codes, $team, $as_of
+-- requires: episodes, reviews
+-- window: 6 months
 with
 
 looked_after as (

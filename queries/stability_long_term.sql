@@ -21,6 +21,8 @@
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: episodes
+-- window: 1 month
 -- benchmark: stability_long_term
 with
 

@@ -21,6 +21,8 @@
 -- polarity: lower is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: episodes, sw_episodes
+-- window: 12 months
 -- headline: yes
 -- benchmark: sw_changes
 -- extra_columns: children_4_plus (children with 4 or more workers), mean_workers (mean distinct workers per child)

@@ -18,6 +18,8 @@
 -- polarity: lower is better
 -- unit: children
 -- params: $la_codes, $team, $as_of
+-- requires: episodes, sw_episodes
+-- window: 12 months
 -- order: most workers first, then most recent change first, then child
 
 with

@@ -22,6 +22,8 @@
 -- polarity: neutral
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: episodes, sw_episodes
+-- window: 12 months
 
 with
 

@@ -27,6 +27,8 @@
 -- polarity: lower is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: episodes, sw_episodes, visits
+-- window: 3 months
 -- extra_columns: changes_gap_before (changes with a gap over 42 days in the 90 days before), value_before (% of
 --   changes with such a gap before, the comparison for value), mean_longest_gap_before and mean_longest_gap_after
 --   (mean over the changes of the longest gap in each window, days)

@@ -21,6 +21,8 @@
 -- polarity: lower is better
 -- unit: days
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: episodes, visits
+-- window: 12 months
 -- extra_columns: children (looked after at the month end), median_days_without_visit and max_days_without_visit
 --   (days since the last visit in the current placement, or since its start, at the month end),
 --   children_over_42_days (children whose longest gap in the month, as in the numerator, exceeded 42 days)

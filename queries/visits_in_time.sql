@@ -26,6 +26,8 @@
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: episodes, visits
+-- window: 3 months
 -- headline: yes
 -- extra_columns: children_7_days, children_6_weeks, children_3_months (children under each rule) and
 --   overdue_7_days, overdue_6_weeks, overdue_3_months (of those, overdue)

@@ -20,6 +20,8 @@
 -- polarity: lower is better
 -- unit: children
 -- params: $la_codes, $team, $as_of
+-- requires: episodes, visits
+-- window: 3 months
 -- order: most days overdue first, then child
 
 with

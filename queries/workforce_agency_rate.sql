@@ -16,6 +16,8 @@
 -- polarity: lower is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: workforce
+-- window: 1 month
 -- benchmark: workforce_agency_rate
 -- headline: yes
 -- extra columns: agency_headcount, headcount

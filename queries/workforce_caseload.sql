@@ -21,6 +21,8 @@
 -- polarity: lower is better
 -- unit: children per FTE
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: episodes, workforce
+-- window: 1 month
 -- benchmark: workforce_caseload
 -- extra columns: case_holders_headcount
 with

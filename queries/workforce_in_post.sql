@@ -17,6 +17,8 @@
 -- polarity: neutral
 -- unit: FTE
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: workforce
+-- window: 1 month
 -- extra columns: headcount, permanent_fte, permanent_headcount, agency_fte, agency_headcount
 with
 

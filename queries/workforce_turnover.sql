@@ -25,6 +25,8 @@
 -- polarity: lower is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: workforce
+-- window: 12 months
 -- benchmark: workforce_turnover
 -- bounded: no (a rate, not a share: leavers in a year can exceed the average FTE of a small team)
 -- extra columns: starters_fte, starters_headcount, leavers_fte, leavers_headcount (permanent, in the month),

@@ -21,6 +21,8 @@
 -- polarity: lower is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
+-- requires: workforce, establishment
+-- window: 1 month
 -- benchmark: workforce_vacancy_rate
 -- extra columns: establishment_fte, permanent_fte, agency_fte, agency_cover_fte, unfilled_fte
 with

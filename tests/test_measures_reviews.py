@@ -72,7 +72,7 @@ def rcon(tmp_path_factory):
         "fact_review": [{"la_code": LA, "child": c, "review_date": D(d), "return_year": 2025} for c, d in REVIEWS],
         "fact_worker_spell": spells,
         "fact_allocation": allocs,
-    })
+    }, cover_to="2025-05")  # the files cover to May 2025, so the lists can be asked about April and May
     c = open_ro(path)
     yield c
     c.close()
@@ -104,18 +104,24 @@ def test_reviews_in_time_by_team_and_filters(rcon):
 
 
 def test_overdue_list_worst_first(rcon):
-    df = queries.run("reviews_overdue_list", rcon, as_of="2025-04-01")
-    # R3: first review due 30/9/2024, none held: 1/4/2025 - 30/9/2024 = 31+30+31+31+28+31+1 = 183 days.
-    # R2: last review 6/9/2024 (its 2nd), 3rd due 6/3/2025: 25 days to 31/3 + 1 = 26 days.
-    # R6: first review 12/7/2024, second due 12/10/2024 and not held: 19+30+31+31+28+31+1 = 171 days.
+    df = queries.run("reviews_overdue_list", rcon, as_of="2025-03-31")
+    # R3: first review due 30/9/2024, none held: 31/3/2025 - 30/9/2024 = 31+30+31+31+28+31 = 182 days.
+    # R2: last review 6/9/2024 (its 2nd), 3rd due 6/3/2025: 25 days to 31/3.
+    # R6: first review 12/7/2024, second due 12/10/2024 and not held: 19+30+31+31+28+31 = 170 days.
     # R1 (next due 5/9/2025) and R5 (next due 1/5/2025) are in time, so not on the list.
     assert df.child.tolist() == ["R3", "R6", "R2"]
-    assert df.days_overdue.tolist() == [183, 171, 26]
+    assert df.days_overdue.tolist() == [182, 170, 25]
     assert [d.date() if hasattr(d, "date") else d for d in df.due_date] == [D("2024-09-30"), D("2024-10-12"),
                                                                              D("2025-03-06")]
     assert df.review_number_due.tolist() == [1, 2, 3]
     assert df.team.tolist() == ["Team A", "Team A", "Team B"] and df.social_worker.tolist() == ["WA", "WA", "WB"]
     assert pd.isna(df.last_review_date.iloc[0]) and pd.Timestamp(df.last_review_date.iloc[2]).date() == D("2024-09-06")
+    # The files cover April 2024 to May 2025: in June no source covers the month, so there is no list (never a
+    # list of children judged on data that is not there) and the reason is said.
+    assert queries.run("reviews_overdue_list", rcon, as_of="2025-06-01").empty
+    status = queries.availability("reviews_overdue_list", rcon, as_of="2025-06-01")
+    assert status.to_dict("records") == [{"la_code": LA, "status": "no data",
+                                          "status_note": "no data: SSDA903 episodes covers Apr 2024 to May 2025"}]
 
 
 def test_overdue_list_due_date_boundary(rcon):

@@ -53,9 +53,10 @@ def test_only_used_params_are_bound_and_unknown_ones_refused():
 
 
 def _values(rows):
+    """Headline rows; status 'ok' unless a row gives (status, status_note) as two more fields."""
     cols = ["measure", "title", "theme", "unit", "higher_is_better", "la_code", "team", "month_end",
-            "numerator", "denominator", "value"]
-    return pd.DataFrame(rows, columns=cols)
+            "numerator", "denominator", "value", "status", "status_note"]
+    return pd.DataFrame([r if len(r) == 13 else (*r, "ok", "") for r in rows], columns=cols)
 
 
 def test_overview_scores_rag_and_direction(monkeypatch):
@@ -70,6 +71,14 @@ def test_overview_scores_rag_and_direction(monkeypatch):
         ("visits_in_time", "Visits in time", "visits", "%", True, "Z1", "All teams", D(2018, 3, 31), 899, 1000, 89.9),
         ("sw_changes", "3+ workers", "sw_changes", "%", False, "Z1", "All teams", D(2018, 2, 28), 33, 100, 33.0),
         ("sw_changes", "3+ workers", "sw_changes", "%", False, "Z1", "All teams", D(2018, 3, 31), 30, 100, 30.0),
+        # placements_3plus (target 10, lower is better): 5.0 in Feb but 'partial' (the 12 months reach before the
+        # data), 20.0 in March 'ok': grey in Feb, red in March, no direction (February was not a full figure).
+        ("placements_3plus", "3+ placements", "reviews", "%", False, "Z1", "All teams", D(2018, 2, 28), 5, 100, 5.0,
+         "partial", "partial: looks back 12 months and SSDA903 episodes covers 11 of them"),
+        ("placements_3plus", "3+ placements", "reviews", "%", False, "Z1", "All teams", D(2018, 3, 31), 20, 100, 20.0),
+        # reviews_in_time with no reviews file for March: no figure, grey, never 'on target'.
+        ("reviews_in_time", "Reviews", "reviews", "%", True, "Z1", "All teams", D(2018, 3, 31), None, None, None,
+         "no data", "no data: SSDA903 reviews not supplied"),
     ]
     monkeypatch.setattr(queries, "headline_values", lambda con, **p: _values(rows))
     con = duckdb.connect()
@@ -81,6 +90,12 @@ def test_overview_scores_rag_and_direction(monkeypatch):
     assert got[("visits_in_time", 3)] == ("red", "worse")
     assert got[("sw_changes", 2)] == ("red", None)
     assert got[("sw_changes", 3)] == ("amber", "better")
+    assert got[("placements_3plus", 2)] == ("grey", None)
+    assert got[("placements_3plus", 3)] == ("red", None)
+    assert got[("reviews_in_time", 3)] == ("grey", None)
+    reviews = out[out["measure"] == "reviews_in_time"].iloc[0]
+    assert (reviews["status"], reviews["status_note"]) == ("no data", "no data: SSDA903 reviews not supplied")
+    assert pd.isna(reviews["change_last_month"]) and pd.isna(reviews["value"])
     march = out[(out["measure"] == "visits_in_time") & (out["month_end"] == pd.Timestamp(2018, 3, 31))].iloc[0]
     assert march["change_last_month"] == pytest.approx(-1.1)
     assert march["target"] == 95
