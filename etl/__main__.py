@@ -20,7 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--end", default="2018-03", help="last month, YYYY-MM")
 
     load = sub.add_parser("load", help="load one or more source folders into the warehouse")
-    load.add_argument("sources", nargs="+", help="source folders (each holds authority.toml)")
+    load.add_argument("sources", nargs="+",
+                      help="source folders (each holds authority.toml), or a folder of them as `generate --out` writes")
     load.add_argument("--db", default=str(config.db_path()), help="warehouse path")
 
     args = parser.parse_args(argv)
