@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-import duckdb
-
 import queries
 from lens import config
 
@@ -39,7 +37,11 @@ def main(argv: list[str] | None = None) -> int:
         print(queries.measures_markdown(), end="")
         return 0
 
-    con = duckdb.connect(args.db, read_only=True)
+    try:
+        con = queries.connect(args.db)
+    except queries.NoWarehouse as e:
+        print(e, file=sys.stderr)
+        return 2
     try:
         df = queries.run(args.name, con, la_codes=args.la, team=args.team, from_month=args.from_month,
                          to_month=args.to_month, as_of=args.as_of)

@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import duckdb
-
 from lens import config
 
 
@@ -21,9 +19,14 @@ def main(argv: list[str] | None = None) -> int:
     pack.add_argument("--out", required=True, help="PDF file to write")
     args = parser.parse_args(argv)
 
+    import queries
     from reports.board_pack import board_pack_pdf
 
-    con = duckdb.connect(args.db, read_only=True)
+    try:
+        con = queries.connect(args.db)
+    except queries.NoWarehouse as e:
+        print(e, file=sys.stderr)
+        return 2
     try:
         pdf = board_pack_pdf(con, args.la, args.month)
     except ValueError as e:

@@ -70,3 +70,12 @@ def test_command_line_writes_the_same_pack(sample_db, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "reports", "board-pack", "--db", str(sample_db), "--la", "Z00000000",
                           "--month", "2018-03", "--out", str(tmp_path / "x.pdf")], capture_output=True, text=True)
     assert bad.returncode == 2 and "not in the warehouse" in bad.stderr
+
+
+def test_command_line_on_a_missing_warehouse_is_one_line_and_creates_nothing(tmp_path):
+    db = tmp_path / "no" / "missing.duckdb"
+    done = subprocess.run([sys.executable, "-m", "reports", "board-pack", "--db", str(db), "--la", "Z00000000",
+                           "--month", "2018-03", "--out", str(tmp_path / "pack.pdf")], capture_output=True, text=True,
+                          timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", f"no warehouse at {db}: run python -m etl load first\n")
+    assert list(tmp_path.iterdir()) == []
