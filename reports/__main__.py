@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from lens import config
+from lens import cli, config
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,4 +38,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main)
