@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     import queries
-    from reports.board_pack import board_pack_pdf
+    from reports.board_pack import build, render
 
     try:
         con = queries.connect(args.db)
@@ -28,10 +28,13 @@ def main(argv: list[str] | None = None) -> int:
         print(e, file=sys.stderr)
         return 2
     try:
-        pdf = board_pack_pdf(con, args.la, args.month)
+        pack = build(con, args.la, args.month)
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    if pack.images_note:
+        print(f"warning: {pack.images_note}; the charts are drawn more simply without it", file=sys.stderr)
+    pdf = render(pack)
     Path(args.out).write_bytes(pdf)
     print(f"wrote {args.out} ({len(pdf) / 1024:.0f} KiB)")
     return 0
