@@ -12,8 +12,11 @@ st.session_state["_filters"] = chosen
 
 pages = {
     "Practice Lens": [
+        # Streamlit serves the default page at "/" only: its own url_path is reserved but never served. So "home" is
+        # that reserved name, and a hidden twin of the same file answers links and bookmarks to /overview.
+        st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="home", default=True),
         st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
-                default=True),
+                visibility="hidden"),
     ],
     "Themes": [
         st.Page("app_pages/visits.py", title="Visits", icon=":material/home:", url_path="visits"),

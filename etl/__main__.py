@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from lens import config
+from lens import cli, config
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,7 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--end", default="2018-03", help="last month, YYYY-MM")
 
     load = sub.add_parser("load", help="load one or more source folders into the warehouse")
-    load.add_argument("sources", nargs="+", help="source folders (each holds authority.toml)")
+    load.add_argument("sources", nargs="+",
+                      help="source folders (each holds authority.toml), or a folder of them as `generate --out` writes")
     load.add_argument("--db", default=str(config.db_path()), help="warehouse path")
 
     args = parser.parse_args(argv)
@@ -34,4 +34,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main)

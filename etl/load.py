@@ -12,6 +12,7 @@ import os
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -97,6 +98,7 @@ class LoadReport:
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
     warnings_by_rule: dict[str, int] = field(default_factory=dict)
     duration_s: float = 0.0
+    found_in: dict[str, int] = field(default_factory=dict)  # folder given -> authority folders loaded from inside it
 
     @property
     def files_loaded(self) -> int:
@@ -127,6 +129,8 @@ class LoadReport:
         lines = [
             f"Loaded {len(self.authorities)} authorit{'y' if len(self.authorities) == 1 else 'ies'} ({names}) "
             f"into {self.db} in {self.duration_s:.1f} s (load {self.load_id})",
+            *(f"  sources: {n:,} authority folder{'' if n == 1 else 's'} found inside {folder}"
+              for folder, n in self.found_in.items()),
             f"  files: {self.files_loaded:,} read, {len(self.missing):,} missing",
             f"  rows: {self.rows_read:,} read, {self.rows_loaded:,} loaded, {self.rows_rejected:,} rejected, "
             f"{self.rows_read - self.rows_loaded - self.rows_rejected:,} superseded by a later view",
@@ -400,7 +404,8 @@ def load(sources: list[Path], db: Path, progress: Progress | None = None, *,
             raise
     report = LoadReport(load_id=load_id, db=db, authorities=[(s.la_code, s.la_name) for s in scanned],
                         files=results, rejected_by_reason=by_reason, warnings_by_rule=by_rule,
-                        duration_s=time.perf_counter() - started)
+                        duration_s=time.perf_counter() - started,
+                        found_in=dict(Counter(str(s.found_in) for s in scanned if s.found_in is not None)))
     say(1.0, "done")
     return report
 

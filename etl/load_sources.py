@@ -43,6 +43,7 @@ class Source:
     years: list[int]
     files: list[FileRef] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # contract files absent, relative to the source
+    found_in: Path | None = None  # the folder given, when this source is one of the authority folders inside it
 
 
 def read_authority(folder: Path) -> tuple[str, str]:
@@ -122,11 +123,28 @@ def scan_source(folder: Path) -> Source:
     return source
 
 
+def source_folders(folder: Path) -> list[Path]:
+    """The folder if it holds authority.toml, else the authority folders inside it (as `etl generate --out` writes)."""
+    folder = Path(folder)
+    if not folder.is_dir() or (folder / AUTHORITY_FILE).is_file():
+        return [folder]  # scan_source reports a missing folder
+    inner = sorted(p for p in folder.iterdir() if p.is_dir() and (p / AUTHORITY_FILE).is_file())
+    if not inner:
+        raise LoadError(f"{folder}: no {AUTHORITY_FILE} in this folder or in any folder inside it (every source "
+                        f"needs {AUTHORITY_FILE} with la_code and la_name)")
+    return inner
+
+
 def scan_sources(folders: list[Path]) -> list[Source]:
-    """Scan every source; two sources for the same authority in one load is an error (which would win?)."""
+    """Scan every source (a folder of authority folders counts as each of them); one source per authority."""
     if not folders:
         raise LoadError("no source folder given")
-    sources = [scan_source(Path(f)) for f in folders]
+    sources = []
+    for given in map(Path, folders):
+        for folder in source_folders(given):
+            sources.append(scan_source(folder))
+            if folder != given:
+                sources[-1].found_in = given
     seen: dict[str, Path] = {}
     for s in sources:
         if s.la_code in seen:

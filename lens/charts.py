@@ -50,8 +50,20 @@ def months(values: pd.Series) -> pd.Series:
     return pd.to_datetime(pd.Series(values)).dt.to_period("M").dt.to_timestamp()
 
 
+def month_step(n_months: int) -> int:
+    """Months between x-axis ticks for a span of n months: every tick a different month, never crowded."""
+    return 1 if n_months <= 12 else 3 if n_months <= 36 else 6 if n_months <= 72 else 12
+
+
 def _month_axis(fig: go.Figure) -> None:
-    fig.update_xaxes(tickformat="%b %Y", title_text="Month", hoverformat="%b %Y")
+    """Ticks on month starts, spaced by the span shown (Plotly's own spacing repeats a month on a one-year chart)."""
+    axis: dict = {"tickformat": "%b %Y", "title_text": "Month", "hoverformat": "%b %Y"}
+    shown = pd.to_datetime(pd.Series([x for t in fig.data if t.x is not None for x in t.x]), errors="coerce").dropna()
+    if len(shown):
+        first, last = shown.min(), shown.max()
+        n_months = (last.year - first.year) * 12 + last.month - first.month + 1
+        axis.update(tickmode="linear", tick0=f"{first:%Y-%m}-01", dtick=f"M{month_step(n_months)}")
+    fig.update_xaxes(**axis)
 
 
 def trend(df: pd.DataFrame, title: str, unit: str, target: float | None = None,

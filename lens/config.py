@@ -34,6 +34,13 @@ SETTINGS: dict[str, Setting] = {
                               "Board mode shows counts below this number as '<5' (and hides % built on them)."),
     "default_months": Setting("PRACTICE_LENS_DEFAULT_MONTHS", "24",
                               "How many months the period filter shows by default."),
+    "chromium_path": Setting("PRACTICE_LENS_CHROMIUM", "",
+                             "Chrome or Chromium executable kaleido drives for PNG/SVG downloads and the board pack's "
+                             "charts; empty = the one kaleido would find (BROWSER_PATH, then chrome/chromium on PATH "
+                             "or in /usr/bin). None at all: apt-get install -y chromium."),
+    "image_timeout": Setting("PRACTICE_LENS_IMAGE_TIMEOUT", "30",
+                             "Seconds the browser may take to start or to draw one chart image before it is closed "
+                             "and the export fails, so a stuck browser cannot hold a server thread for ever."),
 }
 
 
@@ -50,3 +57,8 @@ def db_path() -> Path:
 def suppress_below() -> int:
     """Smallest count shown in board mode."""
     return int(get("suppress_below"))
+
+
+def image_timeout() -> float:
+    """Seconds one chart image (or the browser's start) may take."""
+    return float(get("image_timeout"))

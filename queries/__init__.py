@@ -42,6 +42,18 @@ _FIELD_RE = re.compile(r"^--\s*([a-z_]+):\s?(.*)$")
 _CONT_RE = re.compile(r"^--\s{2,}(.*)$")
 
 
+class NoWarehouse(Exception):
+    """The warehouse file does not exist yet: a clear sentence beats DuckDB's traceback."""
+
+
+def connect(db: str | Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse at `db`; NoWarehouse (creating nothing) when there is no such file."""
+    path = Path(db)
+    if not path.is_file():
+        raise NoWarehouse(f"no warehouse at {path}: run python -m etl load first")
+    return duckdb.connect(str(path), read_only=True)
+
+
 @dataclass(frozen=True)
 class Measure:
     """One measure: its SQL, its header fields and the parameters it binds."""

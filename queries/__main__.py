@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-import duckdb
-
 import queries
-from lens import config
+from lens import cli, config
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +37,11 @@ def main(argv: list[str] | None = None) -> int:
         print(queries.measures_markdown(), end="")
         return 0
 
-    con = duckdb.connect(args.db, read_only=True)
+    try:
+        con = queries.connect(args.db)
+    except queries.NoWarehouse as e:
+        print(e, file=sys.stderr)
+        return 2
     try:
         df = queries.run(args.name, con, la_codes=args.la, team=args.team, from_month=args.from_month,
                          to_month=args.to_month, as_of=args.as_of)
@@ -55,4 +57,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main)

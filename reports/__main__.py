@@ -6,9 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-import duckdb
-
-from lens import config
+from lens import cli, config
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,18 +19,26 @@ def main(argv: list[str] | None = None) -> int:
     pack.add_argument("--out", required=True, help="PDF file to write")
     args = parser.parse_args(argv)
 
-    from reports.board_pack import board_pack_pdf
+    import queries
+    from reports.board_pack import build, render
 
-    con = duckdb.connect(args.db, read_only=True)
     try:
-        pdf = board_pack_pdf(con, args.la, args.month)
+        con = queries.connect(args.db)
+    except queries.NoWarehouse as e:
+        print(e, file=sys.stderr)
+        return 2
+    try:
+        pack = build(con, args.la, args.month)
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    if pack.images_note:
+        print(f"warning: {pack.images_note}; the charts are drawn more simply without it", file=sys.stderr)
+    pdf = render(pack)
     Path(args.out).write_bytes(pdf)
     print(f"wrote {args.out} ({len(pdf) / 1024:.0f} KiB)")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main)

@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape
 
 import duckdb
 import pandas as pd
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -29,10 +30,13 @@ import queries
 from lens import charts
 from lens.formatting import finding, fmt_change, fmt_value, month_long
 from lens.suppress import SUPPRESSED, is_small, suppress_series
-from reports.images import figure_bytes
+from reports.images import ImagesUnavailable, figure_bytes, unavailable_reason
+from reports.pdf_charts import trend_drawing
 
 ALL_TEAMS = "All teams"
 PAGE = landscape(A4)
+CHART_PX = (1500, 720)  # kaleido's image; on the page 235 mm wide
+CHART_SIZE = (235 * mm, 235 * mm * CHART_PX[1] / CHART_PX[0])
 
 
 @dataclass
@@ -43,7 +47,7 @@ class ThemePage:
     title: str
     finding: str
     definition: str
-    chart_png: bytes
+    chart: bytes | Drawing  # kaleido's PNG, or reportlab's simpler drawing when there is no Chromium
 
 
 @dataclass
@@ -55,6 +59,7 @@ class BoardPack:
     month: dt.date
     tiles: pd.DataFrame
     pages: list[ThemePage]
+    images_note: str | None = None  # why the charts were drawn without Chromium (ImagesUnavailable), if they were
 
 
 def month_end(month: str | dt.date) -> dt.date:
@@ -79,6 +84,7 @@ def build(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date, mo
     ov["small"] = ov["numerator"].map(is_small) | ov["denominator"].map(is_small)
 
     england = queries.england_averages()
+    note = unavailable_reason()  # no browser: every chart is drawn by reportlab, with no wait
     pages = []
     for m in queries.headline_measures():
         df = queries.run(m.name, con, **params)
@@ -88,14 +94,22 @@ def build(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date, mo
         suppressed = bool(rows["suppressed"].iloc[-1]) if len(rows) else False
         sentence = finding(m.title, unit, raw["value"], raw["month_end"], m.higher_is_better, suppressed)
         target = ov.loc[ov["measure"] == m.name, "target"]
-        fig = charts.trend(rows, "", unit, None if target.empty else float(target.iloc[0]),
-                           england[england["measure"] == m.name][["period_end", "value"]], board=True)
+        target_value = None if target.empty else float(target.iloc[0])
+        eng = england[england["measure"] == m.name][["period_end", "value"]]
         footer = charts.footer_text(m.title, (start, end), la_name, end)
-        png = figure_bytes(fig, "png", footer, width=1500, height=720, scale=1)
+        chart: bytes | Drawing | None = None
+        if note is None:
+            fig = charts.trend(rows, "", unit, target_value, eng, board=True)
+            try:
+                chart = figure_bytes(fig, "png", footer, width=CHART_PX[0], height=CHART_PX[1], scale=1)
+            except ImagesUnavailable as exc:  # the browser stopped answering: draw this chart and the rest without it
+                note = str(exc)
+        if chart is None:
+            chart = trend_drawing(rows, unit, target_value, eng, footer, *CHART_SIZE)
         short = " · ".join(f"{k.capitalize()}: {m.fields[k]}" for k in ("question", "numerator", "denominator", "rule")
                            if m.fields.get(k))
-        pages.append(ThemePage(m.name, m.title, sentence, short, png))
-    return BoardPack(la_code, la_name, end, ov, pages)
+        pages.append(ThemePage(m.name, m.title, sentence, short, chart))
+    return BoardPack(la_code, la_name, end, ov, pages, note)
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -176,7 +190,7 @@ def render(pack: BoardPack) -> bytes:
     frame = (PAGE[0] - 30 * mm, PAGE[1] - 30 * mm)
     for p in pack.pages:
         page = [Paragraph(escape(p.title), s["h1"]), Paragraph(escape(p.finding), s["finding"]),
-                Image(io.BytesIO(p.chart_png), width=235 * mm, height=235 * mm * 720 / 1500),
+                Image(io.BytesIO(p.chart), *CHART_SIZE) if isinstance(p.chart, bytes) else p.chart,
                 Paragraph("<b>Definition.</b> " + escape(p.definition), s["small"])]
         story += [PageBreak(), KeepInFrame(frame[0], frame[1], page, mode="shrink")]
     doc.build(story, onFirstPage=footer, onLaterPages=footer)

@@ -130,6 +130,22 @@ def test_a_link_opens_exactly_that_view(sample_env):
     assert "Mar" in at.markdown[0].value and str(last.year - 1) in at.markdown[0].value
 
 
+def test_without_a_browser_charts_offer_csv_and_excel_and_a_caption_instead_of_png_and_svg(sample_env, monkeypatch):
+    from ui.widgets import IMAGES_CAPTION
+
+    def labels(at: AppTest) -> list[str]:
+        return [b.proto.label for b in at.get("download_button")]
+
+    with_browser = labels(app("app_pages/visits.py"))
+    n_charts = with_browser.count("PNG")
+    assert n_charts >= 2 and with_browser.count("SVG") == n_charts
+    monkeypatch.setenv("PRACTICE_LENS_CHROMIUM", "/nonexistent/chromium")
+    at = app("app_pages/visits.py")
+    assert labels(at) == [label for label in with_browser if label not in ("PNG", "SVG")]
+    assert [c.value for c in at.caption].count(IMAGES_CAPTION) == n_charts
+    assert IMAGES_CAPTION == "PNG and SVG need Chromium on the server: `apt-get install -y chromium`"
+
+
 def test_board_mode_hides_every_child_level_table(sample_env):
     for page in THEME_PAGES:
         at = app(page, board="true")

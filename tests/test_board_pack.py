@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 import sys
+import time
 
 import duckdb
 import pytest
@@ -13,6 +15,7 @@ from pypdf import PdfReader
 
 import queries
 from reports.board_pack import build, render
+from reports.images import ImagesUnavailable
 
 
 @pytest.fixture(scope="module")
@@ -70,3 +73,78 @@ def test_command_line_writes_the_same_pack(sample_db, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "reports", "board-pack", "--db", str(sample_db), "--la", "Z00000000",
                           "--month", "2018-03", "--out", str(tmp_path / "x.pdf")], capture_output=True, text=True)
     assert bad.returncode == 2 and "not in the warehouse" in bad.stderr
+
+
+def test_command_line_on_a_missing_warehouse_is_one_line_and_creates_nothing(tmp_path):
+    db = tmp_path / "no" / "missing.duckdb"
+    done = subprocess.run([sys.executable, "-m", "reports", "board-pack", "--db", str(db), "--la", "Z00000000",
+                           "--month", "2018-03", "--out", str(tmp_path / "pack.pdf")], capture_output=True, text=True,
+                          timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", f"no warehouse at {db}: run python -m etl load first\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---------- without Chromium: the pack is still made, its charts drawn by reportlab ----------
+
+def test_without_a_browser_the_pack_has_simple_charts_and_says_why(sample_db, tmp_path, monkeypatch):
+    missing = tmp_path / "no-chromium"
+    monkeypatch.setenv("PRACTICE_LENS_CHROMIUM", str(missing))
+    con = duckdb.connect(str(sample_db), read_only=True)
+    la = con.execute("select min(la_code) from dim_authority").fetchone()[0]
+    started = time.perf_counter()
+    pack = build(con, la, "2018-03")
+    pdf = render(pack)
+    took = time.perf_counter() - started
+    con.close()
+    assert took < 20, took  # no waiting on a browser
+    assert pack.images_note == ("Chart images need Chromium: apt-get install -y chromium "
+                                f"(PRACTICE_LENS_CHROMIUM={missing} is not an executable file)")
+    assert not any(isinstance(p.chart, bytes) for p in pack.pages)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 2 + len(queries.headline_measures())
+    for page, theme in zip(reader.pages[2:], pack.pages, strict=True):
+        text = re.sub(r"\s+", " ", page.extract_text())
+        assert theme.title in text and re.sub(r"\s+", " ", theme.finding) in text
+        # the chart: its legend, month ticks every 3 months over 24 and the footer the PNG would carry
+        assert "This authority" in text and "Apr 2016" in text and "Jan 2018" in text
+        assert f"Apr 2016 to Mar 2018 · {pack.la_name} · data to 31 Mar 2018 · Source: Practice Lens" in text
+
+
+def test_command_line_without_a_browser_warns_once_and_writes_the_pack(sample_db, tmp_path):
+    con = duckdb.connect(str(sample_db), read_only=True)
+    la = con.execute("select min(la_code) from dim_authority").fetchone()[0]
+    con.close()
+    out = tmp_path / "pack.pdf"
+    env = {**os.environ, "PRACTICE_LENS_CHROMIUM": "/nonexistent/chromium"}
+    done = subprocess.run([sys.executable, "-m", "reports", "board-pack", "--db", str(sample_db), "--la", la,
+                           "--month", "2018-03", "--out", str(out)], capture_output=True, text=True, timeout=120,
+                          env=env)
+    assert done.returncode == 0
+    assert done.stderr == ("warning: Chart images need Chromium: apt-get install -y chromium "
+                           "(PRACTICE_LENS_CHROMIUM=/nonexistent/chromium is not an executable file); "
+                           "the charts are drawn more simply without it\n")
+    assert done.stdout.startswith(f"wrote {out} (")
+    assert len(PdfReader(str(out)).pages) == 2 + len(queries.headline_measures())
+
+
+def test_a_browser_that_stops_answering_mid_pack_leaves_the_rest_to_reportlab(sample_db, monkeypatch):
+    import reports.board_pack as board_pack
+
+    calls = []
+
+    def first_then_stuck(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            return b"a png"
+        raise ImagesUnavailable("The chart image was not drawn within 30 s: ...")
+
+    monkeypatch.setattr(board_pack, "unavailable_reason", lambda: None)
+    monkeypatch.setattr(board_pack, "figure_bytes", first_then_stuck)
+    con = duckdb.connect(str(sample_db), read_only=True)
+    la = con.execute("select min(la_code) from dim_authority").fetchone()[0]
+    pack = build(con, la, "2018-03")
+    con.close()
+    assert len(calls) == 2  # no further attempt after the browser stopped answering
+    assert pack.images_note == "The chart image was not drawn within 30 s: ..."
+    assert pack.pages[0].chart == b"a png"
+    assert not any(isinstance(p.chart, bytes) for p in pack.pages[1:])

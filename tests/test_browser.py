@@ -97,6 +97,20 @@ def test_every_page_renders_with_charts_and_no_error(server, browser):
     page.close()
 
 
+def test_the_overview_opens_at_its_own_url_and_at_the_root(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    for path in ("overview", ""):
+        _open(page, f"{server}/{path}", "Overview")
+        try:
+            _assert_rendered(page, "overview")
+            assert page.get_by_text("Page not found").count() == 0, path
+            assert page.get_by_text("Overview", exact=True).first.is_visible()
+            assert page.url.split("?")[0] == f"{server}/{path}"
+        finally:
+            page.screenshot(path=str(SHOTS / f"overview-url-{path or 'root'}.png"), full_page=True)
+    page.close()
+
+
 def test_changing_the_team_filter_updates_page_and_url(server, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     _open(page, f"{server}/visits", "Visits")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from lens import charts
 from lens.formatting import finding, fmt_change, fmt_value, month_label
@@ -57,6 +58,27 @@ def test_trend_carries_target_and_england_and_month_axis():
     assert fig.layout.xaxis.tickformat == "%b %Y"
     assert fig.layout.yaxis.title.text == "Per cent (%)"
     assert fig.data[0].line.color == charts.BLUE
+
+
+@pytest.mark.parametrize("n_months, dtick, n_ticks", [(12, "M1", 12), (24, "M3", 8), (60, "M6", 10)])
+def test_month_axis_ticks_are_distinct_months_spaced_by_the_span(n_months, dtick, n_ticks):
+    ends = pd.date_range("2013-04-30", periods=n_months, freq="ME")
+    df = pd.DataFrame({"month_end": ends, "value": range(n_months)})
+    fig = charts.trend(df, "T", "%", target=90,
+                       england=pd.DataFrame({"period_end": [ends[-1]], "value": [50.0]}))
+    axis = fig.layout.xaxis
+    assert (axis.tickmode, axis.tick0, axis.dtick, axis.tickformat) == ("linear", "2013-04-01", dtick, "%b %Y")
+    # The labels Plotly draws: tick0 + k * dtick months across the months shown, formatted as %b %Y.
+    step = int(dtick[1:])
+    ticks = pd.date_range(axis.tick0, ends[-1], freq=f"{step}MS")
+    labels = [f"{t:%b %Y}" for t in ticks]
+    assert len(labels) == len(set(labels)) == n_ticks
+    assert labels[0] == "Apr 2013" and labels[-1] == f"{ticks[-1]:%b %Y}"
+    assert charts.months(df["month_end"]).isin(ticks).sum() == n_ticks  # every tick sits on a plotted month
+
+
+def test_month_step_grows_with_the_span():
+    assert [charts.month_step(n) for n in (1, 12, 13, 36, 37, 72, 73, 120)] == [1, 1, 3, 3, 6, 6, 12, 12]
 
 
 def test_england_outside_the_period_shows_as_latest_published_line():

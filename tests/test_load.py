@@ -541,6 +541,34 @@ def test_cli_prints_a_summary_and_fails_cleanly(tmp_path: Path, capsys: pytest.C
     assert "The warehouse was not changed." in err
 
 
+def test_a_folder_of_authority_folders_loads_each_of_them(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # As `python -m etl generate --out DIR` writes them: one folder per authority inside DIR.
+    parent = tmp_path / "generated"
+    make_source(parent, base="la_a")
+    make_source(parent, base="la_b")
+    (parent / "notes").mkdir()  # a folder without authority.toml is not a source: skipped
+    db = tmp_path / "w.duckdb"
+    assert etl_main(["load", str(parent), "--db", str(db)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"Loaded 2 authorities ({LA_A} Fixture Borough A, {LA_B} Fixture Borough B) into")
+    assert lines[1] == f"  sources: 2 authority folders found inside {parent}"
+    assert q(db, "select la_code, source_path from dim_authority order by 1") == [
+        (LA_A, str((parent / "la_a").resolve())), (LA_B, str((parent / "la_b").resolve()))]
+
+
+def test_a_folder_with_no_authority_toml_in_it_or_below_is_a_one_line_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "empty"
+    (folder / "ssda903").mkdir(parents=True)
+    db = tmp_path / "w.duckdb"
+    assert etl_main(["load", str(folder), "--db", str(db)]) == 1
+    assert capsys.readouterr().err == (
+        f"\nload failed: {folder}: no authority.toml in this folder or in any folder inside it (every source needs "
+        "authority.toml with la_code and la_name)\nThe warehouse was not changed.\n")
+    assert not db.exists()
+
+
 def test_summary_of_many_authorities_stays_short() -> None:
     from etl.load import LoadReport
 

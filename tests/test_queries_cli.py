@@ -49,3 +49,11 @@ def test_unknown_measure_is_a_clear_error(sample_db):
     out = _cli("run", "visits_in_tme", "--db", str(sample_db))
     assert out.returncode == 2
     assert "no measure named 'visits_in_tme'" in out.stderr
+
+
+def test_run_on_a_missing_warehouse_is_one_line_and_creates_nothing(tmp_path):
+    for db in (tmp_path / "missing.duckdb", tmp_path / "no" / "such" / "folder.duckdb"):
+        out = _cli("run", "visits_in_time", "--db", str(db))
+        assert (out.returncode, out.stdout, out.stderr) == (
+            2, "", f"no warehouse at {db}: run python -m etl load first\n")
+    assert list(tmp_path.iterdir()) == []

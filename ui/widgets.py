@@ -13,7 +13,7 @@ import queries
 from lens import charts
 from lens.formatting import fmt_change, fmt_value, is_missing, month_label
 from lens.suppress import SUPPRESSED, suppress_series, suppress_table
-from reports.images import figure_bytes
+from reports.images import figure_bytes, unavailable_reason
 from reports.tables import csv_bytes, xlsx_bytes
 from ui.filters import ALL_TEAMS, Filters
 
@@ -56,9 +56,15 @@ def about(f: Filters, measure_title: str) -> dict[str, str]:
             "Source": "Practice Lens"}
 
 
+IMAGES_CAPTION = "PNG and SVG need Chromium on the server: `apt-get install -y chromium`"
+
+
 def downloads(key: str, f: Filters, measures: list[str], table: pd.DataFrame, fig: go.Figure | None = None,
               title: str = "") -> None:
-    """PNG/SVG of the chart (with footer) and CSV/Excel of the data behind it, generated only when clicked."""
+    """PNG/SVG of the chart (with footer) and CSV/Excel of the data behind it, generated only when clicked.
+
+    Without a browser for kaleido a caption says so in place of the PNG/SVG buttons, rather than buttons that fail.
+    """
     name = slug(f"{title or measures[0]}-{f.la_code}-{f.month:%Y-%m}")
     defs = {m: queries.get(m).definition() for m in measures}
     details = about(f, title or queries.get(measures[0]).title)
@@ -66,7 +72,8 @@ def downloads(key: str, f: Filters, measures: list[str], table: pd.DataFrame, fi
     row = st.container(horizontal=True, gap="small", key=f"{key}-downloads")
     cols = [row] * 4
     i = 0
-    if fig is not None:
+    no_images = fig is not None and unavailable_reason() is not None
+    if fig is not None and not no_images:
         cols[0].download_button("PNG", data=lambda: figure_bytes(fig, "png", footer), file_name=f"{name}.png",
                                 mime="image/png", key=f"{key}-png", icon=":material/image:", on_click="ignore")
         cols[1].download_button("SVG", data=lambda: figure_bytes(fig, "svg", footer), file_name=f"{name}.svg",
@@ -78,6 +85,8 @@ def downloads(key: str, f: Filters, measures: list[str], table: pd.DataFrame, fi
         "Excel", data=lambda: xlsx_bytes(table, defs, details), file_name=f"{name}.xlsx", key=f"{key}-xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table:",
         on_click="ignore")
+    if no_images:
+        row.caption(IMAGES_CAPTION)
 
 
 def headline_metrics(df: pd.DataFrame, measure: str, f: Filters) -> None:
