@@ -63,6 +63,7 @@ def downloads(key: str, f: Filters, measures: list[str], table: pd.DataFrame, fi
     name = slug(f"{title or measures[0]}-{f.la_code}-{f.month:%Y-%m}")
     defs = {m: queries.get(m).definition() for m in measures}
     details = about(f, title or queries.get(measures[0]).title)
+    unit = queries.get(measures[0]).fields.get("unit", "")
     footer = charts.footer_text(details["Measure"], (f.from_month, f.month), f.la_name, f.last_month)
     row = st.container(horizontal=True, gap="small", key=f"{key}-downloads")
     cols = [row] * 4
@@ -73,10 +74,10 @@ def downloads(key: str, f: Filters, measures: list[str], table: pd.DataFrame, fi
         cols[1].download_button("SVG", data=lambda: figure_bytes(fig, "svg", footer), file_name=f"{name}.svg",
                                 mime="image/svg+xml", key=f"{key}-svg", icon=":material/image:", on_click="ignore")
         i = 2
-    cols[i].download_button("CSV", data=lambda: csv_bytes(table), file_name=f"{name}.csv",
+    cols[i].download_button("CSV", data=lambda: csv_bytes(table, unit=unit), file_name=f"{name}.csv",
                             mime="text/csv", key=f"{key}-csv", icon=":material/table:", on_click="ignore")
     cols[i + 1].download_button(
-        "Excel", data=lambda: xlsx_bytes(table, defs, details), file_name=f"{name}.xlsx",
+        "Excel", data=lambda: xlsx_bytes(table, defs, details, unit=unit), file_name=f"{name}.xlsx",
         key=f"{key}-xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table:", on_click="ignore")
 
