@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 import queries
-from lens import charts
+from lens import charts, labels
 from lens.formatting import fmt_change, fmt_value, is_missing, month_label
 from lens.suppress import SUPPRESSED, suppress_series, suppress_table
 from reports.images import figure_bytes, unavailable_reason
@@ -68,6 +69,7 @@ def downloads(key: str, f: Filters, measures: list[str], table: pd.DataFrame, fi
     name = slug(f"{title or measures[0]}-{f.la_code}-{f.month:%Y-%m}")
     defs = {m: queries.get(m).definition() for m in measures}
     details = about(f, title or queries.get(measures[0]).title)
+    unit = queries.get(measures[0]).fields.get("unit", "")
     footer = charts.footer_text(details["Measure"], (f.from_month, f.month), f.la_name, f.last_month)
     row = st.container(horizontal=True, gap="small", key=f"{key}-downloads")
     cols = [row] * 4
@@ -79,12 +81,12 @@ def downloads(key: str, f: Filters, measures: list[str], table: pd.DataFrame, fi
         cols[1].download_button("SVG", data=lambda: figure_bytes(fig, "svg", footer), file_name=f"{name}.svg",
                                 mime="image/svg+xml", key=f"{key}-svg", icon=":material/image:", on_click="ignore")
         i = 2
-    cols[i].download_button("CSV", data=lambda: csv_bytes(table), file_name=f"{name}.csv", mime="text/csv",
-                            key=f"{key}-csv", icon=":material/table:", on_click="ignore")
+    cols[i].download_button("CSV", data=lambda: csv_bytes(table, unit=unit), file_name=f"{name}.csv",
+                            mime="text/csv", key=f"{key}-csv", icon=":material/table:", on_click="ignore")
     cols[i + 1].download_button(
-        "Excel", data=lambda: xlsx_bytes(table, defs, details), file_name=f"{name}.xlsx", key=f"{key}-xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table:",
-        on_click="ignore")
+        "Excel", data=lambda: xlsx_bytes(table, defs, details, unit=unit), file_name=f"{name}.xlsx",
+        key=f"{key}-xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table:", on_click="ignore")
     if no_images:
         row.caption(IMAGES_CAPTION)
 
@@ -142,15 +144,25 @@ def child_list(measure: str, f: Filters, team: str | None, key: str) -> None:
 
 
 def table(df: pd.DataFrame, key: str) -> None:
-    """A table as people read it: 'Days overdue' not days_overdue, dates as '31 Mar 2018', moments with a time."""
-    shown = df.rename(columns=lambda c: c.replace("_", " ").capitalize())
-    config = {}
-    for c in shown.columns:
-        if pd.api.types.is_datetime64_any_dtype(shown[c]):
-            has_time = (shown[c].dropna().dt.normalize() != shown[c].dropna()).any()
-            config[c] = (st.column_config.DatetimeColumn(c, format="D MMM YYYY, HH:mm") if has_time
-                         else st.column_config.DateColumn(c, format="D MMM YYYY"))
-    st.dataframe(shown, hide_index=True, key=key, column_config=config)
+    """A table as people read it (lens/labels.py): 'Days overdue', codes in words, '4 Mar 2018', gaps 'not recorded'.
+
+    The words are display values only, so a column still sorts by its real dates and numbers.
+    """
+    base = labels.shown_counts(df)
+    shown = labels.readable(base, missing=None)
+    for col, head in zip(base.columns, shown.columns, strict=True):
+        if len(shown) and shown[head].isna().all():  # e.g. no denominator for a count: say so in every row
+            shown[head] = labels.describe(col, None)
+    styler = shown.style
+    for col, head in zip(base.columns, shown.columns, strict=True):
+        s = shown[head]
+        if str(col).lower() in labels.HOURS_COLUMNS:
+            styler = styler.format(labels.hours_text, subset=[head])
+        elif pd.api.types.is_datetime64_any_dtype(s):
+            styler = styler.format(partial(labels.date_text, with_time=labels.has_time(s)), subset=[head])
+        elif labels.is_numeric(s):
+            styler = styler.format(f"{{:,.{labels.decimals(col, base[col])}f}}", subset=[head])
+    st.dataframe(styler, hide_index=True, key=key, placeholder=labels.NOT_RECORDED)
 
 
 def board_safe(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
