@@ -76,6 +76,7 @@ def trend(df: pd.DataFrame, title: str, unit: str, target: float | None = None,
         line={"color": BLUE, "width": 4 if board else 3}, marker={"size": 7 if board else 5},
         connectgaps=False, hovertemplate="%{y:.1f}" + ("%" if unit == "%" else f" {unit}") + "<extra></extra>",
     ))
+    mark_data_gaps(fig, data, board)
     if target is not None and not pd.isna(target) and len(data):
         fig.add_trace(go.Scatter(
             x=months([data["month_end"].min(), data["month_end"].max()]), y=[target, target],
@@ -102,6 +103,31 @@ def trend(df: pd.DataFrame, title: str, unit: str, target: float | None = None,
     style(fig, title, unit, board)
     _month_axis(fig)
     return fig
+
+
+PARTIAL_NAME = "Partial: looks back further than the data go"
+NO_DATA_TEXT = "No data for this period"
+
+
+def mark_data_gaps(fig: go.Figure, data: pd.DataFrame, board: bool = False) -> None:
+    """Show a series' data status: partial months as hollow grey markers, a note when no month has data.
+
+    No-data months are already gaps in the line (their value is blank, never 0).
+    """
+    if "status" not in data:
+        return
+    partial = data[data["status"].eq("partial") & data["value"].notna()]
+    if len(partial):
+        fig.add_trace(go.Scatter(
+            x=months(partial["month_end"]), y=partial["value"], mode="markers", name=PARTIAL_NAME,
+            marker={"symbol": "circle-open", "size": 12 if board else 10, "color": GREY, "line": {"width": 2}},
+            hoverinfo="skip",
+        ))
+    if len(data) and data["value"].isna().all():
+        notes = data.loc[data["status"].eq("no data"), "status_note"]
+        text = NO_DATA_TEXT + (f"<br>{notes.iloc[-1]}" if len(notes) else "")
+        fig.add_annotation(text=text, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
+                           font={"size": 20 if board else 16, "color": GREY})
 
 
 def lines(df: pd.DataFrame, series: str, title: str, unit: str, board: bool = False) -> go.Figure:

@@ -43,6 +43,17 @@ def main(argv: list[str] | None = None) -> int:
         print(e, file=sys.stderr)
         return 2
     try:
+        measure = queries.get(args.name)
+        if measure.shape == "list":
+            # no list of children where a source does not cover the month: say so rather than print an empty list
+            status = queries.availability(args.name, con, la_codes=args.la, as_of=args.as_of)
+            missing = status[status["status"] == "no data"]
+            if len(missing) == len(status) and len(status):
+                for row in missing.itertuples():
+                    print(f"{row.la_code}: {row.status_note}", file=sys.stderr)
+                return 2
+            for row in status[status["status"] != "ok"].itertuples():
+                print(f"{row.la_code}: {row.status_note}", file=sys.stderr)
         df = queries.run(args.name, con, la_codes=args.la, team=args.team, from_month=args.from_month,
                          to_month=args.to_month, as_of=args.as_of)
     except KeyError as e:

@@ -92,7 +92,7 @@ def build(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date, mo
         rows = suppress_series(raw)
         unit = m.fields.get("unit", "")
         suppressed = bool(rows["suppressed"].iloc[-1]) if len(rows) else False
-        sentence = finding(m.title, unit, raw["value"], raw["month_end"], m.higher_is_better, suppressed)
+        sentence = _finding_with_status(m, unit, raw, end, suppressed)
         target = ov.loc[ov["measure"] == m.name, "target"]
         target_value = None if target.empty else float(target.iloc[0])
         eng = england[england["measure"] == m.name][["period_end", "value"]]
@@ -112,6 +112,18 @@ def build(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date, mo
     return BoardPack(la_code, la_name, end, ov, pages, note)
 
 
+def _finding_with_status(m: queries.Measure, unit: str, raw: pd.DataFrame, end: dt.date, suppressed: bool) -> str:
+    """The page's finding from the months with full data, saying so when the pack's month has none or only partial."""
+    ok = raw[raw["status"].eq("ok")] if "status" in raw else raw
+    latest = raw[pd.to_datetime(raw["month_end"]) == pd.Timestamp(end)]
+    status = str(latest["status"].iloc[0]) if len(latest) and "status" in latest else "ok"
+    note = str(latest["status_note"].iloc[0]) if status != "ok" else ""
+    if status == "no data":
+        return f"{m.title}: {note} for {month_long(end)}"
+    sentence = finding(m.title, unit, ok["value"], ok["month_end"], m.higher_is_better, suppressed)
+    return f"{sentence} ({note})" if status == "partial" else sentence
+
+
 def _styles() -> dict[str, ParagraphStyle]:
     base = getSampleStyleSheet()
     return {
@@ -125,6 +137,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 RAG_TEXT = {"green": "On target", "amber": "Near target", "red": "Off target", "grey": "No target"}
+STATUS_TEXT = {"no data": "No data", "partial": "Partial data"}
 
 
 def _tiles_table(tiles: pd.DataFrame, s: dict[str, ParagraphStyle]) -> Table:
@@ -137,10 +150,11 @@ def _tiles_table(tiles: pd.DataFrame, s: dict[str, ParagraphStyle]) -> Table:
     ordered = tiles.assign(_o=tiles["rag"].map(order)).sort_values(["_o", "measure"])
     for i, t in enumerate(ordered.itertuples(), start=1):
         small = bool(t.small)
+        missing = t.status == "no data"
         body.append([Paragraph(escape(t.title), s["body"]),
-                     SUPPRESSED if small else fmt_value(t.value, t.unit),
+                     "No data" if missing else SUPPRESSED if small else fmt_value(t.value, t.unit),
                      fmt_value(t.target, t.unit) if pd.notna(t.target) else "—",
-                     RAG_TEXT[t.rag],
+                     STATUS_TEXT.get(t.status, RAG_TEXT[t.rag]),
                      "" if small else fmt_change(t.change_last_month, t.unit),
                      "" if small else fmt_change(t.change_last_year, t.unit)])
         styles.append(("BACKGROUND", (3, i), (3, i), colors.HexColor(charts.RAG_COLOURS[t.rag])))
@@ -170,13 +184,15 @@ def render(pack: BoardPack) -> bytes:
 
     worse = int((pack.tiles["direction_last_month"] == "worse").sum())
     off = int((pack.tiles["rag"] == "red").sum())
+    missing = int((pack.tiles["status"] == "no data").sum())
     story = [
         Spacer(1, 40 * mm),
         Paragraph("Practice Lens board pack", s["cover"]),
         Paragraph(escape(f"{pack.la_name} ({pack.la_code})"), s["h1"]),
         Paragraph(f"Children looked after: practice measures to {when}", s["finding"]),
         Spacer(1, 10 * mm),
-        Paragraph(f"{len(pack.tiles)} headline measures: {off} off target; {worse} got worse since last month.",
+        Paragraph(f"{len(pack.tiles)} headline measures: {off} off target; {worse} got worse since last month"
+                  + (f"; {missing} with no data (a source file not supplied)." if missing else "."),
                   s["finding"]),
         Spacer(1, 30 * mm),
         Paragraph(f"Produced {dt.date.today():%d %B %Y}. Figures are for the whole authority; counts under 5 are "

@@ -38,8 +38,10 @@ def trend_drawing(rows: pd.DataFrame, unit: str, target: float | None, england: 
     """charts.trend's content (this authority, its target, England's average) as a reportlab Drawing, same colours."""
     data = rows.sort_values("month_end")
     drawing = Drawing(width, height)
-    if data.empty:
-        drawing.add(String(0, height / 2, "No data for this period.", fontName=FONT, fontSize=12))
+    if data.empty or data["value"].isna().all():
+        notes = data.loc[data["status"].eq("no data"), "status_note"] if "status" in data else []
+        text = "No data for this period" + (f": {notes.iloc[-1]}." if len(notes) else ".")
+        drawing.add(String(0, height / 2, text, fontName=FONT, fontSize=12))
         return drawing
     first = charts.months(data["month_end"]).iloc[0]
     xs = _month_index(data["month_end"], first)

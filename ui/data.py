@@ -56,6 +56,21 @@ def measure(name: str, **params: Any) -> pd.DataFrame:
     return _run(name, db_version(config.db_path()), frozen).copy()
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _availability(name: str, version: float, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    cur = connection().cursor()
+    try:
+        return queries.availability(name, cur, **dict(params))
+    finally:
+        cur.close()
+
+
+def availability(name: str, **params: Any) -> pd.DataFrame:
+    """Whether a measure's sources cover a month, per authority (la_code, status, status_note), cached."""
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return _availability(name, db_version(config.db_path()), frozen).copy()
+
+
 def authorities() -> pd.DataFrame:
     """Authorities in the warehouse (la_code, la_name)."""
     return measure("filter_authorities")

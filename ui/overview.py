@@ -20,9 +20,11 @@ THEME_PAGES = {"visits": "app_pages/visits.py", "sw_changes": "app_pages/sw_chan
 
 
 def order_tiles(latest: pd.DataFrame) -> pd.DataFrame:
-    """What got worse first (since last month), then red before amber before green."""
+    """What got worse first (since last month), then red before amber before green; no data last."""
     worse = latest["direction_last_month"].eq("worse").map({True: 0, False: 1})
-    return latest.assign(_w=worse, _r=latest["rag"].map(RAG_ORDER)).sort_values(["_w", "_r", "measure"])
+    missing = latest["status"].eq("no data").map({True: 1, False: 0})
+    return latest.assign(_m=missing, _w=worse, _r=latest["rag"].map(RAG_ORDER)).sort_values(
+        ["_m", "_w", "_r", "measure"])
 
 
 def render_overview() -> None:
@@ -50,35 +52,45 @@ def render_overview() -> None:
                             "measure. No child-level data; numbers under 5 suppressed.")
     counts = latest["rag"].value_counts()
     worse = int(latest["direction_last_month"].eq("worse").sum())
+    no_data = int(latest["status"].eq("no data").sum())
+    partial = int(latest["status"].eq("partial").sum())
     st.markdown(f"**{worse}** of {len(latest)} measures got worse since last month · "
                 f"{counts.get('red', 0)} off target · {counts.get('amber', 0)} near target · "
-                f"{counts.get('green', 0)} on target")
+                f"{counts.get('green', 0)} on target"
+                + (f" · {no_data} with no data" if no_data else "")
+                + (f" · {partial} on partial data" if partial else ""))
     tiles = order_tiles(latest)
     cols = st.columns(3)
     for i, (_, t) in enumerate(tiles.iterrows()):
         history = ov[ov["measure"] == t["measure"]].sort_values("month_end")
         with cols[i % 3].container(border=True):
             small = f.board and (is_small(t["numerator"]) or is_small(t["denominator"]))
-            value = SUPPRESSED if small else fmt_value(t["value"], t["unit"])
-            delta = None if small else (fmt_change(t["change_last_month"], t["unit"]) or None)
+            missing = t["status"] == "no data"
+            value = "No data" if missing else SUPPRESSED if small else fmt_value(t["value"], t["unit"])
+            delta = None if small or missing else (fmt_change(t["change_last_month"], t["unit"]) or None)
             st.metric(
                 t["title"], value, delta=delta,
                 delta_color="normal" if t["higher_is_better"] else "inverse" if t["higher_is_better"] is False
                 else "off",
                 delta_description="since last month",
-                chart_data=None if small else history["value"].round(1).tolist()[-24:],
+                chart_data=None if small or missing else history["value"].round(1).tolist()[-24:],
                 help=f"Target: {fmt_value(t['target'], t['unit'])} ({t['target_basis']})" if pd.notna(t["target"])
                 else "No target set",
             )
             rag = t["rag"]
-            st.markdown(f"{RAG_ICONS[rag]} **{RAG_LABELS[rag]}** · target {fmt_value(t['target'], t['unit'])}"
-                        + ("" if small or pd.isna(t["change_last_year"]) else
-                           f" · {fmt_change(t['change_last_year'], t['unit'])} on a year ago"))
+            if t["status"] != "ok":
+                # say why there is no RAG: the file is absent or the measure looks back further than the data go
+                st.caption(f":material/block: {t['status_note']}" if missing else
+                           f":material/hourglass_top: {t['status_note']}")
+            else:
+                st.markdown(f"{RAG_ICONS[rag]} **{RAG_LABELS[rag]}** · target {fmt_value(t['target'], t['unit'])}"
+                            + ("" if small or pd.isna(t["change_last_year"]) else
+                               f" · {fmt_change(t['change_last_year'], t['unit'])} on a year ago"))
             page = THEME_PAGES.get(t["theme"])
             if page:
                 st.page_link(page, label="See the detail", icon=":material/arrow_forward:")
     table = tiles[["title", "month_end", "value", "target", "rag", "change_last_month", "change_last_year",
-                   "direction_last_month", "numerator", "denominator"]]
+                   "direction_last_month", "numerator", "denominator", "status_note"]]
     st.subheader("All headline measures")
     shown = widgets.board_safe(table, f).drop(columns=["numerator", "denominator", "suppressed", "numerator_shown",
                                                        "denominator_shown"], errors="ignore") if f.board else table

@@ -25,9 +25,15 @@ class Chart:
     unit: str | None = None
 
 
-def no_data(what: str) -> None:
-    """A clear message instead of an empty chart or a traceback."""
-    st.info(f"No data for {what} with these filters. Try another month, team or authority.", icon=":material/info:")
+def no_data(what: str, rows: pd.DataFrame | None = None) -> None:
+    """A clear message instead of an empty chart or a traceback, saying why when the data's coverage is the reason."""
+    notes = rows.loc[rows["status"].eq("no data"), "status_note"] if rows is not None and "status" in rows else []
+    if len(notes):
+        note = notes.iloc[-1]
+        st.warning(f"No data for {what} in this period: {note}.", icon=":material/block:")
+    else:
+        st.info(f"No data for {what} with these filters. Try another month, team or authority.",
+                icon=":material/info:")
 
 
 def _figure(chart: Chart, df: pd.DataFrame, f, title: str):
@@ -44,7 +50,8 @@ def _figure(chart: Chart, df: pd.DataFrame, f, title: str):
     raw = widgets.team_rows(df, f)
     rows = widgets.board_safe(raw, f)
     suppressed = bool(rows["suppressed"].iloc[-1]) if "suppressed" in rows and len(rows) else False
-    sentence = finding(m.title, unit, raw["value"], raw["month_end"], m.higher_is_better, suppressed) if len(raw) \
+    ok = raw[raw["status"].eq("ok")] if "status" in raw else raw
+    sentence = finding(m.title, unit, ok["value"], ok["month_end"], m.higher_is_better, suppressed) if len(raw) \
         else title
     return charts.trend(rows, sentence, unit, widgets.target_of(chart.measure), widgets.england(chart.measure),
                         f.board), rows
@@ -68,10 +75,12 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
     raw = widgets.team_rows(df, f)
     rows = widgets.board_safe(raw, f)
     if raw.empty or raw["value"].isna().all():
-        no_data(m.title.lower())
+        no_data(m.title.lower(), raw)
     else:
+        widgets.data_status(raw, f)
         widgets.headline_metrics(rows, headline, f)
-        sentence = finding(m.title, unit, raw["value"], raw["month_end"], m.higher_is_better,
+        ok = raw[raw["status"].eq("ok")] if "status" in raw else raw
+        sentence = finding(m.title, unit, ok["value"], ok["month_end"], m.higher_is_better,
                            suppressed=bool(rows["suppressed"].iloc[-1]) if "suppressed" in rows else False)
         fig = charts.trend(rows, sentence, unit, widgets.target_of(headline), widgets.england(headline), f.board)
         st.plotly_chart(fig, key=f"{headline}-trend", theme=None, config={"displaylogo": False})
@@ -84,7 +93,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
         month_rows = by_team[(by_team["team"] != ALL_TEAMS)
                              & (pd.to_datetime(by_team["month_end"]) == pd.Timestamp(f.month))]
         month_rows = widgets.board_safe(month_rows, f)
-        if not month_rows.dropna(subset=["value"]).empty:
+        if not month_rows.dropna(subset=["value"]).empty and widgets.status_at(raw, f.month)[0] != "no data":
             st.subheader(f"By team, {month_label(f.month)}")
             if not f.board and lists:
                 st.caption("Click a team's bar to narrow the list of children below to that team.")
@@ -104,9 +113,10 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
         cdf = data.measure(chart.measure, **f.series_params)
         fig, rows = _figure(chart, cdf, f, cm.title)
         st.subheader(cm.title)
-        if rows.empty:
-            no_data(cm.title.lower())
+        if rows.empty or ("status" in rows and rows["status"].eq("no data").all()):
+            no_data(cm.title.lower(), rows)
             continue
+        widgets.data_status(rows, f)
         st.plotly_chart(fig, key=f"{chart.measure}-chart", theme=None, config={"displaylogo": False})
         widgets.downloads(f"{chart.measure}-chart", f, [chart.measure],
                           rows.drop(columns=["suppressed"], errors="ignore"), fig, cm.title)

@@ -14,6 +14,7 @@ import queries
 from lens import charts, labels
 from lens.formatting import fmt_change, fmt_value, is_missing, month_label
 from lens.suppress import SUPPRESSED, suppress_series, suppress_table
+from queries import coverage
 from reports.images import figure_bytes, unavailable_reason
 from reports.tables import csv_bytes, xlsx_bytes
 from ui.filters import ALL_TEAMS, Filters
@@ -91,26 +92,61 @@ def downloads(key: str, f: Filters, measures: list[str], table: pd.DataFrame, fi
         row.caption(IMAGES_CAPTION)
 
 
+def status_at(rows: pd.DataFrame, month: dt.date) -> tuple[str, str]:
+    """(status, note) of a series' row for `month` ('ok', '' when the frame carries no status)."""
+    if "status" not in rows:
+        return "ok", ""
+    hit = rows[pd.to_datetime(rows["month_end"]) == pd.Timestamp(month)]
+    if hit.empty:
+        return "no data", "no data for this month"
+    return str(hit["status"].iloc[-1]), str(hit["status_note"].iloc[-1] or "")
+
+
+def no_data_months(rows: pd.DataFrame) -> str:
+    """'Apr 2013 to Mar 2016' for the months of a series with no data (empty when there are none)."""
+    if "status" not in rows:
+        return ""
+    gaps = rows[rows["status"].eq("no data")]
+    return coverage.spans_text(list(pd.to_datetime(gaps["month_end"]).dt.date)) if len(gaps) else ""
+
+
+def data_status(rows: pd.DataFrame, f: Filters) -> None:
+    """Say plainly when the chosen month has no data or only partial data, and which months of the period have none."""
+    status, note = status_at(rows, f.month)
+    if status == "no data":
+        st.warning(f"{month_label(f.month)}: {note[0].upper() + note[1:]}.", icon=":material/block:")
+    elif status == "partial":
+        st.info(f"{month_label(f.month)}: {note[0].upper() + note[1:]}, so the figure may be too low or too high.",
+                icon=":material/hourglass_top:")
+    gaps = no_data_months(rows)
+    if gaps and status != "no data":
+        st.caption(f"No data for {gaps} (shown as a gap, never as 0).")
+
+
 def headline_metrics(df: pd.DataFrame, measure: str, f: Filters) -> None:
     """Latest value, target, change since last month and last year, England's latest average."""
     m = queries.get(measure)
     unit = m.fields.get("unit", "")
     rows = df.sort_values("month_end")
     latest = rows.iloc[-1] if len(rows) else None
+    status, _ = status_at(rows, f.month)
     value = SUPPRESSED if latest is not None and latest.get("suppressed", False) else (
         None if latest is None else latest["value"])
 
     def back(n: int) -> object:
-        return rows["value"].iloc[-1 - n] if len(rows) > n else None
+        if len(rows) <= n or ("status" in rows and rows["status"].iloc[-1 - n] != "ok"):
+            return None
+        return rows["value"].iloc[-1 - n]
 
     target = target_of(measure)
     eng = england(measure)
     c = st.columns(5)
-    c[0].metric(f"Latest ({month_label(f.month)})", fmt_value(value, unit))
+    shown = "No data" if status == "no data" else fmt_value(value, unit) + (" (partial)" if status == "partial" else "")
+    c[0].metric(f"Latest ({month_label(f.month)})", shown)
     c[1].metric("Target", fmt_value(target, unit) if target is not None else "—")
     for col, label, n in ((c[2], "Change since last month", 1), (c[3], "Change since last year", 12)):
         prev = back(n)
-        delta = None if latest is None or is_missing(prev) or is_missing(latest["value"]) else (
+        delta = None if latest is None or status != "ok" or is_missing(prev) or is_missing(latest["value"]) else (
             float(latest["value"]) - float(prev))
         col.metric(label, fmt_change(delta, unit) or "—")
     c[4].metric("England (latest published)", fmt_value(eng["value"].iloc[-1], unit) if len(eng) else "—",
@@ -133,8 +169,15 @@ def child_list(measure: str, f: Filters, team: str | None, key: str) -> None:
     from ui import data
 
     m = queries.get(measure)
-    df = data.measure(measure, la_codes=[f.la_code], team=team or f.team, as_of=f.month)
     st.subheader(f"{m.title}, as at {f.month:%d %b %Y}" + (f" · {team}" if team else ""))
+    status = data.availability(measure, la_codes=[f.la_code], as_of=f.month)
+    state, note = (status["status"].iloc[0], status["status_note"].iloc[0]) if len(status) else ("ok", "")
+    if state == "no data":
+        st.warning(f"No list of children: {note}.", icon=":material/block:")
+        return
+    if state == "partial":
+        st.info(f"{note[0].upper() + note[1:]}: the list may miss children.", icon=":material/hourglass_top:")
+    df = data.measure(measure, la_codes=[f.la_code], team=team or f.team, as_of=f.month)
     if df.empty:
         st.success("No children on this list: everyone is in time.")
         return
