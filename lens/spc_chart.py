@@ -80,18 +80,19 @@ def _segment_line(df: pd.DataFrame, column: str) -> tuple[list, list]:
     """x and y for a line drawn per segment with limits and broken between segments (NHSRplotthedots' default)."""
     xs, ys = [], []
     for _, part in df[df["has_limits"]].groupby("segment", sort=True):
-        xs += list(months(part["month"])) + [None]
-        ys += list(part[column]) + [None]
+        xs += months(part["month"]).tolist() + [None]
+        ys += part[column].tolist() + [None]
     return xs[:-1], ys[:-1]
 
 
 def spc_figure(result: SpcResult, title: str, unit: str, board: bool = False, icons: bool = True) -> go.Figure:
     """The XmR chart: coloured points, average, dashed process limits, target, gaps and the two icons."""
     df = result.points
-    x = months(df["month"])
+    x = months(df["month"]).tolist()  # lists, not arrays, so the figure's JSON reads plainly
+    values = [None if pd.isna(v) else v for v in df["value"]]
     suffix = "%" if unit == "%" else f" {unit}" if unit else ""
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=x, y=df["value"], mode="lines", name="Value", connectgaps=False, showlegend=False,
+    fig.add_trace(go.Scatter(x=x, y=values, mode="lines", name="Value", connectgaps=False, showlegend=False,
                              line={"color": GREY, "width": 3 if board else 2}, hoverinfo="skip"))
     observed = df[df["value"].notna()]
     for kind in ("common cause", "improvement", "concern", "neutral", None):
@@ -100,7 +101,7 @@ def spc_figure(result: SpcResult, title: str, unit: str, board: bool = False, ic
             continue
         why = [RULE_WORDS.get(r, "") if isinstance(r, str) else "" for r in part["rule"]]
         fig.add_trace(go.Scatter(
-            x=months(part["month"]), y=part["value"], mode="markers", name=POINT_NAMES[kind], customdata=why,
+            x=months(part["month"]).tolist(), y=part["value"].tolist(), mode="markers", name=POINT_NAMES[kind], customdata=why,
             marker={"color": POINT_COLOURS[kind], "size": 11 if board else 8, "line": {"color": "white", "width": 1}},
             hovertemplate=f"%{{y:.1f}}{suffix}<br>{POINT_NAMES[kind]} %{{customdata}}<extra></extra>",
         ))
@@ -115,7 +116,7 @@ def spc_figure(result: SpcResult, title: str, unit: str, board: bool = False, ic
                                      hovertemplate=f"{name}: %{{y:.1f}}{suffix}<extra></extra>"))
     if result.target is not None and len(df):
         fig.add_trace(go.Scatter(
-            x=[x.iloc[0], x.iloc[-1]], y=[result.target] * 2, mode="lines",
+            x=[x[0], x[-1]], y=[result.target] * 2, mode="lines",
             name=f"Target ({fmt_value(result.target, unit)})", hoverinfo="skip",
             line={"color": VERMILION, "dash": "dot", "width": 2},
         ))
@@ -123,8 +124,8 @@ def spc_figure(result: SpcResult, title: str, unit: str, board: bool = False, ic
     style(fig, title, unit, board)
     fig.update_xaxes(tickformat="%b %Y", title_text="Month", hoverformat="%b %Y")
     if unit == "%":  # limits can pass 0 or 100: show them rather than clip at the house 0-105 range
-        lo = min(0.0, *df[["lpl", "value"]].min().dropna().tolist()) if len(df) else 0.0
-        hi = max(105.0, *df[["upl", "value"]].max().dropna().tolist()) if len(df) else 105.0
+        lo = min([0.0, *df[["lpl", "value"]].min().dropna().tolist()])
+        hi = max([105.0, *df[["upl", "value"]].max().dropna().tolist()])
         fig.update_yaxes(range=[lo - 2 if lo < 0 else lo, hi + 2 if hi > 105 else hi])
     else:
         fig.update_yaxes(rangemode="normal")
