@@ -200,63 +200,64 @@ def spc(values: pd.Series, polarity: str, target: float | None = None, *, rebase
         for key, arr in _rules(part, mean, amr, trend_length, shift_length, two_of_three).items():
             cols[key][where] = arr
 
-    amr = cols["amr"]
-    df = pd.DataFrame({"month": months.to_timestamp(how="end").normalize(), "value": y, "segment": segment})
-    df["has_limits"] = ~np.isnan(cols["mean"])
-    df["provisional"] = cols["provisional"]
-    df["mean"] = cols["mean"]
-    df["upl"], df["lpl"] = cols["mean"] + LIMIT * amr, cols["mean"] - LIMIT * amr
-    df["near_upper"], df["near_lower"] = cols["mean"] + NEAR * amr, cols["mean"] - NEAR * amr
-    for key in ("outside_limits", "trend", "trend_direction", "two_of_three", "shift"):
-        df[key] = cols[key]
+    amr, mean, side = cols["amr"], cols["mean"], cols["side"]
     fired = [cols["outside_limits"], cols["trend"], cols["two_of_three"], cols["shift"]]
-    df["special_cause"] = np.logical_or.reduce(fired)
-    df["rule"] = pd.Series(np.select(fired, RULES, default=""), dtype=object).where(df["special_cause"], None)
-    side = cols["side"]
+    special = np.logical_or.reduce(fired)
     direction = np.select(fired, [side, cols["trend_direction"], side, side], default=0).astype(int)
-    df["direction"] = direction
     sign = {"higher is better": 1, "lower is better": -1, "neutral": 0}[polarity]
-    oriented = direction * sign
-    kind = np.select([direction == 0, sign == 0, oriented > 0], ["common cause", "neutral", "improvement"],
-                     default="concern")
-    df["point_type"] = pd.Series(kind, dtype=object).where(df["has_limits"] & ~np.isnan(y), None)
-    return _summarise(df, polarity, target, min_points)
+    kind = np.select([direction == 0, sign == 0, direction * sign > 0], ["common cause", "neutral", "improvement"],
+                     default="concern").astype(object)
+    has_limits = ~np.isnan(mean)
+    kind[~has_limits | np.isnan(y)] = None
+    rule = np.select(fired, RULES, default="").astype(object)
+    rule[~special] = None
+    out = {
+        "month": months.asfreq("D", how="end").to_timestamp(), "value": y, "segment": segment,
+        "has_limits": has_limits, "provisional": cols["provisional"], "mean": mean,
+        "upl": mean + LIMIT * amr, "lpl": mean - LIMIT * amr, "near_upper": mean + NEAR * amr,
+        "near_lower": mean - NEAR * amr, "outside_limits": cols["outside_limits"], "trend": cols["trend"],
+        "trend_direction": cols["trend_direction"], "two_of_three": cols["two_of_three"], "shift": cols["shift"],
+        "special_cause": special, "rule": rule, "direction": direction, "point_type": kind,
+    }
+    return _summarise(out, polarity, target, min_points)
 
 
-def _summarise(df: pd.DataFrame, polarity: str, target: float | None, min_points: int) -> SpcResult:
-    """Icons, the ongoing signal and counts from the per-point frame."""
-    observed = np.flatnonzero(df["value"].notna().to_numpy())
+def _summarise(out: dict[str, Any], polarity: str, target: float | None, min_points: int) -> SpcResult:
+    """The per-point frame plus icons, the ongoing signal and counts, from the per-point arrays."""
+    # rule and point_type stay object with None, not pandas 3's inferred str dtype with NaN
+    as_object = {key: pd.Series(out[key], dtype=object) for key in ("rule", "point_type")}
+    df = pd.DataFrame({**out, **as_object}, columns=list(COLUMNS))
+    y, seg, kind, direction = out["value"], out["segment"], out["point_type"], out["direction"]
+    observed = np.flatnonzero(~np.isnan(y))
     if not len(observed):
         return SpcResult(df, polarity, target, None, None, None, 0, 0, False, False, None, None, 0, min_points)
     last = int(observed[-1])
-    row = df.iloc[last]
-    segment = df["segment"] == row["segment"]
-    enough = bool(row["has_limits"])
+    in_segment = seg == seg[last]
+    enough = bool(out["has_limits"][last])
     variation = assurance = since = None
     run = 0
     if enough:
-        if row["point_type"] == "common cause":
+        if kind[last] == "common cause":
             variation = "common_cause"
         else:
-            kind = "neutral" if row["point_type"] == "neutral" else row["point_type"]
-            variation = f"{kind}_{'high' if row['direction'] > 0 else 'low'}"
+            variation = f"{kind[last]}_{'high' if direction[last] > 0 else 'low'}"
             first = last
-            while first > 0 and df["segment"].iat[first - 1] == row["segment"] \
-                    and df["point_type"].iat[first - 1] == row["point_type"] \
-                    and df["direction"].iat[first - 1] == row["direction"]:
+            while first > 0 and seg[first - 1] == seg[last] and kind[first - 1] == kind[last] \
+                    and direction[first - 1] == direction[last]:
                 first -= 1  # a gap (point_type None) or a rebase ends the run
             since, run = df["month"].iat[first], last - first + 1
         if target is not None and polarity != "neutral":
             higher = polarity == "higher is better"
-            if target > row["upl"]:
+            if target > out["upl"][last]:
                 assurance = "fail" if higher else "pass"
-            elif target < row["lpl"]:
+            elif target < out["lpl"][last]:
                 assurance = "pass" if higher else "fail"
             else:
                 assurance = "inconsistent"
     return SpcResult(df, polarity, target, variation, assurance, since, run, len(observed), enough,
-                     bool(enough and row["provisional"]), df["month"].iat[last], df.loc[segment, "month"].iloc[0],
-                     int(df.loc[segment, "value"].notna().sum()), min_points)
+                     bool(enough and out["provisional"][last]), df["month"].iat[last],
+                     df["month"].iat[int(np.argmax(in_segment))], int(np.count_nonzero(in_segment & ~np.isnan(y))),
+                     min_points)
 
 
 def _run_back(df: pd.DataFrame, last: int, same: pd.Series) -> int:
