@@ -113,7 +113,7 @@ def _limits(y: np.ndarray, fix_after_n_points: int | None, screen_outliers: bool
     if n_base < min_points or mr.size == 0:
         return math.nan, math.nan, n_base
     amr = float(mr.mean())
-    if screen_outliers and amr > 0:
+    if screen_outliers and amr > 0:  # (a flat series, amr 0, is not screened: that would leave no ranges)
         amr = float(mr[mr < SCREEN * amr].mean())  # never empty: the smallest range is below the mean
     return float(np.nanmean(y)), amr, n_base
 
@@ -155,6 +155,7 @@ def _rules(y: np.ndarray, mean: float, amr: float, trend_length: int, shift_leng
 
 def _check(polarity: str, fix_after_n_points: int | None, min_points: int, trend_length: int, shift_length: int,
            two_of_three: str) -> None:
+    """Refuse settings that would silently give no limits or no rules."""
     if polarity not in POLARITIES:
         raise ValueError(f"polarity must be one of {POLARITIES}, not {polarity!r}")
     if two_of_three not in TWO_OF_THREE_READINGS:
@@ -171,7 +172,7 @@ def spc(values: pd.Series, polarity: str, target: float | None = None, *, rebase
         fix_after_n_points: int | None = None, screen_outliers: bool = True, min_points: int = 12,
         baseline_points: int = 20, trend_length: int = 7, shift_length: int = 7,
         two_of_three: str = "mdc") -> SpcResult:
-    """XmR chart of a monthly series (index: month-end dates, any date in the month, or monthly periods)."""
+    """Limits, signals and icons for a monthly series (index: month ends, any date in the month, or periods)."""
     _check(polarity, fix_after_n_points, min_points, trend_length, shift_length, two_of_three)
     target = None if is_missing(target) else float(target)
     s = _monthly(values)
