@@ -157,6 +157,22 @@ COLUMNS: dict[str, Col] = {
     "direction_last_year": Col("Direction since last year", "Better, worse or the same as a year before"),
     # data quality and filters
     "file": Col("File", "The source file"),
+    "line": Col("Line", "Line number in the file (the header is line 1)", 0),
+    "rule": Col("Rule", "The DfE or contract rule the row breaks"),
+    "action": Col("What was done", "Blanked (the value emptied), kept (as recorded) or ended early (an overlapping "
+                                   "episode treated as ending when the next one starts)"),
+    "source": Col("File", "The source file (SSDA903 table or case-system extract)"),
+    "months_covered": Col("Months covered", "How many months the file holds data for", 0),
+    "gaps": Col("Months missing inside", "Months between the first and last that the file does not cover", 0),
+    "first_review_overdue": Col("First review overdue", "Children whose first review (20 working days from the "
+                                                        "start of care) was overdue", 0),
+    "reached_7_days_on": Col("Reached 7 days on", "The day the episode reached 7 days missing (start + 7 days)"),
+    "reached_this_month": Col("Reached 7 days this month", "Yes when it reached 7 days in the month of the date"),
+    "return_interview": Col("Return interview", "Done, offered, none recorded, or not yet (still missing)"),
+    "iha_due": Col("IHA due", "20 working days after the start of care"),
+    "first_iha_date": Col("IHA done", "The first initial health assessment in the period of care"),
+    "working_days_late": Col("Working days late", "Working days from the due date to the IHA (or to the data's "
+                                                  "end if not done)", 0),
     "loaded_at": Col("Loaded at", "When the load ran"),
     "data": Col("Data", "The kind of data"),
     "rows_held": Col("Rows held", "Rows in the warehouse", 0),

@@ -113,7 +113,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
         cdf = data.measure(chart.measure, **f.series_params)
         fig, rows = _figure(chart, cdf, f, cm.title)
         st.subheader(cm.title)
-        if rows.empty or ("status" in rows and rows["status"].eq("no data").all()):
+        if rows.empty or ("value" in rows and rows["value"].isna().all()):
             no_data(cm.title.lower(), rows)
             continue
         widgets.data_status(rows, f)
