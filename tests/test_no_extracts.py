@@ -107,7 +107,7 @@ def test_theme_pages_say_no_data_and_draw_no_list(env, page, note, list_title):
     assert not [d for d in at.dataframe if "Child" in d.value.columns]  # no child named on data that is absent
     if list_title:
         assert any(list_title in s.value for s in at.subheader)
-        assert any(w.value.startswith("No list of children: no data:") for w in at.warning)
+        assert any(w.value == f"No list of children: {note}." for w in at.warning)
     for m in at.metric:
         assert m.value in ("No data", "—") or not m.label.startswith("Latest"), (m.label, m.value)
 

@@ -175,7 +175,7 @@ def child_list(measure: str, f: Filters, team: str | None, key: str) -> None:
     status = data.availability(measure, la_codes=[f.la_code], as_of=f.month)
     state, note = (status["status"].iloc[0], status["status_note"].iloc[0]) if len(status) else ("ok", "")
     if state == "no data":
-        st.warning(f"No list of children: {note}.", icon=":material/block:")
+        st.warning(f"No list of children: {note.removeprefix('no data: ')}.", icon=":material/block:")
         return
     if state == "partial":
         st.info(f"{note[0].upper() + note[1:]}: the list may miss children.", icon=":material/hourglass_top:")
