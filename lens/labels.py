@@ -157,6 +157,20 @@ COLUMNS: dict[str, Col] = {
     "direction_last_year": Col("Direction since last year", "Better, worse or the same as a year before"),
     # data quality and filters
     "file": Col("File", "The source file"),
+    # published benchmarks (queries/benchmark_context.sql)
+    "period_end": Col("Published for", "The date the published figure is for (31 March, or 30 September)"),
+    "neighbours_mean": Col("Statistical neighbours (mean)", "Mean of the ten statistical neighbours' figures"),
+    "neighbours_median": Col("Statistical neighbours (median)", "Median of the ten statistical neighbours' figures"),
+    "neighbours_n": Col("Neighbours with a figure", "How many of the ten neighbours had a published figure", 0),
+    "neighbour_grouping": Col("Neighbour grouping", "The DfE statistical-neighbour file the neighbours come from"),
+    "region_value": Col("Region", "The published figure for the authority's region"),
+    "england_value": Col("England", "The published figure for England"),
+    "q1": Col("Lower quartile", "A quarter of authorities are at or below this"),
+    "q2": Col("Median authority", "Half of authorities are at or below this"),
+    "q3": Col("Upper quartile", "Three quarters of authorities are at or below this"),
+    "n_authorities": Col("Authorities", "Authorities with a published figure", 0),
+    "rank_high": Col("Rank (highest first)", "Rank among authorities, the highest figure first", 0),
+    "rank_low": Col("Rank (lowest first)", "Rank among authorities, the lowest figure first", 0),
     "line": Col("Line", "Line number in the file (the header is line 1)", 0),
     "rule": Col("Rule", "The DfE or contract rule the row breaks"),
     "action": Col("What was done", "Blanked (the value emptied), kept (as recorded) or ended early (an overlapping "
