@@ -284,8 +284,7 @@ def availability(name: str, con: duckdb.DuckDBPyConnection, la_codes: Any = None
     keys = authorities.assign(month_end=month)
     if not measure.requires:
         return keys.assign(status=coverage.OK, status_note="")[["la_code", "status", "status_note"]]
-    covered = coverage.covered_months(con, codes, measure.requires)
-    out = coverage.status_of_rows(covered, keys, measure.requires, measure.window)
+    out = coverage.status_of_rows(con, keys, measure.requires, measure.window)
     return out[["la_code", "status", "status_note"]]
 
 
@@ -311,19 +310,17 @@ def _with_status(measure: Measure, df: pd.DataFrame, con: duckdb.DuckDBPyConnect
     An authority the measure's SQL gave no row for at all (its source file absent, say) gets an 'All teams' row for
     each month of its data span anyway, so it reads 'no data: ... not supplied' rather than vanishing.
     """
-    la_codes = bound.get("la_codes")
     if bound.get("team") in (None, "All teams") and {"from_month", "to_month"} <= set(bound):
         spine = _authority_spine(con, bound)
         if len(spine):
             spine["month_end"] = spine["month_end"].astype(df["month_end"].dtype if len(df) else "datetime64[us]")
-            extra = spine[~spine["la_code"].isin(df["la_code"])] if len(df) else spine
+            extra = spine[~spine["la_code"].isin(df["la_code"].unique())] if len(df) else spine
             if len(extra):
                 df = pd.concat([df, extra], ignore_index=True) if len(df) else extra.reindex(columns=df.columns)
                 df = df.sort_values(["la_code", "month_end"], kind="stable").reset_index(drop=True)
     if df.empty:
         return df.assign(status=pd.Series(dtype="object"), status_note=pd.Series(dtype="object"))
-    covered = coverage.covered_months(con, la_codes, measure.requires)
-    status = coverage.status_of_rows(covered, df, measure.requires, measure.window)
+    status = coverage.status_of_rows(con, df, measure.requires, measure.window)
     out = df.merge(status, on=["la_code", "month_end"], how="left", validate="many_to_one")
     blank = out["status"].eq(coverage.NO_DATA)
     if blank.any():

@@ -49,46 +49,70 @@ def spans_text(months: list[dt.date]) -> str:
     return ", ".join(f"{a:%b %Y}" if a == b else f"{a:%b %Y} to {b:%b %Y}" for a, b in spans)
 
 
-def _months_back(month: dt.date, n: int) -> list[dt.date]:
-    """The n month ends ending with `month` (oldest first)."""
-    end = pd.Timestamp(month) + pd.offsets.MonthEnd(0)
-    return [(end - pd.offsets.MonthEnd(k)).date() for k in range(n - 1, -1, -1)]
+STATUS_SQL = """
+with
+pairs as (
+    select pair, la_code, last_day(month_end::date) as m from status_pairs
+),
+required as (
+    select unnest($sources::varchar[]) as source, generate_subscripts($sources::varchar[], 1) as k
+),
+counted as (
+    -- per month and required source: is the month covered, and how many of the `window` months up to it are
+    select
+        p.pair, r.source, r.k,
+        count(c.month_end) filter (where c.month_end = p.m) > 0 as covered,
+        count(c.month_end) as in_window
+    from pairs as p
+    cross join required as r
+    left join source_coverage as c
+        on c.la_code = p.la_code and c.source = r.source
+       and c.month_end between last_day((p.m - to_months($window - 1))::date) and p.m
+    group by p.pair, r.source, r.k
+),
+final as (
+    -- the first required source (in the header's order) that does not cover the month, or does not cover the look-back
+    select
+        pair,
+        arg_min(source, k) filter (where not covered) as missing_source,
+        arg_min(source, k) filter (where covered and in_window < $window) as partial_source,
+        arg_min(in_window, k) filter (where covered and in_window < $window) as partial_have
+    from counted
+    group by pair
+)
+select * from final
+"""
 
 
-def _status(by_source: dict[str, set[dt.date]], month: dt.date, sources: tuple[str, ...],
-            window: int) -> tuple[str, str]:
-    """(status, note) of one month, given the months each source covers for that authority."""
-    for s in sources:
-        if month not in by_source[s]:
-            if not by_source[s]:
-                return NO_DATA, f"no data: {label(s)} not supplied"
-            return NO_DATA, f"no data: {label(s)} covers {spans_text(list(by_source[s]))}"
-    if window > 1:
-        back = _months_back(month, window)
-        for s in sources:
-            have = sum(m in by_source[s] for m in back)
-            if have < window:
-                return PARTIAL, f"partial: looks back {window} months and {label(s)} covers {have} of them"
-    return OK, ""
-
-
-def month_status(covered: pd.DataFrame, la_code: str, month: dt.date, sources: tuple[str, ...],
-                 window: int) -> tuple[str, str]:
-    """(status, note) of one authority's month for a measure built on `sources` that looks back `window` months."""
-    return status_of_rows(covered, pd.DataFrame({"la_code": [la_code], "month_end": [month]}), sources,
-                          window).iloc[0][["status", "status_note"]].tolist()
-
-
-def status_of_rows(covered: pd.DataFrame, keys: pd.DataFrame, sources: tuple[str, ...],
+def status_of_rows(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, sources: tuple[str, ...],
                    window: int) -> pd.DataFrame:
-    """status and status_note for each distinct (la_code, month_end) in `keys` (month_end: any day of the month)."""
-    pairs = keys[["la_code", "month_end"]].drop_duplicates()
-    months = (pd.to_datetime(pairs["month_end"]) + pd.offsets.MonthEnd(0)).dt.date
-    per_la: dict[str, dict[str, set[dt.date]]] = {}
-    for (la, source), part in covered.groupby(["la_code", "source"]):
-        per_la.setdefault(la, {})[source] = set(part["month_end"])
-    rows = []
-    for la, given, month in zip(pairs["la_code"], pairs["month_end"], months, strict=True):
-        by_source = {s: per_la.get(la, {}).get(s, set()) for s in sources}
-        rows.append((la, given, *_status(by_source, month, sources, window)))
-    return pd.DataFrame(rows, columns=["la_code", "month_end", "status", "status_note"])
+    """status and status_note for each distinct (la_code, month_end) in `keys` (month_end: any day of the month).
+
+    One query over source_coverage for all rows (a series at national scale has ~100,000); the notes name the first
+    required source, in the header's order, that lacks the month or the look-back.
+    """
+    pairs = keys[["la_code", "month_end"]].drop_duplicates().reset_index(drop=True)
+    con.register("status_pairs", pairs.assign(pair=pairs.index))
+    try:
+        found = con.execute(STATUS_SQL, {"sources": list(sources), "window": window}).df()
+    finally:
+        con.unregister("status_pairs")
+    out = pairs.join(found.set_index("pair"))
+    missing = out["missing_source"].notna()
+    partial = ~missing & out["partial_source"].notna()
+    out["status"] = OK
+    out.loc[partial, "status"] = PARTIAL
+    out.loc[missing, "status"] = NO_DATA
+    out["status_note"] = ""
+    if missing.any():
+        needed = out.loc[missing, ["la_code", "missing_source"]].drop_duplicates()
+        covered = covered_months(con, sorted(needed["la_code"].unique()), tuple(needed["missing_source"].unique()))
+        spans = {key: spans_text(list(part["month_end"])) for key, part in covered.groupby(["la_code", "source"])}
+        out.loc[missing, "status_note"] = [
+            f"no data: {label(s)} covers {spans[(la, s)]}" if (la, s) in spans else f"no data: {label(s)} not supplied"
+            for la, s in zip(out.loc[missing, "la_code"], out.loc[missing, "missing_source"], strict=True)]
+    if partial.any():
+        out.loc[partial, "status_note"] = [
+            f"partial: looks back {window} months and {label(s)} covers {int(n)} of them"
+            for s, n in zip(out.loc[partial, "partial_source"], out.loc[partial, "partial_have"], strict=True)]
+    return out[["la_code", "month_end", "status", "status_note"]]
