@@ -221,8 +221,10 @@ def with_spc(df: pd.DataFrame, polarity: str, target: float | None = None,
         part["provisional"] = part["provisional"].where(part["mean"].notna())
         part["variation"] = result.variation
         part["assurance"] = result.assurance
-        part["signal_since"] = None if result.signal_since is None else result.signal_since.date()
+        part["signal_since"] = pd.Timestamp(result.signal_since) if result.signal_since is not None else pd.NaT
         parts.append(part)
     if not parts:
         return df.assign(**{c: pd.Series(dtype=object) for c in SPC_COLUMNS})
-    return pd.concat(parts).loc[df.index]
+    out = pd.concat(parts).loc[df.index]
+    out["signal_since"] = pd.to_datetime(out["signal_since"])
+    return out

@@ -192,6 +192,6 @@ def test_with_spc_adds_limits_rule_point_type_and_icons_per_team():
     assert mine["rule"].iat[-1] == "outside_limits" and mine["point_type"].iat[-1] == "concern"
     assert mine["rule"].iloc[:-1].isna().all() and set(mine["point_type"].iloc[:-1]) == {"common cause"}
     assert set(mine["variation"]) == {"concern_low"} and set(mine["assurance"]) == {"inconsistent"}
-    assert set(mine["signal_since"]) == {dt.date(2018, 1, 31)}
+    assert set(mine["signal_since"]) == {pd.Timestamp("2018-01-31")}
     other = out[out["team"] == "Team B"]  # 6 months: no limits, no icons
     assert other["mean"].isna().all() and other["variation"].isna().all() and other["point_type"].isna().all()
