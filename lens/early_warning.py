@@ -150,19 +150,32 @@ def measure_signal(measure: str, title: str, unit: str, rows: pd.DataFrame, pola
                          left_out_note(rows, board))
 
 
-def signals(series: pd.DataFrame, polarities: Mapping[str, str], targets: Mapping[str, float | None] | None = None,
-            rebases: Mapping[str, Iterable[Any]] | None = None, board: bool = False) -> list[MeasureSignal]:
+def signals(series: pd.DataFrame, polarities: Mapping[str, str] | None = None,
+            targets: Mapping[str, float | None] | None = None, rebases: Mapping[str, Iterable[Any]] | None = None,
+            board: bool = False) -> list[MeasureSignal]:
     """One MeasureSignal per measure of a stacked frame (measure, title, unit, month_end, value, status, ...) for one
-    authority and team, in the frame's order of measures: what the Overview and the board pack show."""
+    authority and team, in the frame's order of measures: what the Overview and the board pack show. Polarity and
+    target default to the frame's own higher_is_better and target columns (as the overview measure has them)."""
     out = []
     for name, rows in series.groupby("measure", sort=False):
         title = str(rows["title"].iloc[0]) if "title" in rows else str(name)
         unit = str(rows["unit"].iloc[0]) if "unit" in rows else ""
-        target = (targets or {}).get(name)
-        out.append(measure_signal(str(name), title, unit, rows.sort_values("month_end"), polarities[name],
+        polarity = polarities[name] if polarities is not None else polarity_of(rows["higher_is_better"].iloc[0])
+        target = targets.get(name) if targets is not None else rows["target"].iloc[0] if "target" in rows else None
+        out.append(measure_signal(str(name), title, unit, rows.sort_values("month_end"), polarity,
                                   None if is_missing(target) else float(target), (rebases or {}).get(name, ()),
                                   board))
     return out
+
+
+def team_signals(rows: pd.DataFrame, measure: str, title: str, unit: str, polarity: str,
+                 target: float | None = None, rebases: Mapping[str, Iterable[Any]] | None = None,
+                 board: bool = False) -> dict[str, MeasureSignal]:
+    """One measure's SPC for each team in `rows` (team, month_end, value, status, ...): concerns first, then by name."""
+    found = {str(team): measure_signal(measure, title, unit, part.sort_values("month_end"), polarity, target,
+                                       (rebases or {}).get(str(team), ()), board)
+             for team, part in rows.groupby("team", sort=True)}
+    return dict(sorted(found.items(), key=lambda item: (not item[1].concern, item[0])))
 
 
 def icon_table(found: list[MeasureSignal]) -> pd.DataFrame:
@@ -184,6 +197,19 @@ def concern_first(tiles: pd.DataFrame, concern: Iterable[str], then: list[str]) 
     flagged = set(concern)
     return tiles.assign(_concern=~tiles["measure"].isin(flagged)).sort_values(
         ["_concern", *then], kind="stable").drop(columns="_concern")
+
+
+RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "grey": 3}
+
+
+def order_tiles(latest: pd.DataFrame, concern: Iterable[str] = ()) -> pd.DataFrame:
+    """The Overview's order: special causes of concern first, then what got worse since last month, then red before
+    amber before green; measures with no data for the month last."""
+    missing = latest["status"].eq(NO_DATA).map({True: 1, False: 0})
+    worse = latest["direction_last_month"].eq("worse").map({True: 0, False: 1})
+    flagged = latest["measure"].isin(set(concern)).map({True: 0, False: 1})
+    keys = {"_m": missing, "_c": flagged, "_w": worse, "_r": latest["rag"].map(RAG_ORDER)}
+    return latest.assign(**keys).sort_values([*keys, "measure"], kind="stable").drop(columns=list(keys))
 
 
 def rebase_months(path: str | Path, la_code: str, team: str | None = None,
