@@ -101,18 +101,20 @@ def left_out_note(rows: pd.DataFrame, board: bool = False) -> str:
     return ("Left out of the average, the limits and the runs, as gaps (never as zero): " + "; ".join(parts) + ".")
 
 
-def signal_words(result: SpcResult) -> str:
+def signal_words(result: SpcResult, capital: bool = False) -> str:
     """'concern since Nov 2017, 4 months', 'common cause', 'run chart only' or 'no data', for a list of measures."""
     if result.n_points == 0:
-        return "no data"
-    if not result.enough_points:
-        return "run chart only (too few months for limits)"
-    if result.variation == "common_cause":
-        return "common cause (no significant change)"
-    kind = result.variation.rpartition("_")[0]
-    months = "1 month" if result.signal_points == 1 else f"{result.signal_points} months"
-    what = VARIATION_WORDS[result.variation] if kind == "neutral" else KIND_WORDS[kind]
-    return f"{what} since {month_label(result.signal_since)}, {months}"
+        text = "no data"
+    elif not result.enough_points:
+        text = "run chart only (too few months for limits)"
+    elif result.variation == "common_cause":
+        text = "common cause (no significant change)"
+    else:
+        kind = result.variation.rpartition("_")[0]
+        months = "1 month" if result.signal_points == 1 else f"{result.signal_points} months"
+        what = VARIATION_WORDS[result.variation] if kind == "neutral" else KIND_WORDS[kind]
+        text = f"{what} since {month_label(result.signal_since)}, {months}"
+    return text[:1].upper() + text[1:] if capital else text
 
 
 def signal_headline(title: str, result: SpcResult) -> str:
@@ -180,13 +182,15 @@ def team_signals(rows: pd.DataFrame, measure: str, title: str, unit: str, polari
 
 def icon_table(found: list[MeasureSignal]) -> pd.DataFrame:
     """The icons per measure (measure, title, variation, assurance, signal_since, signal_points, concern, signal,
-    sentence, note): special causes of concern first, the longest-running first; the rest in the order given."""
+    early_warning, sentence, note): special causes of concern first, the longest-running first; the rest in the order
+    given."""
     rows = [{"measure": s.measure, "title": s.title, "variation": s.result.variation,
              "assurance": s.result.assurance, "signal_since": s.result.signal_since,
              "signal_points": s.result.signal_points, "concern": s.concern, "signal": s.headline,
-             "sentence": s.sentence, "note": s.note} for s in found]
+             "early_warning": signal_words(s.result, capital=True), "sentence": s.sentence, "note": s.note}
+            for s in found]
     table = pd.DataFrame(rows, columns=["measure", "title", "variation", "assurance", "signal_since", "signal_points",
-                                        "concern", "signal", "sentence", "note"])
+                                        "concern", "signal", "early_warning", "sentence", "note"])
     order = table.assign(_other=~table["concern"].astype(bool),
                          _run=-table["signal_points"].where(table["concern"].astype(bool), 0))
     return order.sort_values(["_other", "_run"], kind="stable").drop(columns=["_other", "_run"]).reset_index(drop=True)

@@ -166,6 +166,7 @@ COLUMNS: dict[str, Col] = {
     "variation": Col("Variation icon", "The SPC variation icon as at the series' last month with data"),
     "assurance": Col("Assurance icon", "Whether the process will reliably meet the target, as at the last month"),
     "signal_since": Col("Signal since", "The first month of the ongoing run of unusual months of the same kind"),
+    "early_warning": Col("Early warning", "What the SPC chart says of the latest month, and since when"),
     # data quality and filters
     "file": Col("File", "The source file"),
     "loaded_at": Col("Loaded at", "When the load ran"),

@@ -276,8 +276,7 @@ def test_theme_page_shows_the_spc_chart_with_its_limits_concern_points_and_icons
     assert array(concern["y"]) == pytest.approx(flagged["value"].to_numpy())
     assert concern["x"][0].startswith("2017-01") and concern["x"][-1].startswith(f"{last:%Y-%m}")
     assert t["Target (27.0%)"]["y"] == [27, 27]
-    assert len(spc["layout"]["images"]) == 2  # the icons, in the chart's corner
-    assert images(at)[0] == ["Concern (high)", "Hit and miss"]  # and beside it
+    assert images(at)[0] == ["Concern (high)", "Hit and miss"]  # the icons beside the chart (a PNG has them in it)
     sentence = summary_sentence(expected, "%")
     assert sentence.startswith("Concern since Jan 2017 (15 months)")
     assert f"**{sentence}**" in [m.value for m in at.markdown]
@@ -323,7 +322,9 @@ def test_overview_puts_special_causes_of_concern_first_with_the_month_they_began
     shown = [m.value for m in at.markdown]
     assert ":orange[**Concern since Nov 2016, 17 months**]" in shown
     table = at.dataframe[0].value
-    assert {"Variation icon", "Assurance icon", "Signal since"} <= set(table.columns)
+    assert {"Variation icon", "Assurance icon", "Early warning"} <= set(table.columns)
+    assert table.loc[table["Measure"] == titles["sw_changes"], "Early warning"].item() == \
+        "Concern since Jan 2017, 15 months"
 
 
 def test_board_mode_shows_the_same_icons_and_no_child_level_data(sample_env):

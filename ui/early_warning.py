@@ -54,20 +54,22 @@ def spc_chart(measure: str, raw: pd.DataFrame, f: Filters, title: str, key: str)
     m = queries.get(measure)
     unit = m.fields.get("unit", "")
     found = signal(measure, raw, f)
-    left, right = st.columns([1, 6], vertical_alignment="center")
+    left, right = st.columns([2, 7], vertical_alignment="center")
     with left:
         icons(found.result)
     right.markdown(f"**{found.sentence}**")
     if found.note:
         right.caption(found.note)
     shown = widgets.board_safe(raw, f)
-    fig = spc_figure(found.result, title, unit, board=f.board)
+    fig = spc_figure(found.result, title, unit, board=f.board, icons=False)  # the icons are beside it
     charts.mark_data_gaps(fig, shown, f.board)  # partial months: hollow grey markers, outside the SPC
     st.plotly_chart(fig, key=key, theme=None, config={"displaylogo": False})
+    image = spc_figure(found.result, title, unit, board=f.board)  # a PNG or SVG carries its icons in the corner
+    charts.mark_data_gaps(image, shown, f.board)
     rebase = data.rebase_months(f.la_code, f.team, [measure]).get(measure, [])
     table = early_warning.with_spc(shown, m.fields["polarity"], widgets.target_of(measure),
                                    lambda _la, _team: rebase)
-    widgets.downloads(key, f, [measure], table.drop(columns=["suppressed"], errors="ignore"), fig,
+    widgets.downloads(key, f, [measure], table.drop(columns=["suppressed"], errors="ignore"), image,
                       f"{m.title} (SPC)")
     if not f.board:
         rebase_form(measure, f, key)

@@ -95,8 +95,7 @@ def render_overview() -> None:
             spc = found.get(t["measure"])
             if spc is not None:
                 icons(spc.result, width=64)
-                words = early_warning.signal_words(spc.result)
-                words = words[:1].upper() + words[1:]
+                words = early_warning.signal_words(spc.result, capital=True)
                 if spc.concern:
                     st.markdown(f":orange[**{words}**]")
                 else:
@@ -104,9 +103,9 @@ def render_overview() -> None:
             page = THEME_PAGES.get(t["theme"])
             if page:
                 st.page_link(page, label="See the detail", icon=":material/arrow_forward:")
-    icon_cols = warnings.set_index("measure")[["variation", "assurance", "signal_since"]]
+    icon_cols = warnings.set_index("measure")[["variation", "assurance", "early_warning"]]
     table = tiles.join(icon_cols, on="measure")[["title", "month_end", "value", "target", "rag", "variation",
-                                                 "assurance", "signal_since", "change_last_month", "change_last_year",
+                                                 "assurance", "early_warning", "change_last_month", "change_last_year",
                                                  "direction_last_month", "numerator", "denominator", "status_note"]]
     st.subheader("All headline measures")
     shown = widgets.board_safe(table, f).drop(columns=["numerator", "denominator", "suppressed", "numerator_shown",
