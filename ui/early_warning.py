@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 import queries
@@ -64,8 +65,11 @@ def spc_chart(measure: str, raw: pd.DataFrame, f: Filters, title: str, key: str)
     fig = spc_figure(found.result, title, unit, board=f.board, icons=False)  # the icons are beside it
     charts.mark_data_gaps(fig, shown, f.board)  # partial months: hollow grey markers, outside the SPC
     st.plotly_chart(fig, key=key, theme=None, config={"displaylogo": False})
-    image = spc_figure(found.result, title, unit, board=f.board)  # a PNG or SVG carries its icons in the corner
-    charts.mark_data_gaps(image, shown, f.board)
+    def image() -> go.Figure:  # a PNG or SVG carries its icons in the corner; made only when one is asked for
+        out = spc_figure(found.result, title, unit, board=f.board)
+        charts.mark_data_gaps(out, shown, f.board)
+        return out
+
     rebase = data.rebase_months(f.la_code, f.team, [measure]).get(measure, [])
     table = early_warning.with_spc(shown, m.fields["polarity"], widgets.target_of(measure),
                                    lambda _la, _team: rebase)
