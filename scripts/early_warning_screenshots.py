@@ -3,7 +3,8 @@ against `streamlit run` on the generated sample authority.
 
     python scripts/early_warning_screenshots.py [--db warehouse.duckdb] [--out docs/images] [--full DIR]
 
---full also saves whole pages (normal and board mode) to DIR, to look over; they are not for the docs.
+--full also saves whole pages (normal and board mode) to DIR, to look over; they are not for the docs. The icons
+are written as SVG files too (docs/images/icons/).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -79,6 +81,19 @@ def union(*boxes: dict) -> dict:
     return {"x": x0, "y": y0, "width": x1 - x0, "height": y1 - y0}
 
 
+def write_icons(folder: Path) -> None:
+    """Every icon as the SVG the app draws (lens/spc_chart.py), for the guide's tables."""
+    from lens.spc import ASSURANCE_ICONS, VARIATION_ICONS
+    from lens.spc_chart import assurance_icon_svg, variation_icon_svg
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in VARIATION_ICONS:
+        (folder / f"variation-{name.replace('_', '-')}.svg").write_text(variation_icon_svg(name) + "\n")
+    for name in ASSURANCE_ICONS:
+        (folder / f"assurance-{name}.svg").write_text(assurance_icon_svg(name) + "\n")
+    print(f"wrote {len(VARIATION_ICONS) + len(ASSURANCE_ICONS)} icons to {folder}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", help="warehouse (default: generate and load the sample authority)")
@@ -96,6 +111,7 @@ def main() -> int:
         load(list(generate(Path(tmp.name) / "src", seed=2018)), db)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    write_icons(out / "icons")
     full = Path(args.full) if args.full else None
     if full:
         full.mkdir(parents=True, exist_ok=True)
@@ -117,8 +133,9 @@ def main() -> int:
                 settle(page, f"{url}/?month=Mar+2018&period=5+years{board}", "Overview")
                 alert = page.locator("[data-testid='stMain'] [data-testid='stAlert']").first
                 first_row = page.locator("[data-testid='stMain'] [data-testid='stHorizontalBlock']").first
-                shoot(page, union(alert.bounding_box(), first_row.bounding_box()),
-                      out / f"overview-early-warning{suffix}.png")
+                if not board:  # (in board mode the tiles look the same)
+                    shoot(page, union(alert.bounding_box(), first_row.bounding_box()),
+                          out / "overview-early-warning.png")
                 if full:
                     page.screenshot(path=str(full / f"overview{suffix}.png"), full_page=True)
             settle(page, f"{url}/health?month=Mar+2018&period=5+years", "Health")
