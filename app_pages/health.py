@@ -9,5 +9,5 @@ render_theme(
     headline="health_up_to_date",
     more=(Chart("health_iha_in_time"), Chart("health_rha_in_time"), Chart("health_dental"),
           Chart("health_oc2_assessments")),
-    lists=("health_overdue_list",),
+    lists=("health_overdue_list", "health_iha_late_list"),
 )

@@ -8,5 +8,5 @@ render_theme(
     "(2014): offer an independent return interview within 72 hours of the child's return.",
     headline="missing_rhi_in_time",
     more=(Chart("missing_episodes"), Chart("missing_prolonged")),
-    lists=("missing_rhi_list",),
+    lists=("missing_rhi_list", "missing_prolonged_list"),
 )

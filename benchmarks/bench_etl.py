@@ -1,12 +1,13 @@
 """Time generate + load at one authority (default) or national scale (--national), against floors measured in the
 same run, with each step's peak memory (RSS of its own subprocess, DuckDB included).
 
-    python benchmarks/bench_etl.py [--national] [--bulk] [--data DIR] [--no-json]
+    python benchmarks/bench_etl.py [--national] [--bulk] [--data DIR] [--no-json] [--compare-with REV [--rounds N]]
 
 Floors: `floor` is the issue's definition, DuckDB merely copying every CSV file, all columns as text, into a new
 DuckDB file (`create table raw_i as select * from read_csv(f, all_varchar=true)` per file); `batched floor` is
 the fastest such copy, one read_csv call per kind of file with its columns given (what the loader itself does).
-Goal: load within 3x of the floor, and under 2 GiB peak memory.
+Goal: load within 3x of the floor, and under 2 GiB peak memory. --compare-with REV times the loader of an earlier
+git revision and this one alternately on the same sources (e.g. a change must stay within 10% of the time and memory).
 --bulk writes quick shape-realistic sources with DuckDB (benchmarks/etl_bulk.py) instead of running the generator.
 --data DIR keeps (or reuses, if present) the sources in DIR.
 """
@@ -95,6 +96,44 @@ def step_load(sources: list[Path], db: Path) -> dict:
 STEPS = {"generate": step_generate, "floor": step_floor, "floor_batched": step_floor_batched, "load": step_load}
 
 
+def checkout(rev: str, into: Path) -> Path:
+    """The project's files at git revision `rev`, unpacked into `into` (to time an earlier loader in the same run)."""
+    into.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def run_load_at(tree: Path, sources: list[Path], db: Path) -> dict:
+    """`python -m etl load` of the code in `tree` in its own process: seconds and peak RSS (MiB)."""
+    script = (f"import json, resource, sys, time; sys.path.insert(0, {str(tree)!r}); from pathlib import Path; "
+              "from etl.load import load; t = time.perf_counter(); "
+              f"load([Path(s) for s in {[str(s) for s in sources]!r}], Path({str(db)!r})); "
+              "print(json.dumps({'seconds': time.perf_counter() - t, "
+              "'peak_rss_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tree)
+    if out.returncode:
+        raise SystemExit(f"load at {tree} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def compare_with(rev: str, sources: list[Path], work: Path, rounds: int) -> None:
+    """Time this loader and the one at `rev` alternately on the same sources; print each round and the ratios."""
+    old_tree = checkout(rev, work / "baseline")
+    rows = []
+    for i in range(rounds):
+        for label, tree in (("baseline " + rev, old_tree), ("this tree", ROOT)):
+            db = work / f"cmp_{i}_{'old' if tree == old_tree else 'new'}.duckdb"
+            r = run_load_at(tree, sources, db)
+            rows.append((label, i + 1, r["seconds"], r["peak_rss_mib"]))
+            db.unlink(missing_ok=True)
+            print(f"  {label:<22} round {i + 1}: {r['seconds']:6.1f} s, peak RSS {r['peak_rss_mib']:,.0f} MiB",
+                  flush=True)
+    for i in range(rounds):
+        old, new = rows[2 * i], rows[2 * i + 1]
+        print(f"round {i + 1}: time {new[2] / old[2]:.2f}x, peak memory {new[3] / old[3]:.2f}x of {rev}")
+
+
 def run_step(name: str, *args: str) -> dict:
     """Run one step in its own Python process; returns its result with seconds and peak RSS (MiB)."""
     out = subprocess.run([sys.executable, __file__, "--step", name, *args], capture_output=True, text=True)
@@ -124,6 +163,9 @@ def main() -> int:
     parser.add_argument("--bulk", action="store_true", help="quick DuckDB-written sources instead of the generator")
     parser.add_argument("--data", help="folder for the sources (reused if it already holds them)")
     parser.add_argument("--no-json", action="store_true", help="do not write benchmarks/results/etl_*.json")
+    parser.add_argument("--compare-with", metavar="REV",
+                        help="instead of the floors, time the loader at git revision REV and this one, alternately")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds for --compare-with")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     args, rest = parser.parse_known_args()
     if args.step:
@@ -143,6 +185,10 @@ def main() -> int:
         results["generate"] = run_step("generate", str(data), str(int(args.national)), str(int(args.bulk)))
         sources = [Path(s) for s in results["generate"]["sources"]]
     size = sum(p.stat().st_size for p in _csv_files(sources))
+    if args.compare_with:
+        print(f"{len(sources)} source(s), {size / 2**20:,.0f} MiB of CSV: loader at {args.compare_with} vs this tree")
+        compare_with(args.compare_with, sources, work, args.rounds)
+        return 0
     src_json = json.dumps([str(s) for s in sources])
     for name in ("floor", "floor_batched", "load"):
         print(f"{name} ...", file=sys.stderr, flush=True)

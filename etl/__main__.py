@@ -1,4 +1,4 @@
-"""`python -m etl generate|load`: make a synthetic authority's source files, or load sources into the warehouse."""
+"""`python -m etl generate|load|benchmarks`: make synthetic sources, load sources, or load the DfE's benchmarks."""
 
 from __future__ import annotations
 
@@ -23,7 +23,15 @@ def main(argv: list[str] | None = None) -> int:
                       help="source folders (each holds authority.toml), or a folder of them as `generate --out` writes")
     load.add_argument("--db", default=str(config.db_path()), help="warehouse path")
 
+    bench = sub.add_parser("benchmarks", help="load the DfE's published figures and statistical neighbours")
+    bench.add_argument("paths", nargs="+", help="DfE CSV files, or folders of them (e.g. ../shared/reference/dfe)")
+    bench.add_argument("--db", default=str(config.db_path()), help="warehouse path")
+
     args = parser.parse_args(argv)
+    if args.command == "benchmarks":
+        from etl.benchmarks import benchmarks_cli
+
+        return benchmarks_cli(args)
     if args.command == "generate":
         from etl.generate import generate_cli
 

@@ -10,6 +10,28 @@ create or replace table dim_child_key as
 select la_code, child, (row_number() over (order by la_code, child))::integer as child_key
 from (select la_code, child from dim_child union select la_code, child from fact_episode);
 
+-- dim_worker_key: one integer per social worker (la_code, sw_id) in the workforce extract or the social worker
+-- episodes, with the team of their latest spell (dim_worker.team, null if unknown), for fast ASOF joins.
+create or replace table dim_worker_key as
+select k.la_code, k.sw_id, (row_number() over (order by k.la_code, k.sw_id))::integer as worker_key, w.team
+from (select la_code, sw_id from fact_worker_spell union select la_code, sw_id from fact_allocation) as k
+left join dim_worker as w using (la_code, sw_id);
+
+-- fact_allocation_keyed: fact_allocation with the child's and the worker's integer keys, sorted by child and start.
+create or replace table fact_allocation_keyed as
+select a.la_code, k.child_key, a.sw_id, w.worker_key, a.sw_decom, a.sw_dec
+from fact_allocation as a
+join dim_child_key as k using (la_code, child)
+join dim_worker_key as w using (la_code, sw_id)
+order by k.child_key, a.sw_decom;
+
+-- fact_worker_spell_keyed: each worker's spells (worker_key, start_date, end_date, team), sorted by worker and start.
+create or replace table fact_worker_spell_keyed as
+select w.worker_key, s.start_date, s.end_date, s.team
+from fact_worker_spell as s
+join dim_worker_key as w using (la_code, sw_id)
+order by w.worker_key, s.start_date;
+
 -- fact_care_episode: every episode as the measures use it, one row per fact_episode row, on any day at most one
 -- episode in force. Overlaps (an episode still open, or ending after, when the child's next episode starts: a DfE
 -- validator error, listed by the loader in load_warnings as 'overlapping episodes') are resolved by one rule: the
@@ -23,9 +45,10 @@ create or replace table fact_care_episode as
 with ep as (
     select
         e.la_code, e.child, k.child_key, e.decom, e.dec as dec_recorded, e.rne, e.ls, e.place, e.place_provider,
-        e.rec, lead(e.decom) over w as next_decom
+        e.rec, c.dob, lead(e.decom) over w as next_decom
     from fact_episode as e
     join dim_child_key as k using (la_code, child)
+    left join dim_child as c using (la_code, child)
     window w as (partition by k.child_key order by e.decom)
 ),
 effective as (
@@ -76,45 +99,32 @@ select
 from fact_care_episode
 group by la_code, child, child_key, period_no, placement_no;
 
--- looked_after_at(dates): one row per child looked after on each date in `dates` (a DATE[]): looked after on d
--- means an episode (fact_care_episode, overlaps resolved) started on or before d and not ended before or on d
--- (DfE: ceased on 31 March is not looked after at 31 March). ls and place are the episode's in force on d;
--- placement_start / period_start / placement_no its placement's and period's. Adds the allocated social worker
--- (the latest allocation begun on or before d, if it has not ended before d; otherwise none), the worker's team on
--- d (the worker's latest spell begun on or before d if still running, else their latest team; 'Unallocated' with
--- no worker) and the child's age in whole years. ASOF joins keep this linear in memory at national scale.
--- Optional la_codes := [...] limits it to those authorities (much faster for one authority's child list).
-create or replace macro looked_after_at(dates, la_codes := null) as table
-with d as (
-    select unnest(dates)::date as at_date
-),
-episodes as (
-    select * from fact_care_episode where la_codes is null or list_contains(la_codes, la_code)
-),
+-- worker_and_team_on(rows, la_codes := null): the rows of the table or CTE named `rows` (columns la_code, child,
+-- child_key, dob, at_date, placement_start, period_start, place, ls, placement_no: a child looked after on at_date)
+-- with the allocated social worker on that date (the latest allocation begun on or before it, if it has not ended
+-- before it; otherwise none), the worker's team then (their latest spell begun on or before the date if still
+-- running, else their latest team; 'Unallocated' with no worker) and the child's age in whole years. ASOF joins on
+-- integer keys keep this linear and fast at national scale. The one definition behind looked_after_at() and
+-- fact_child_month.
+create or replace macro worker_and_team_on(rows, la_codes := null) as table
+with
 allocations as (
-    select * from fact_allocation where la_codes is null or list_contains(la_codes, la_code)
-),
-spells as (
-    select * from fact_worker_spell where la_codes is null or list_contains(la_codes, la_code)
-),
-la as (
-    select e.la_code, e.child, d.at_date, e.placement_start, e.period_start, e.place, e.ls, e.placement_no
-    from episodes as e
-    join d on e.decom <= d.at_date and coalesce(e.dec, date '9999-12-31') > d.at_date
+    select * from fact_allocation_keyed where la_codes is null or list_contains(la_codes, la_code)
 ),
 alloc as (
-    select la.*,
-           case when coalesce(a.sw_dec, date '9999-12-31') >= la.at_date then a.sw_id end as sw_id
-    from la
+    select
+        r.*,
+        case when coalesce(a.sw_dec, date '9999-12-31') >= r.at_date then a.sw_id end as sw_id,
+        case when coalesce(a.sw_dec, date '9999-12-31') >= r.at_date then a.worker_key end as worker_key
+    from query_table(rows) as r
     asof left join allocations as a
-        on a.la_code = la.la_code and a.child = la.child and a.sw_decom <= la.at_date
+        on a.child_key = r.child_key and a.sw_decom <= r.at_date
 ),
 team_on as (
-    select al.*,
-           case when coalesce(s.end_date, date '9999-12-31') >= al.at_date then s.team end as team
+    select al.*, case when coalesce(s.end_date, date '9999-12-31') >= al.at_date then s.team end as spell_team
     from alloc as al
-    asof left join spells as s
-        on s.la_code = al.la_code and s.sw_id = al.sw_id and s.start_date <= al.at_date
+    asof left join fact_worker_spell_keyed as s
+        on s.worker_key = al.worker_key and s.start_date <= al.at_date
 )
 select
     t.la_code,
@@ -126,23 +136,51 @@ select
     t.ls,
     t.placement_no,
     t.sw_id,
-    case when t.sw_id is null then 'Unallocated' else coalesce(t.team, w.team, 'Unallocated') end as team,
-    c.dob,
-    date_part('year', age(t.at_date::timestamp, c.dob::timestamp))::integer as age_years
+    case when t.sw_id is null then 'Unallocated' else coalesce(t.spell_team, w.team, 'Unallocated') end as team,
+    t.dob,
+    date_part('year', age(t.at_date::timestamp, t.dob::timestamp))::integer as age_years,
+    t.child_key
 from team_on as t
-left join dim_worker as w on w.la_code = t.la_code and w.sw_id = t.sw_id
-left join dim_child as c on c.la_code = t.la_code and c.child = t.child;
+left join dim_worker_key as w on w.worker_key = t.worker_key;
 
--- fact_child_month: looked_after_at() at every month end that the authority's SSDA903 episodes cover
--- (source_coverage, source 'episodes': the months of its return years, never after the load), so one authority's
--- future-dated row cannot stretch another's months. child_key as in dim_child_key.
+-- looked_after_at(dates): one row per child looked after on each date in `dates` (a DATE[]): looked after on d
+-- means an episode (fact_care_episode, overlaps resolved) started on or before d and not ended before or on d
+-- (DfE: ceased on 31 March is not looked after at 31 March). ls and place are the episode's in force on d;
+-- placement_start / period_start / placement_no its placement's and period's; social worker, team and age from
+-- worker_and_team_on(). Optional la_codes := [...] limits it to those authorities (much faster for one authority's
+-- child list).
+create or replace macro looked_after_at(dates, la_codes := null) as table
+with on_dates as (
+    select e.la_code, e.child, e.child_key, e.dob, d.at_date, e.placement_start, e.period_start, e.place, e.ls,
+           e.placement_no
+    from fact_care_episode as e
+    join (select unnest(dates)::date as at_date) as d
+        on e.decom <= d.at_date and coalesce(e.dec, date '9999-12-31') > d.at_date
+    where la_codes is null or list_contains(la_codes, e.la_code)
+)
+select * exclude (child_key) from worker_and_team_on('on_dates', la_codes := la_codes);
+
+-- fact_child_month: every child looked after (as looked_after_at()) at every month end that the authority's
+-- SSDA903 episodes cover (source_coverage, source 'episodes': the months of its return years, never after the
+-- load), so one authority's future-dated row cannot stretch another's months. child_key as in dim_child_key.
 create or replace table fact_child_month as
-select l.*, l.at_date as month_end, k.child_key
-from looked_after_at((
-    select coalesce(list(distinct month_end), []::date[]) from source_coverage where source = 'episodes'
-)) as l
-semi join source_coverage as c on c.la_code = l.la_code and c.month_end = l.at_date and c.source = 'episodes'
-join dim_child_key as k using (la_code, child);
+with
+month_ends as (
+    select distinct month_end as at_date from source_coverage where source = 'episodes'
+),
+on_month_ends as (
+    select e.la_code, e.child, e.child_key, e.dob, d.at_date, e.placement_start, e.period_start, e.place, e.ls,
+           e.placement_no
+    from fact_care_episode as e
+    join month_ends as d on e.decom <= d.at_date and coalesce(e.dec, date '9999-12-31') > d.at_date
+),
+covered as (
+    select o.*
+    from on_month_ends as o
+    semi join source_coverage as c on c.la_code = o.la_code and c.month_end = o.at_date and c.source = 'episodes'
+)
+select * exclude (child_key), at_date as month_end, child_key
+from worker_and_team_on('covered');
 
 -- fact_visit_keyed: fact_visit's (la_code, child, visit_date) with the child's integer key, sorted by child and date.
 create or replace table fact_visit_keyed as
@@ -157,13 +195,6 @@ create or replace table fact_episode_keyed as
 select la_code, child_key, decom, ls, place
 from fact_care_episode
 order by child_key, decom;
-
--- fact_allocation_keyed: fact_allocation with the child's integer key, sorted by child and allocation start.
-create or replace table fact_allocation_keyed as
-select a.la_code, k.child_key, a.sw_id, a.sw_decom, a.sw_dec
-from fact_allocation as a
-join dim_child_key as k using (la_code, child)
-order by k.child_key, a.sw_decom;
 
 -- dim_calendar: every day from 1990 to 2040 with whether it is a working day in England (Monday to Friday and not a
 -- bank holiday in dim_bank_holiday) and working_day_no, the running count of working days up to and including it.

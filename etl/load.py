@@ -25,17 +25,18 @@ import pandas as pd
 from etl.contract import ALL_FILES
 from etl.load_sources import FileRef, LoadError, Source, scan_sources, sha256_file
 from etl.load_sql import (
+    CHILD_ISSUES,
     CSV_OPTIONS,
     REASONS,
     WARNINGS,
-    child_date_issues_sql,
+    child_issue_entries_sql,
+    child_issues_sql,
     insert_sql,
     keep_sql,
     overlap_warnings_sql,
     problem_rejects_sql,
     staging_sql,
     superseded_sql,
-    unknown_child_rejects_sql,
     unmatched_interview_rejects_sql,
     warning_rows_sql,
 )
@@ -212,11 +213,9 @@ def _stage(con: duckdb.DuckDBPyConnection, name: str, refs: list[FileRef], load_
     con.execute(problem_rejects_sql(stage))
     con.execute(warning_rows_sql(stage))
     if spec.child_column:
-        con.execute(unknown_child_rejects_sql(spec, stage))
-    if spec.event_date:
-        con.execute(f"insert into load_rejects {child_date_issues_sql(spec, stage, 'reject')}")
-        if spec.name != "episodes":
-            con.execute(f"insert into load_warnings_tmp {child_date_issues_sql(spec, stage, 'keep')}")
+        con.execute(child_issues_sql(spec, stage))
+        con.execute(f"insert into load_rejects {child_issue_entries_sql('reject')}")
+        con.execute(f"insert into load_warnings_tmp {child_issue_entries_sql('keep')}")
     return stage
 
 
@@ -268,6 +267,7 @@ def _load_kind(con: duckdb.DuckDBPyConnection, name: str, refs: list[FileRef], l
         con.execute("drop table keep_return_interviews")
     con.execute(f"drop table {stage}")
     con.execute(f"drop table {superseded}")
+    con.execute(f"drop table if exists {CHILD_ISSUES}")
     if name == "episodes":
         con.execute("drop table keep_episodes")
 

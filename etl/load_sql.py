@@ -222,14 +222,14 @@ select * from final
 def _valid_sql(spec: SourceFile, stage: str, match_missing: str | None) -> str:
     """Staged rows that break no rule, with their authority, return year and version (later return, later line).
 
-    Valid: no problems, CHILD known in dim_child of the same authority and, for return interviews, a matching
-    kept missing episode (`match_missing` names that table). Every row sharing a key is valid or not alike.
+    Valid: no problems, CHILD known in dim_child of the same authority with no rule about its child broken
+    (child_issues) and, for return interviews, a matching kept missing episode (`match_missing` names that table).
+    Every row sharing a key is valid or not alike.
     """
     conds = ["s.problems is null"]
     if spec.child_column:
-        refused = " or ".join(f"({cond})" for cond, _, _, action in child_date_rules(spec) if action == "reject")
-        conds.append(f"exists (select 1 from dim_child as c where c.la_code = f.la_code "
-                     f"and c.child = s.{_q(spec.child_column)}{f' and not coalesce({refused}, false)' if refused else ''})")
+        # the child is known and the row breaks none of its child's rules (child_issues_sql, built per kind)
+        conds.append(f"not exists (select 1 from {CHILD_ISSUES} as i where i.rid = s.rowid and i.action = 'reject')")
     if match_missing:
         conds.append(f"exists (select 1 from {match_missing} as m where m.la_code = f.la_code "
                      f"and m.\"CHILD\" = s.\"CHILD\" and m.\"MIS_START\" = s.\"MIS_START\")")
@@ -299,42 +299,65 @@ select * from final
 """
 
 
-def child_date_rules(spec: SourceFile) -> list[tuple[str, str, str, str]]:
-    """(condition over staged row s and its dim_child row c, column, reason, action) for the event date's rules.
+CHILD_ISSUES = "child_issues"  # temp table of the rows (of the kind being loaded) whose child breaks a rule
 
-    Nothing happens to a child before birth; an episode cannot start on or after the 18th birthday (DfE validator);
-    other events after it are listed but kept (the measures only count children looked after at the time).
+
+def child_issues_sql(spec: SourceFile, stage: str) -> str:
+    """Create CHILD_ISSUES: (file_id, rid, line, column_name, value, reason, action) for each staged row whose child
+    breaks a rule, in one join with dim_child.
+
+    'unknown child' (CHILD in no accepted header row of the authority: rejected, whatever else is wrong); for rows
+    otherwise good, on the event date (spec.event_date): 'before date of birth' (rejected: nothing happens to a child
+    before birth), 'episode starts at 18 or over' (rejected, DfE validator) or, for any other event, 'event after 18th
+    birthday' (kept with a warning: the measures only count children looked after at the time).
     """
-    if not spec.event_date:
-        return []
-    day = f"s.{_q(spec.event_date)}::date"
-    rules = [(f"{day} < c.dob", spec.event_date, "before date of birth", "reject")]
-    if spec.name == "episodes":
-        rules.append((f"{day} >= (c.dob + interval 18 year)::date", spec.event_date, "episode starts at 18 or over",
-                      "reject"))
-    else:
-        rules.append((f"{day} >= (c.dob + interval 18 year)::date", spec.event_date, "event after 18th birthday",
-                      "keep"))
-    return rules
-
-
-def child_date_issues_sql(spec: SourceFile, stage: str, action: str) -> str:
-    """Entries for rows (otherwise good, child known) breaking a child_date_rules() rule with this action.
-
-    Columns: file_id, line, column_name, value, reason (+ action for warnings): insert into load_rejects
-    (action "reject") or load_warnings_tmp (the others).
-    """
-    rules = [r for r in child_date_rules(spec) if r[3] == action]
     child = _q(spec.child_column or "CHILD")
-    parts = [f"""
-    select st.file_id, s.rowid - st.first_rid + 2 as line, '{column}' as column_name,
-           strftime({_q(column)}, '%Y-%m-%d') as value, '{reason}' as reason{f", '{action}' as action" if action != "reject" else ""}
+    day = f"s.{_q(spec.event_date)}::date" if spec.event_date else "null::date"
+    adult = "episode starts at 18 or over" if spec.name == "episodes" else "event after 18th birthday"
+    event = spec.event_date or ""
+    return f"""
+create or replace temp table {CHILD_ISSUES} as
+with staged as (
+    select s.file_id, s.rowid as rid, s.{child} as child, s.problems is null as clean, {day} as day, f.la_code
     from {stage} as s
     join load_files as f using (file_id)
+    where s.{child} is not null
+),
+matched as (
+    select st.*, c.child is not null as known, c.dob
+    from staged as st
+    left join dim_child as c on c.la_code = st.la_code and c.child = st.child
+),
+judged as (
+    select
+        *,
+        case
+            when not known then 'unknown child'
+            when clean and day < dob then 'before date of birth'
+            when clean and day >= (dob + interval 18 year)::date then '{adult}'
+        end as reason
+    from matched
+),
+final as (
+    select
+        j.file_id, j.rid, j.rid - st.first_rid + 2 as line,
+        case when j.reason = 'unknown child' then '{spec.child_column}' else '{event}' end as column_name,
+        case when j.reason = 'unknown child' then j.child else strftime(j.day, '%Y-%m-%d') end as value,
+        j.reason,
+        case when j.reason = 'event after 18th birthday' then 'keep' else 'reject' end as action
+    from judged as j
     join load_stats as st using (file_id)
-    join dim_child as c on c.la_code = f.la_code and c.child = s.{child}
-    where s.problems is null and {cond}""" for cond, column, reason, _ in rules]
-    return " union all ".join(parts)
+    where j.reason is not null
+)
+select * from final
+"""
+
+
+def child_issue_entries_sql(action: str) -> str:
+    """The CHILD_ISSUES entries with this action, as load_rejects rows ("reject") or load_warnings_tmp rows."""
+    extra = ", action" if action != "reject" else ""
+    return (f"select file_id, line, column_name, value, reason{extra} from {CHILD_ISSUES} "
+            f"where action = '{action}' order by file_id, line")
 
 
 def warning_rows_sql(stage: str) -> str:
@@ -391,27 +414,6 @@ select * from final
 """
 
 
-def unknown_child_rejects_sql(spec: SourceFile, stage: str) -> str:
-    """Rejected-row entries for rows whose child is in no accepted header row of their authority."""
-    child = _q(spec.child_column or "CHILD")
-    return f"""
-insert into load_rejects
-with staged as (
-    select s.file_id, s.rowid as rid, s.{child} as child, f.la_code
-    from {stage} as s
-    join load_files as f using (file_id)
-    where s.{child} is not null
-),
-final as (
-    select st.file_id, s.rid - st.first_rid + 2 as line, '{spec.child_column}', s.child, 'unknown child'
-    from staged as s
-    join load_stats as st using (file_id)
-    where not exists (select 1 from dim_child as c where c.la_code = s.la_code and c.child = s.child)
-)
-select * from final
-"""
-
-
 def unmatched_interview_rejects_sql(stage: str, keep_missing: str) -> str:
     """Rejected-row entries for good return interviews (known child) that match no kept missing episode."""
     return f"""
@@ -421,7 +423,7 @@ with staged as (
     from {stage} as s
     join load_files as f using (file_id)
     where s.problems is null
-      and exists (select 1 from dim_child as c where c.la_code = f.la_code and c.child = s."CHILD")
+      and not exists (select 1 from {CHILD_ISSUES} as i where i.rid = s.rowid and i.action = 'reject')
 ),
 final as (
     select st.file_id, s.rid - st.first_rid + 2 as line, 'MIS_START', strftime(s."MIS_START", '%Y-%m-%d'),

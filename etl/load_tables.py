@@ -8,8 +8,10 @@ import duckdb
 
 from etl.load_sources import LoadError
 
-# Append-only history: every earlier load's rows are kept, whatever the authority.
-HISTORY_TABLES = ("load_log", "rejected_rows", "load_warnings")
+# Append-only history: every earlier load's rows are kept, whatever the authority; and the published benchmarks
+# (python -m etl benchmarks), which belong to no loaded authority.
+HISTORY_TABLES = ("load_log", "rejected_rows", "load_warnings", "benchmark_value", "benchmark_neighbours",
+                  "benchmark_file")
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str, catalog: str | None = None) -> dict[str, str]:

@@ -153,6 +153,39 @@ create table if not exists fact_establishment (   -- funded posts per team (opti
     -- key: (la_code, team, start_date), unique (the loader de-duplicates; no index: it would make national loads ~4x slower)
 );
 
+-- ---------- published benchmarks (python -m etl benchmarks; kept across loads) ----------
+-- benchmark_value: the DfE's published figure of a measure for England ('national'), a region ('regional') or an
+-- authority ('la'), per period (31 March for the annual SSDA903 tables, 30 September for the workforce census).
+create table if not exists benchmark_value (
+    measure      varchar not null,      -- the Practice Lens measure it benchmarks (placements_3plus, ...)
+    period_end   date not null,
+    level        varchar not null,      -- national | regional | la
+    area_code    varchar,               -- E92000001, E12000008, E06000039, ...
+    old_la_code  varchar,               -- the DfE's three-digit authority number (871), for 'la' rows
+    area_name    varchar,
+    region_code  varchar,               -- the authority's region (EES files)
+    value        double,
+    source       varchar
+);
+
+-- benchmark_neighbours: each authority's ten statistical neighbours (by old authority number), closest first, from
+-- the DfE's grouping file (its name, e.g. New_Statistical_Neighbour_Groupings_April_2021, says which revision).
+create table if not exists benchmark_neighbours (
+    old_la_code         varchar not null,
+    la_name             varchar,
+    rank                integer not null,
+    neighbour_old_code  varchar not null,
+    closeness           varchar,
+    grouping            varchar
+);
+
+create table if not exists benchmark_file (   -- the files the benchmarks came from
+    file       varchar not null,
+    kind       varchar,
+    sha256     varchar,
+    loaded_at  timestamp
+);
+
 -- ---------- load bookkeeping ----------
 create table if not exists load_log (
     load_id        varchar not null,     -- one id per `python -m etl load` run

@@ -289,9 +289,37 @@ def availability(name: str, con: duckdb.DuckDBPyConnection, la_codes: Any = None
     return out[["la_code", "status", "status_note"]]
 
 
+def _authority_spine(con: duckdb.DuckDBPyConnection, bound: dict[str, Any]) -> pd.DataFrame:
+    """('All teams', month_end) rows for every authority asked for and month in the range inside its data span."""
+    return con.execute(
+        """
+        select c.la_code, 'All teams' as team, last_day(r.m::date) as month_end
+        from authority_coverage as c
+        cross join range(date_trunc('month', $from_month::date), last_day($to_month::date) + interval 1 day,
+                         interval 1 month) as r (m)
+        where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], c.la_code))
+          and last_day(r.m::date) between c.first_month and c.last_month
+        """,
+        {"la_codes": bound.get("la_codes"), "from_month": bound["from_month"], "to_month": bound["to_month"]},
+    ).df()
+
+
 def _with_status(measure: Measure, df: pd.DataFrame, con: duckdb.DuckDBPyConnection,
-                 la_codes: list[str] | None) -> pd.DataFrame:
-    """A series with status and status_note per row; every figure of a no-data row blanked (never 0)."""
+                 bound: dict[str, Any]) -> pd.DataFrame:
+    """A series with status and status_note per row; every figure of a no-data row blanked (never 0).
+
+    An authority the measure's SQL gave no row for at all (its source file absent, say) gets an 'All teams' row for
+    each month of its data span anyway, so it reads 'no data: ... not supplied' rather than vanishing.
+    """
+    la_codes = bound.get("la_codes")
+    if bound.get("team") in (None, "All teams") and {"from_month", "to_month"} <= set(bound):
+        spine = _authority_spine(con, bound)
+        if len(spine):
+            spine["month_end"] = spine["month_end"].astype(df["month_end"].dtype if len(df) else "datetime64[us]")
+            extra = spine[~spine["la_code"].isin(df["la_code"])] if len(df) else spine
+            if len(extra):
+                df = pd.concat([df, extra], ignore_index=True) if len(df) else extra.reindex(columns=df.columns)
+                df = df.sort_values(["la_code", "month_end"], kind="stable").reset_index(drop=True)
     if df.empty:
         return df.assign(status=pd.Series(dtype="object"), status_note=pd.Series(dtype="object"))
     covered = coverage.covered_months(con, la_codes, measure.requires)
@@ -327,9 +355,8 @@ def run(name: str, con: duckdb.DuckDBPyConnection, **params: Any) -> pd.DataFram
             con.unregister("headline_values")
             con.unregister("targets")
     df = con.execute(measure.sql, bound).df()
-    codes = bound.get("la_codes")
     if measure.shape == "series" and measure.requires:
-        return _with_status(measure, df, con, codes)
+        return _with_status(measure, df, con, bound)
     if measure.shape == "list" and measure.requires and not df.empty:
         status = availability(name, con, sorted(df["la_code"].unique()), bound.get("as_of"))
         shown = status.loc[status["status"] != coverage.NO_DATA, "la_code"]

@@ -23,7 +23,8 @@
 -- params: $la_codes, $team, $as_of
 -- requires: missing, return_interviews
 -- window: 3 months
--- columns: child, la_code, team (on $as_of; if no longer looked after, the latest month-end team before it),
+-- columns: child, la_code, team (for a returned episode the child's team at the end of the month they came back, as
+--   missing_rhi_in_time; for one still missing the team at $as_of, or the month end before, else 'Unallocated'),
 --   social_worker (allocated sw_id on $as_of; null if not looked after then), missing_type, mis_start, mis_end
 --   (null while still missing on $as_of), hours_to_offer, status, hours_late, days_missing
 
@@ -36,7 +37,8 @@ missing as (
         missing_type,
         mis_start,
         case when mis_end < $as_of::date + interval 1 day then mis_end end as mis_end,
-        case when offer_at < $as_of::date + interval 1 day then offer_at end as offer_at
+        case when offer_at < $as_of::date + interval 1 day then offer_at end as offer_at,
+        return_team
     from fact_missing_episode
     where ($la_codes is null or list_contains($la_codes, la_code))
       and mis_start <= $as_of::date
@@ -47,14 +49,6 @@ on_as_of as (
     select la_code, child, sw_id, team
     from looked_after_at([$as_of::date], la_codes := $la_codes)
     where ($la_codes is null or list_contains($la_codes, la_code))
-),
-
-last_team as (
-    select la_code, child, arg_max(team, month_end) as last_team
-    from fact_child_month
-    where ($la_codes is null or list_contains($la_codes, la_code))
-      and month_end <= $as_of::date
-    group by la_code, child
 ),
 
 judged as (
@@ -75,17 +69,30 @@ listed as (
     where status is not null
 ),
 
+still_missing_keys as (
+    select la_code, child, $as_of::date as month_end
+    from listed
+    where status = 'still missing'
+),
+
+still_missing_teams as (
+    -- a child still missing belongs to their team at $as_of (team_at_month_end: fact_child_month at that month end,
+    -- or the month end before if not looked after then, else 'Unallocated'); a returned one to the team at the end
+    -- of the month they came back (fact_missing_episode.return_team), as missing_rhi_in_time counts them
+    select distinct la_code, child, team from team_at_month_end('still_missing_keys', la_codes := $la_codes)
+),
+
 with_team as (
-    select l.*, t.last_team
+    select l.*, coalesce(t.team, l.return_team) as listed_team
     from listed as l
-    left join last_team as t using (la_code, child)
+    left join still_missing_teams as t on l.status = 'still missing' and t.la_code = l.la_code and t.child = l.child
 ),
 
 final as (
     select
         w.child,
         w.la_code,
-        coalesce(o.team, w.last_team, 'Unallocated') as team,
+        w.listed_team as team,
         o.sw_id as social_worker,
         w.missing_type,
         w.mis_start,

@@ -18,7 +18,8 @@
 --   is not in this series until it is held (then it counts as late in its month): see reviews_overdue_list for
 --   children whose next review is overdue on a date. Team = the child's team at the month end (fact_child_month;
 --   for a child who left care during the month, the team at the month end before; else 'Unallocated').
--- source: fact_review, fact_placement, fact_episode, fact_child_month, dim_calendar (working days), authority_coverage
+-- source: fact_review, fact_placement, fact_child_month, dim_calendar (working days), authority_coverage,
+--   review_data_start() (etl/derived_reviews.sql)
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -41,15 +42,9 @@ placements as (
 ),
 
 data_start as (
-    -- 1 April of the authority's first return year: reviews before it were not collected
-    select la_code, make_date(min(return_year) - 1, 4, 1) as data_start
-    from (
-        select la_code, return_year from fact_review
-        union all
-        select la_code, return_year from fact_episode
-    )
+    -- 1 April of the authority's first return year: review_data_start() in etl/derived_reviews.sql
+    select * from review_data_start()
     where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
-    group by la_code
 ),
 
 periods as (

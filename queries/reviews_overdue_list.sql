@@ -14,8 +14,8 @@
 --   Where the period of care began before the authority's data (1 April of its first return year) earlier reviews
 --   are unknown: review_number_due is null, the next review is due 6 months after the last one seen, or, if none
 --   has been seen, 6 months after the day before the data begin (the latest it could be due).
--- source: fact_review, fact_placement (via looked_after_at), fact_episode, fact_allocation, fact_worker_spell,
---   dim_calendar (working days)
+-- source: fact_review, fact_care_episode (via looked_after_at), fact_allocation, fact_worker_spell, dim_calendar
+--   (working days), review_data_start(), review_next_due(), review_rule() (etl/derived_reviews.sql)
 -- polarity: lower is better
 -- unit: days
 -- params: $la_codes, $team, $as_of
@@ -31,15 +31,9 @@ looked_after as (
 ),
 
 data_start as (
-    -- 1 April of the authority's first return year: reviews before it were not collected
-    select la_code, make_date(min(return_year) - 1, 4, 1) as data_start
-    from (
-        select la_code, return_year from fact_review
-        union all
-        select la_code, return_year from fact_episode
-    )
+    -- 1 April of the authority's first return year: review_data_start() in etl/derived_reviews.sql
+    select * from review_data_start()
     where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
-    group by la_code
 ),
 
 calendar as (
@@ -68,25 +62,14 @@ reviews_so_far as (
 ),
 
 next_due as (
+    -- reg 33 timescales: review_next_due() and review_rule() in etl/derived_reviews.sql
     select
         l.*,
         r.last_review_date,
         case when l.period_start >= s.data_start then r.reviews_held + 1 end as review_number_due,
-        case
-            when l.period_start >= s.data_start and r.reviews_held = 0 then f.first_review_due
-            when l.period_start >= s.data_start and r.reviews_held = 1
-                then (r.last_review_date + interval 3 month)::date
-            when r.reviews_held >= 1 then (r.last_review_date + interval 6 month)::date
-            else (s.data_start - 1 + interval 6 month)::date
-        end as due_date,
-        case
-            when l.period_start >= s.data_start and r.reviews_held = 0
-                then 'first review: 20 working days from the start of care'
-            when l.period_start >= s.data_start and r.reviews_held = 1 then 'second review: 3 months after the first'
-            when l.period_start >= s.data_start then 'later review: 6 months after the previous'
-            when r.reviews_held >= 1 then 'care began before the data: 6 months after the last review seen'
-            else 'care began before the data, no review seen: 6 months from the day before the data begin'
-        end as rule_applied
+        review_next_due(l.period_start, s.data_start, r.reviews_held, r.last_review_date, f.first_review_due)
+            as due_date,
+        review_rule(l.period_start, s.data_start, r.reviews_held) as rule_applied
     from looked_after as l
     join reviews_so_far as r using (la_code, child)
     join data_start as s using (la_code)

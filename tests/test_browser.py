@@ -143,7 +143,7 @@ def _download(server: str, browser, tmp_path: Path, label: str, which: str) -> P
 def test_downloading_a_list_gives_the_csv(server, browser, tmp_path):
     target = _download(server, browser, tmp_path, "CSV", "last")  # the last CSV button is the child list's
     assert target.suffix == ".csv"
-    assert target.read_text(encoding="utf-8-sig").splitlines()[0].startswith("child,la_code,team,social_worker")
+    assert target.read_text(encoding="utf-8-sig").splitlines()[0].startswith("Child,Authority code,Team,Social worker")
 
 
 def test_downloading_a_chart_gives_a_png(server, browser, tmp_path):

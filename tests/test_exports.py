@@ -236,7 +236,7 @@ def test_a_setting_pointing_at_no_browser_fails_at_once_naming_what_to_install(t
         with pytest.raises(ImagesUnavailable) as caught:
             figure_bytes(_fig(), fmt, footer="Visits in time")
         assert str(caught.value) == message
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 5.0  # no browser is started (that alone takes seconds)
     assert images.unavailable_reason() == message
 
 
@@ -246,7 +246,7 @@ def test_no_browser_found_fails_at_once_naming_what_to_install(monkeypatch):
     started = time.perf_counter()
     with pytest.raises(ImagesUnavailable) as caught:
         figure_bytes(_fig(), "png")
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 5.0  # no browser is started (that alone takes seconds)
     assert str(caught.value) == "Chart images need Chromium: apt-get install -y chromium (no Chrome or Chromium found)"
 
 
@@ -260,7 +260,7 @@ def test_a_browser_that_never_answers_is_given_up_and_killed_within_the_timeout(
     with pytest.raises(ImagesUnavailable) as caught:
         figure_bytes(_fig(), "png")
     took = time.perf_counter() - started
-    assert 1.0 <= took < 3.0, took
+    assert 1.0 <= took < 15.0, took  # gives up after the 1 s timeout, not after the fake browser's 600 s
     assert str(caught.value) == (f"Chart images need Chromium: apt-get install -y chromium (the browser at {fake} "
                                  "did not start within 1 s)")
     assert _gone(int((tmp_path / "pid").read_text()))
@@ -279,7 +279,7 @@ def test_an_image_the_browser_never_finishes_times_out_and_the_next_one_starts_a
     started = time.perf_counter()
     with pytest.raises(ImagesUnavailable) as caught:
         figure_bytes(_fig(), "png")
-    assert 1.0 <= time.perf_counter() - started < 3.0
+    assert 1.0 <= time.perf_counter() - started < 15.0  # the 1 s timeout, not an hour
     assert str(caught.value) == (f"The chart image was not drawn within 1 s: the browser at {stuck.path} stopped "
                                  "answering and was closed (the next image starts a new one)")
     assert _gone(process.pid)

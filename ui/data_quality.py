@@ -1,10 +1,12 @@
-"""The Data quality page: load log, rejected rows by reason, files missing, data freshness."""
+"""The Data quality page: what each file covers, rows rejected and rows kept with a warning (file, line, rule),
+files missing, data freshness and the load log."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from lens import charts
+from queries import coverage
 from ui import data, widgets
 from ui.filters import current
 
@@ -22,12 +24,16 @@ def render_data_quality() -> None:
     rejected = data.measure("dq_rejected_by_reason", **p)
     missing = data.measure("dq_files_missing", **p)
     log = data.measure("dq_load_log", **p)
+    warnings = data.measure("dq_warnings", **p)
+    cover = data.measure("dq_coverage", **p)
 
-    c = st.columns(4)
+    c = st.columns(5)
     c[0].metric("Rows rejected (latest load)", f"{int(rejected['rows_rejected'].sum()) if len(rejected) else 0:,}")
-    c[1].metric("Files missing (latest load)", f"{len(missing)}")
-    c[2].metric("Last loaded", f"{log['loaded_at'].max():%d %b %Y}" if len(log) else "never")
-    c[3].metric("Data to", f"{fresh['latest_date'].max():%d %b %Y}" if len(fresh) else "—")
+    c[1].metric("Rows kept with a warning", f"{len(warnings):,}")
+    c[2].metric("Files missing (latest load)", f"{len(missing)}")
+    c[3].metric("Last loaded", f"{log['loaded_at'].max():%d %b %Y}" if len(log) else "never")
+    c[4].metric("Data to", f"{cover['last_month'].max():%b %Y}" if cover["last_month"].notna().any() else "—",
+                help="The last month any file covers (never from a date typed into the future)")
 
     if log.empty:
         st.info("No load has been recorded for this authority: load its files with `python -m etl load`.")
@@ -44,6 +50,25 @@ def render_data_quality() -> None:
         widgets.table(widgets.board_table(rejected, f, ["rows_rejected"]), key="dq-rejected")
         widgets.downloads("dq-rejected", f, ["dq_rejected_by_reason"], rejected, fig, "Rejected rows by reason")
 
+    st.subheader("Rows kept with a warning, by rule")
+    if warnings.empty:
+        st.success("No row broke a DfE rule that the load let through.")
+    else:
+        by_rule = (warnings.groupby(["file", "rule", "action"], as_index=False)
+                   .agg(rows=("line", "count"), first_line=("line", "min")))
+        st.caption("These rows are in the measures, as described: nothing was guessed silently. Fix them in the "
+                   "case system so the next return is clean.")
+        widgets.table(widgets.board_table(by_rule, f, ["rows"]), key="dq-warnings-by-rule")
+        if not f.board:  # the values can name a child or a date of birth
+            with st.expander(f"Every warning ({len(warnings):,} rows, with file and line)"):
+                widgets.table(warnings, key="dq-warnings")
+                widgets.downloads("dq-warnings", f, ["dq_warnings"], warnings, title="Rows kept with a warning")
+
+    st.subheader("Months each file covers")
+    st.caption("A measure built on a file shows *no data* (never 0) for a month the file does not cover, and a "
+               "child list is not drawn for it.")
+    widgets.table(cover.assign(source=cover["source"].map(coverage.label)), key="dq-coverage")
+
     st.subheader("Files missing from the latest load")
     if missing.empty:
         st.success("Every expected file was present.")
@@ -56,4 +81,5 @@ def render_data_quality() -> None:
     st.subheader("Load log")
     widgets.table(log, key="dq-log")
     widgets.downloads("dq-log", f, ["dq_load_log"], log, title="Load log")
-    widgets.definitions(["dq_rejected_by_reason", "dq_files_missing", "dq_freshness", "dq_load_log"])
+    widgets.definitions(["dq_rejected_by_reason", "dq_warnings", "dq_coverage", "dq_files_missing", "dq_freshness",
+                         "dq_load_log"])

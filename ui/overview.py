@@ -78,7 +78,7 @@ def render_overview() -> None:
                 t["title"], value, delta=delta,
                 delta_color="normal" if t["higher_is_better"] else "inverse" if t["higher_is_better"] is False
                 else "off",
-                delta_description="since last month",
+                delta_description=None if delta is None else "since last month",
                 chart_data=None if small or missing else history["value"].round(1).tolist()[-24:],
                 help=f"Target: {fmt_value(t['target'], t['unit'])} ({t['target_basis']})" if pd.notna(t["target"])
                 else "No target set",
@@ -110,5 +110,10 @@ def render_overview() -> None:
     st.subheader("All headline measures")
     shown = widgets.board_safe(table, f).drop(columns=["numerator", "denominator", "suppressed", "numerator_shown",
                                                        "denominator_shown"], errors="ignore") if f.board else table
+    status = tiles["status"]
+    shown = shown.assign(  # values in their unit, and a month with no data says so in words (never a blank)
+        value=[("No data" if st_ == "no data" else fmt_value(v, u))
+               for st_, v, u in zip(status, shown["value"], tiles["unit"], strict=True)],
+        rag=shown["rag"].where(status.eq("ok"), status.map({"no data": "no data", "partial": "partial data"})))
     widgets.table(shown, key="overview-table")
     widgets.downloads("overview", f, ["overview"], table, title="Overview")

@@ -29,7 +29,7 @@ def no_data(what: str, rows: pd.DataFrame | None = None) -> None:
     """A clear message instead of an empty chart or a traceback, saying why when the data's coverage is the reason."""
     notes = rows.loc[rows["status"].eq("no data"), "status_note"] if rows is not None and "status" in rows else []
     if len(notes):
-        note = notes.iloc[-1]
+        note = str(notes.iloc[-1]).removeprefix("no data: ")
         st.warning(f"No data for {what} in this period: {note}.", icon=":material/block:")
     else:
         st.info(f"No data for {what} with these filters. Try another month, team or authority.",
@@ -123,7 +123,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
         cdf = data.measure(chart.measure, **f.series_params)
         fig, rows = _figure(chart, cdf, f, cm.title)
         st.subheader(cm.title)
-        if rows.empty or ("status" in rows and rows["status"].eq("no data").all()):
+        if rows.empty or ("value" in rows and rows["value"].isna().all()):
             no_data(cm.title.lower(), rows)
             continue
         widgets.data_status(rows, f)

@@ -174,15 +174,21 @@ def child_list(measure: str, f: Filters, team: str | None, key: str) -> None:
     from ui import data
 
     m = queries.get(measure)
-    st.subheader(f"{m.title}, as at {f.month:%d %b %Y}" + (f" · {team}" if team else ""))
+    period = "from_month" in m.params  # a list for the period shown (e.g. entrants), not as at a date
+    when = f"{month_label(f.from_month)} to {month_label(f.month)}" if period else f"as at {f.month:%d %b %Y}"
+    st.subheader(f"{m.title}, {when}" + (f" · {team}" if team else ""))
     status = data.availability(measure, la_codes=[f.la_code], as_of=f.month)
     state, note = (status["status"].iloc[0], status["status_note"].iloc[0]) if len(status) else ("ok", "")
     if state == "no data":
-        st.warning(f"No list of children: {note}.", icon=":material/block:")
+        st.warning(f"No list of children: {note.removeprefix('no data: ')}.", icon=":material/block:")
         return
     if state == "partial":
         st.info(f"{note[0].upper() + note[1:]}: the list may miss children.", icon=":material/hourglass_top:")
-    df = data.measure(measure, la_codes=[f.la_code], team=team or f.team, as_of=f.month)
+    if period:
+        df = data.measure(measure, la_codes=[f.la_code], team=team or f.team, from_month=f.from_month,
+                          to_month=f.month)
+    else:
+        df = data.measure(measure, la_codes=[f.la_code], team=team or f.team, as_of=f.month)
     if df.empty:
         st.success("No children on this list: everyone is in time.")
         return
