@@ -182,7 +182,9 @@ def test_early_warning_on_a_theme_page_and_the_overview_normal_and_board_mode(se
             # the icons beside the SPC chart (their names are the images' alt text) and the sentence
             page.get_by_role("img", name="Concern (high)").first.wait_for(timeout=30_000)
             assert page.get_by_role("img", name="Hit and miss").count() >= 1
-            assert page.get_by_text("Concern since Jan 2017 (15 months)").count() == 1
+            sentence = page.locator("[data-testid='stMarkdownContainer']").filter(
+                has_text="Concern since Jan 2017 (15 months): 11 points in a row above the upper process limit")
+            assert sentence.count() == 1
             assert page.get_by_role("tab", name="Early warning").get_attribute("aria-selected") == "true"
             # the chart: orange concern dots drawn by Plotly
             assert page.locator(".js-plotly-plot").first.locator("path.point[style*='rgb(230, 159, 0)']").count() > 0
