@@ -4,6 +4,11 @@ with a trivial one-line app measured in the same run as the baseline.
     python benchmarks/bench_pages.py [--db warehouse.duckdb] [--repeat 3]
 
 Goal: every page under 1.5 s server time on the sample authority.
+
+Early warning: the time a page spends in SPC (every lens.early_warning.measure_spc call: the headline, each team,
+the download table, every Overview measure) and in drawing SPC figures (spc_figure) is timed inside the same warm
+runs, so 'page without SPC' = warm time - SPC time. Goal: SPC adds under 100 ms to a page. Also timed: SPC for every
+series measure and every team of the authority at once, from results already queried.
 """
 
 from __future__ import annotations
@@ -46,6 +51,73 @@ def page_time(page: str, cold: bool) -> float:
     return elapsed
 
 
+_spc = {"compute": 0.0, "figure": 0.0, "calls": 0}
+
+
+def _timed(fn, kind: str):
+    """fn, adding its wall time to _spc[kind]."""
+    def wrapper(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _spc[kind] += time.perf_counter() - t
+            _spc["calls"] += kind == "compute"
+    return wrapper
+
+
+def instrument_spc() -> None:
+    """Time every SPC computation and SPC figure the pages make (the pages run in this process under AppTest)."""
+    import lens.early_warning
+    import lens.spc_chart
+    import reports.board_pack
+    import ui.early_warning
+
+    lens.early_warning.measure_spc = _timed(lens.early_warning.measure_spc, "compute")
+    figure = _timed(lens.spc_chart.spc_figure, "figure")
+    ui.early_warning.spc_figure = figure
+    reports.board_pack.spc_figure = figure
+
+
+def spc_page_time(page: str) -> tuple[float, float, float, int]:
+    """(warm page s, SPC computing s, SPC figures s, SPC series) for one warm run of the page."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page(page)
+    at.run()  # warm the caches
+    _spc.update(compute=0.0, figure=0.0, calls=0)
+    t = time.perf_counter()
+    at.run()
+    elapsed = time.perf_counter() - t
+    assert not at.exception, (page, [e.message for e in at.exception])
+    return elapsed, _spc["compute"], _spc["figure"], _spc["calls"]
+
+
+def spc_everything(db: Path) -> tuple[float, int, float]:
+    """(SPC s, series, querying s): SPC for every series measure and team of one authority (last 24 months)."""
+    import duckdb
+
+    import queries
+    from lens import early_warning
+
+    con = duckdb.connect(str(db), read_only=True)
+    la = con.execute("select min(la_code) from dim_authority").fetchone()[0]
+    t = time.perf_counter()
+    frames = {m.name: queries.run(m.name, con, la_codes=[la], from_month="2016-04", to_month="2018-03")
+              for m in queries.measures().values() if m.shape == "series"}
+    queried = time.perf_counter() - t
+    con.close()
+    targets = queries.targets().set_index("measure")["target"].to_dict()
+    n = 0
+    t = time.perf_counter()
+    for name, df in frames.items():
+        polarity = queries.get(name).fields["polarity"]
+        for _, rows in df.groupby("team"):
+            early_warning.measure_signal(name, name, "", rows, polarity, targets.get(name))
+            n += 1
+    return time.perf_counter() - t, n, queried
+
+
 def baseline_time() -> float:
     """Server time of a one-line app: what AppTest itself costs."""
     at = AppTest.from_string("import streamlit as st\nst.write('hello')")
@@ -78,11 +150,28 @@ def main() -> int:
                      "cold_over_baseline": round(cold / base, 1)})
         print(f"{page:26s} cold {cold:6.2f} s  warm {warm:6.2f} s  cold/baseline {cold / base:5.1f}x"
               + ("  OVER 1.5 s" if cold > 1.5 else ""), flush=True)
+    instrument_spc()
+    spc_rows = []
+    print("\nEarly warning (warm runs, best of --repeat):")
+    for page in PAGES:
+        runs = [spc_page_time(page) for _ in range(args.repeat)]
+        total, compute, figure, calls = min(runs)
+        spc_rows.append({"page": page, "warm_s": round(total, 3), "spc_compute_s": round(compute, 4),
+                         "spc_figure_s": round(figure, 4), "spc_series": calls,
+                         "page_without_spc_s": round(total - compute - figure, 3)})
+        print(f"{page:26s} page {total * 1000:6.0f} ms  SPC {compute * 1000:5.1f} ms for {calls:2d} series"
+              f" + figures {figure * 1000:5.1f} ms  without SPC {(total - compute - figure) * 1000:6.0f} ms"
+              + ("  OVER 100 ms" if compute + figure > 0.1 else ""), flush=True)
+    every, n_series, queried = spc_everything(db)
+    print(f"SPC for every series measure and team at one authority: {n_series} series in {every * 1000:.0f} ms "
+          f"({every / n_series * 1000:.2f} ms a series; querying them took {queried * 1000:.0f} ms)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS {peak:.0f} MiB")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "pages.json").write_text(json.dumps({"baseline_s": base, "rows": rows, "peak_rss_mib": peak},
-                                                   indent=1))
+    (RESULTS / "pages.json").write_text(json.dumps({
+        "baseline_s": base, "rows": rows, "spc": spc_rows,
+        "spc_every_series": {"series": n_series, "s": round(every, 4), "querying_s": round(queried, 3)},
+        "peak_rss_mib": peak}, indent=1))
     return 0
 
 

@@ -24,6 +24,10 @@ class Setting:
 SETTINGS: dict[str, Setting] = {
     "db_path": Setting("PRACTICE_LENS_DB", str(ROOT / "data" / "warehouse.duckdb"),
                        "Path of the DuckDB warehouse the dashboard reads and `etl load` writes."),
+    "companion_db": Setting("PRACTICE_LENS_COMPANION_DB", "",
+                            "SQLite file for what people record (who recalculated SPC limits from which month, and "
+                            "why); empty = beside the warehouse, named <warehouse>.companion.sqlite. Never inside "
+                            "the warehouse: a load swaps that file."),
     "sample_dir": Setting("PRACTICE_LENS_SAMPLE_DIR", str(ROOT / "data" / "sample"),
                           "Where the first start writes the generated sample authority's source files."),
     "sample_seed": Setting("PRACTICE_LENS_SAMPLE_SEED", "2018",
@@ -52,6 +56,15 @@ def get(name: str) -> str:
 def db_path() -> Path:
     """The warehouse path."""
     return Path(get("db_path"))
+
+
+def companion_db(warehouse: str | Path | None = None) -> Path:
+    """The companion SQLite file: the setting if set, else beside `warehouse` (default: the db_path setting)."""
+    configured = get("companion_db")
+    if configured:
+        return Path(configured)
+    db = Path(warehouse) if warehouse else db_path()
+    return db.with_name(db.stem + ".companion.sqlite")
 
 
 def suppress_below() -> int:

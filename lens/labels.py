@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from lens.formatting import is_missing
+from lens.spc_chart import ASSURANCE_LABELS, POINT_NAMES, RULE_WORDS, VARIATION_LABELS
 from lens.suppress import SUPPRESSED
 
 NOT_RECORDED = "not recorded"
@@ -155,6 +156,16 @@ COLUMNS: dict[str, Col] = {
     "change_last_year": Col("Change since last year", "Value minus the value a year before"),
     "direction_last_month": Col("Direction since last month", "Better, worse or the same as last month"),
     "direction_last_year": Col("Direction since last year", "Better, worse or the same as a year before"),
+    # SPC (lens/early_warning.py, docs/early-warning.md)
+    "mean": Col("Average (SPC)", "The average of the 'ok' months the limits are worked out from"),
+    "upl": Col("Upper process limit", "Average + 2.66 x the average moving range: a value above it is unusual"),
+    "lpl": Col("Lower process limit", "Average - 2.66 x the average moving range: a value below it is unusual"),
+    "provisional": Col("Provisional limits", "Yes when the limits rest on fewer than 20 months"),
+    "point_type": Col("SPC point", "Common cause, improvement, concern or (no better direction) unusual change"),
+    "variation": Col("Variation icon", "The SPC variation icon as at the series' last month with data"),
+    "assurance": Col("Assurance icon", "Whether the process will reliably meet the target, as at the last month"),
+    "signal_since": Col("Signal since", "The first month of the ongoing run of unusual months of the same kind"),
+    "early_warning": Col("Early warning", "What the SPC chart says of the latest month, and since when"),
     # data quality and filters
     "file": Col("File", "The source file"),
     # published benchmarks (queries/benchmark_context.sql)
@@ -172,7 +183,8 @@ COLUMNS: dict[str, Col] = {
     "rank_high": Col("Rank (highest first)", "Rank among authorities, the highest figure first", 0),
     "rank_low": Col("Rank (lowest first)", "Rank among authorities, the lowest figure first", 0),
     "line": Col("Line", "Line number in the file (the header is line 1)", 0),
-    "rule": Col("Rule", "The DfE or contract rule the row breaks"),
+    "rule": Col("Rule", "The DfE or contract rule the row breaks (data quality), or the special-cause rule that "
+                        "fired for the month (SPC)"),
     "action": Col("What was done", "Blanked (the value emptied), kept (as recorded) or ended early (an overlapping "
                                    "episode treated as ending when the next one starts)"),
     "source": Col("File", "The source file (SSDA903 table or case-system extract)"),
@@ -318,6 +330,11 @@ ASSESSMENT: dict[str, str] = {
     "IHA": "Initial health assessment", "RHA": "Review health assessment", "DENTAL": "Dental check",
 }
 
+RULE: dict[str, str] = {k.upper(): v[:1].upper() + v[1:] for k, v in RULE_WORDS.items()}
+POINT_TYPE: dict[str, str] = {k.upper(): v for k, v in POINT_NAMES.items() if k}
+VARIATION: dict[str, str] = {k.upper(): v for k, v in VARIATION_LABELS.items()}
+ASSURANCE: dict[str, str] = {k.upper(): v for k, v in ASSURANCE_LABELS.items()}
+
 # Which code list a column holds, and whether the code stays in front of the words ('U5 Foster: ...').
 CODE_COLUMNS: dict[str, tuple[dict[str, str], bool]] = {
     "place": (PLACE, True), "current_place": (PLACE, True),
@@ -326,12 +343,14 @@ CODE_COLUMNS: dict[str, tuple[dict[str, str], bool]] = {
     "place_provider": (PLACE_PROVIDER, True), "review_code": (REVIEW_CODE, True),
     "missing": (MISSING, False), "missing_type": (MISSING, False),
     "assessment": (ASSESSMENT, False), "assessment_type": (ASSESSMENT, False),
+    "rule": (RULE, False), "point_type": (POINT_TYPE, False), "variation": (VARIATION, False),
+    "assurance": (ASSURANCE, False),
 }
 HOURS_COLUMNS = ("hours_to_offer", "hours_late")
 DAYS_COLUMNS = ("days_overdue", "days_since_last_visit", "days_missing", "max_days_without_visit",
                 "median_days_without_visit", "mean_longest_gap_before", "mean_longest_gap_after")
 # Columns that carry the measure's unit; their decimals follow it.
-UNIT_COLUMNS = ("value", "target", "change_last_month", "change_last_year", "amber_within")
+UNIT_COLUMNS = ("value", "target", "change_last_month", "change_last_year", "amber_within", "mean", "upl", "lpl")
 UNIT_DECIMALS = {"%": 1, "children per FTE": 1, "FTE": 2, "children": 0, "episodes": 0, "days": 0,
                  "placements": 0, "files": 0, "rows": 0}
 MISSING_WORDS = {"denominator": NOT_APPLICABLE}  # a count measure has no denominator

@@ -28,6 +28,7 @@ VARIATION_LABELS = {
 }
 ASSURANCE_LABELS = {"pass": "Meets target", "fail": "Misses target", "inconsistent": "Hit and miss"}
 RUN_CHART_TEXT = "Run chart: too few points for limits"
+ICON_MARGIN = 130  # px above the plot: the title on the left, the icons on the right
 
 
 def _svg(colour: str, letter: str, body: str, label: str) -> str:
@@ -122,7 +123,11 @@ def spc_figure(result: SpcResult, title: str, unit: str, board: bool = False, ic
         ))
     _annotate(fig, df)
     style(fig, title, unit, board)
-    fig.update_xaxes(tickformat="%b %Y", title_text="Month", hoverformat="%b %Y")
+    # the key under the plot, so the top right is free for the icons; a little taller to make room for it
+    fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.2, "yanchor": "top"},
+                      margin={"t": ICON_MARGIN if icons else 60 if title else 30, "b": 150 if board else 120},
+                      height=(640 if board else 520))
+    fig.update_xaxes(tickformat="%b %Y", title_text="", hoverformat="%b %Y")
     if unit == "%":  # limits can pass 0 or 100: show them rather than clip at the house 0-105 range
         lo = min([0.0, *df[["lpl", "value"]].min().dropna().tolist()])
         hi = max([105.0, *df[["upl", "value"]].max().dropna().tolist()])
@@ -163,7 +168,9 @@ def _add_icons(fig: go.Figure, result: SpcResult) -> None:
     placed = [variation_icon_svg(result.variation)] if result.variation else []
     if result.assurance:
         placed.append(assurance_icon_svg(result.assurance))
+    # Plotly sizes (and centres) a layout image in a box given as fractions of the plot; the box is the icon's shape
+    # in a 1600 x 900 export (plot about 1490 x 590 px): 85 x 100 px, inside the ICON_MARGIN above the plot.
     for i, svg in enumerate(reversed(placed)):
-        fig.add_layout_image(source=svg_data_uri(svg), xref="paper", yref="paper", x=1.0 - 0.09 * i, y=1.02,
-                             xanchor="right", yanchor="bottom", sizex=0.085, sizey=0.3, sizing="contain",
+        fig.add_layout_image(source=svg_data_uri(svg), xref="paper", yref="paper", x=1.0 - 0.065 * i, y=1.02,
+                             xanchor="right", yanchor="bottom", sizex=0.057, sizey=0.17, sizing="contain",
                              layer="above")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+import pandas as pd
+
 import queries
-from lens import cli, config
+from lens import cli, config, early_warning
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--to", dest="to_month", help="last month, YYYY-MM")
     run.add_argument("--as-of", dest="as_of", help="date for child-level lists, YYYY-MM-DD")
     run.add_argument("--format", choices=("csv", "json"), default="csv")
+    run.add_argument("--spc", action="store_true",
+                     help="series only: add SPC columns (docs/early-warning.md): mean, upl, lpl, provisional, rule, "
+                          "point_type per month; variation, assurance, signal_since per series as at its last 'ok' "
+                          "month; only 'ok' months count; rebases recorded beside the warehouse are used")
     args = parser.parse_args(argv)
 
     if args.command == "list":
@@ -37,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         print(queries.measures_markdown(), end="")
         return 0
 
+    if args.spc and args.name in queries.measures() and queries.get(args.name).shape != "series":
+        shape = queries.get(args.name).shape
+        print(f"--spc needs a series measure: {args.name} is a {shape}", file=sys.stderr)
+        return 2
     try:
         con = queries.connect(args.db)
     except queries.NoWarehouse as e:
@@ -59,12 +69,27 @@ def main(argv: list[str] | None = None) -> int:
     except KeyError as e:
         print(e.args[0], file=sys.stderr)
         return 2
+    if args.spc:
+        df = _with_spc(measure, df, args.db)
     if args.format == "csv":
         df.to_csv(sys.stdout, index=False)
     else:
         df.to_json(sys.stdout, orient="records", date_format="iso", indent=1)
         print()
     return 0
+
+
+def _with_spc(measure: queries.Measure, df: pd.DataFrame, db: str) -> pd.DataFrame:
+    """The series with SPC columns per authority and team, using its target and the rebases logged beside `db`."""
+    targets = queries.targets()
+    target = targets.loc[targets["measure"] == measure.name, "target"]
+    companion = config.companion_db(db)
+
+    def rebases(la_code: str, team: str) -> list:
+        return early_warning.rebase_months(companion, la_code, team, [measure.name]).get(measure.name, [])
+
+    return early_warning.with_spc(df, measure.fields["polarity"], None if target.empty else float(target.iloc[0]),
+                                  rebases)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         print(e, file=sys.stderr)
         return 2
     try:
-        pack = build(con, args.la, args.month)
+        pack = build(con, args.la, args.month, companion=config.companion_db(args.db))
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

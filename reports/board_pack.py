@@ -1,11 +1,13 @@
 """The board pack: an A4 landscape PDF for one authority and month, with no child-level data and small numbers
-suppressed: a cover, the Overview tiles, then one page per headline measure with its chart, finding and definition."""
+suppressed: a cover, the Overview tiles with their early warning icons, then one page per headline measure with its
+SPC chart, finding, early warning and definition."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 from dataclasses import dataclass
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import duckdb
@@ -27,11 +29,12 @@ from reportlab.platypus import (
 )
 
 import queries
-from lens import charts
+from lens import charts, config, early_warning
 from lens.formatting import finding, fmt_change, fmt_value, month_long
+from lens.spc_chart import spc_figure
 from lens.suppress import SUPPRESSED, is_small, suppress_series
 from reports.images import ImagesUnavailable, figure_bytes, unavailable_reason
-from reports.pdf_charts import trend_drawing
+from reports.pdf_charts import icon_drawing, spc_drawing
 
 ALL_TEAMS = "All teams"
 PAGE = landscape(A4)
@@ -41,13 +44,19 @@ CHART_SIZE = (235 * mm, 235 * mm * CHART_PX[1] / CHART_PX[0])
 
 @dataclass
 class ThemePage:
-    """One headline measure's page: its chart, its finding and its definition."""
+    """One headline measure's page: its SPC chart and icons, its finding, its early warning and its definition."""
 
     measure: str
     title: str
     finding: str
     definition: str
     chart: bytes | Drawing  # kaleido's PNG, or reportlab's simpler drawing when there is no Chromium
+    signal: str = ""  # the SPC summary: 'Concern since Jan 2017 (15 months): ...'
+    note: str = ""  # months SPC left out, and why
+    england: str = ""  # England's latest published average, in words
+    variation: str | None = None
+    assurance: str | None = None
+    warning: str = ""  # 'Social worker changes: concern since Jan 2017, 15 months'
 
 
 @dataclass
@@ -68,8 +77,13 @@ def month_end(month: str | dt.date) -> dt.date:
     return (ts + pd.offsets.MonthEnd(0)).date()
 
 
-def build(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date, months: int = 24) -> BoardPack:
-    """Collect the pack's content for an authority and month (aggregate figures only, suppression applied)."""
+def build(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date, months: int = 24,
+          companion: str | Path | None = None) -> BoardPack:
+    """Collect the pack's content for an authority and month (aggregate figures only, suppression applied).
+
+    Each measure's chart is its SPC chart, as board mode draws it (months with a count under 5 left out), with the
+    rebases recorded in `companion` (default: the companion_db setting, beside the warehouse).
+    """
     end = month_end(month)
     start = (pd.Timestamp(end) - pd.DateOffset(months=months - 1)).date()
     auth = queries.run("filter_authorities", con)
@@ -85,8 +99,10 @@ def build(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date, mo
 
     england = queries.england_averages()
     note = unavailable_reason()  # no browser: every chart is drawn by reportlab, with no wait
+    headline = queries.headline_measures()
+    rebases = early_warning.rebase_months(companion or config.companion_db(), la_code, None, [m.name for m in headline])
     pages = []
-    for m in queries.headline_measures():
+    for m in headline:
         df = queries.run(m.name, con, **params)
         raw = df[df["team"] == ALL_TEAMS].sort_values("month_end")
         rows = suppress_series(raw)
@@ -97,18 +113,29 @@ def build(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date, mo
         target_value = None if target.empty else float(target.iloc[0])
         eng = england[england["measure"] == m.name][["period_end", "value"]]
         footer = charts.footer_text(m.title, (start, end), la_name, end)
+        spc = early_warning.measure_signal(m.name, m.title, unit, raw, m.fields["polarity"], target_value,
+                                           rebases.get(m.name, []), board=True)
+        partial = rows[rows["status"].eq("partial")] if "status" in rows else rows.iloc[:0]
         chart: bytes | Drawing | None = None
         if note is None:
-            fig = charts.trend(rows, "", unit, target_value, eng, board=True)
+            fig = spc_figure(spc.result, "", unit, board=True)
+            charts.mark_data_gaps(fig, rows, board=True)
             try:
                 chart = figure_bytes(fig, "png", footer, width=CHART_PX[0], height=CHART_PX[1], scale=1)
             except ImagesUnavailable as exc:  # the browser stopped answering: draw this chart and the rest without it
                 note = str(exc)
         if chart is None:
-            chart = trend_drawing(rows, unit, target_value, eng, footer, *CHART_SIZE)
+            chart = spc_drawing(spc.result, unit, footer, *CHART_SIZE, partial=partial)
         short = " · ".join(f"{k.capitalize()}: {m.fields[k]}" for k in ("question", "numerator", "denominator", "rule")
                            if m.fields.get(k))
-        pages.append(ThemePage(m.name, m.title, sentence, short, chart))
+        latest_eng = (f"England average (latest published, {month_long(eng['period_end'].iloc[-1])}): "
+                      f"{fmt_value(eng['value'].iloc[-1], unit)}." if len(eng) else "")
+        pages.append(ThemePage(m.name, m.title, sentence, short, chart, spc.sentence, spc.note, latest_eng,
+                               spc.result.variation, spc.result.assurance, spc.headline))
+    signals = {p.measure: p for p in pages}
+    ov["variation"] = ov["measure"].map(lambda n: signals[n].variation if n in signals else None)
+    ov["assurance"] = ov["measure"].map(lambda n: signals[n].assurance if n in signals else None)
+    ov["signal"] = ov["measure"].map(lambda n: signals[n].signal if n in signals else "")
     return BoardPack(la_code, la_name, end, ov, pages, note)
 
 
@@ -140,14 +167,18 @@ RAG_TEXT = {"green": "On target", "amber": "Near target", "red": "Off target", "
 STATUS_TEXT = {"no data": "No data", "partial": "Partial data"}
 
 
+ICON_SIZE = 30  # points: an icon in the Overview table
+
+
 def _tiles_table(tiles: pd.DataFrame, s: dict[str, ParagraphStyle]) -> Table:
-    head = ["Measure", "Latest", "Target", "Status", "Since last month", "Since last year"]
+    head = ["Measure", "Latest", "Target", "Status", "Variation", "Assurance", "Since last month", "Since last year"]
     body = []
     styles = [("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"), ("FONTSIZE", (0, 0), (-1, -1), 12),
               ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#BBBBBB")),
               ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EEF4")), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
     order = {"red": 0, "amber": 1, "green": 2, "grey": 3}
-    ordered = tiles.assign(_o=tiles["rag"].map(order)).sort_values(["_o", "measure"])
+    concern = tiles.loc[tiles["variation"].isin(early_warning.CONCERN), "measure"] if "variation" in tiles else []
+    ordered = early_warning.concern_first(tiles.assign(_o=tiles["rag"].map(order)), concern, ["_o", "measure"])
     for i, t in enumerate(ordered.itertuples(), start=1):
         small = bool(t.small)
         missing = t.status == "no data"
@@ -155,13 +186,21 @@ def _tiles_table(tiles: pd.DataFrame, s: dict[str, ParagraphStyle]) -> Table:
                      "No data" if missing else SUPPRESSED if small else fmt_value(t.value, t.unit),
                      fmt_value(t.target, t.unit) if pd.notna(t.target) else "—",
                      STATUS_TEXT.get(t.status, RAG_TEXT[t.rag]),
+                     _icon(getattr(t, "variation", None), "variation"),
+                     _icon(getattr(t, "assurance", None), "assurance"),
                      "" if small else fmt_change(t.change_last_month, t.unit),
                      "" if small else fmt_change(t.change_last_year, t.unit)])
         styles.append(("BACKGROUND", (3, i), (3, i), colors.HexColor(charts.RAG_COLOURS[t.rag])))
         styles.append(("TEXTCOLOR", (3, i), (3, i), colors.white if t.rag in ("red", "green") else colors.black))
-    table = Table([head, *body], colWidths=[95 * mm, 30 * mm, 30 * mm, 32 * mm, 37 * mm, 37 * mm], repeatRows=1)
+    table = Table([head, *body], colWidths=[80 * mm, 24 * mm, 24 * mm, 30 * mm, 25 * mm, 25 * mm, 27 * mm, 27 * mm],
+                  repeatRows=1)
     table.setStyle(TableStyle(styles))
     return table
+
+
+def _icon(icon: str | None, kind: str) -> Drawing | str:
+    """A table cell's icon, or a dash when the measure has no limits (too few months) or no target."""
+    return icon_drawing(icon, kind, ICON_SIZE) if isinstance(icon, str) else "—"
 
 
 def render(pack: BoardPack) -> bytes:
@@ -184,6 +223,7 @@ def render(pack: BoardPack) -> bytes:
 
     worse = int((pack.tiles["direction_last_month"] == "worse").sum())
     off = int((pack.tiles["rag"] == "red").sum())
+    concerns = [p for p in pack.pages if p.variation in early_warning.CONCERN]
     missing = int((pack.tiles["status"] == "no data").sum())
     story = [
         Spacer(1, 40 * mm),
@@ -191,7 +231,9 @@ def render(pack: BoardPack) -> bytes:
         Paragraph(escape(f"{pack.la_name} ({pack.la_code})"), s["h1"]),
         Paragraph(f"Children looked after: practice measures to {when}", s["finding"]),
         Spacer(1, 10 * mm),
-        Paragraph(f"{len(pack.tiles)} headline measures: {off} off target; {worse} got worse since last month"
+        Paragraph(f"{len(pack.tiles)} headline measures: {len(concerns)} "
+                  f"{'shows' if len(concerns) == 1 else 'show'} a special cause of concern; {off} off target; "
+                  f"{worse} got worse since last month"
                   + (f"; {missing} with no data (a source file not supplied)." if missing else "."),
                   s["finding"]),
         Spacer(1, 30 * mm),
@@ -199,14 +241,20 @@ def render(pack: BoardPack) -> bytes:
                   "suppressed. Definitions are on each page.", s["small"]),
         PageBreak(),
         Paragraph(f"Overview, {when}", s["h1"]),
-        Paragraph("Each headline measure against its target; off-target measures first.", s["body"]),
+        Paragraph("Each headline measure against its target, with its early warning icons (variation: is this "
+                  "month unusual? assurance: will the target be met?); special causes of concern first, then "
+                  "off-target measures.", s["body"]),
         Spacer(1, 5 * mm),
         _tiles_table(pack.tiles, s),
+        Spacer(1, 4 * mm),
+        *[Paragraph(escape(f"Special cause of concern: {p.warning}"), s["body"]) for p in concerns],
     ]
     frame = (PAGE[0] - 30 * mm, PAGE[1] - 30 * mm)
     for p in pack.pages:
         page = [Paragraph(escape(p.title), s["h1"]), Paragraph(escape(p.finding), s["finding"]),
+                Paragraph("<b>Early warning.</b> " + escape(p.signal), s["body"]),
                 Image(io.BytesIO(p.chart), *CHART_SIZE) if isinstance(p.chart, bytes) else p.chart,
+                *[Paragraph(escape(text), s["small"]) for text in (p.note, p.england) if text],
                 Paragraph("<b>Definition.</b> " + escape(p.definition), s["small"])]
         story += [PageBreak(), KeepInFrame(frame[0], frame[1], page, mode="shrink")]
     doc.build(story, onFirstPage=footer, onLaterPages=footer)

@@ -81,10 +81,12 @@ def test_first_view_is_overview_on_the_latest_month(sample_env):
     assert len(shown) == len(queries.headline_measures())
     for row in latest.itertuples():
         assert shown[row.title] == fmt_value(row.value, row.unit)
-    # 'what got worse' first: the first tile is a measure that got worse, if any did
+    # special causes of concern first (test_overview_puts_special_causes_of_concern_first), then what got worse
+    concern = queries.get("sw_changes").title  # the only concern over the default 24 months
     worse = set(latest.loc[latest["direction_last_month"] == "worse", "title"])
+    assert at.metric[0].label == concern
     if worse:
-        assert at.metric[0].label in worse
+        assert at.metric[1].label in worse
 
 
 @pytest.mark.parametrize("page", list(THEME_PAGES))
@@ -97,10 +99,10 @@ def test_theme_page_shows_the_measure_numbers(sample_env, page):
     rows = df[df["team"] == "All teams"].sort_values("month_end")
     unit = queries.get(headline).fields["unit"]
     assert metric(at, "Latest") == fmt_value(rows["value"].iloc[-1], unit)
-    trend = charts_json(at)[0]
-    shown = array(trend["data"][0]["y"])
+    headline_chart = charts_json(at)[0]  # the SPC chart (Early warning tab): its first trace is the value line
+    shown = array(headline_chart["data"][0]["y"])
     assert np.allclose(shown, rows["value"].astype(float).to_numpy(), equal_nan=True)
-    assert trend["layout"]["xaxis"]["tickformat"] == "%b %Y"
+    assert headline_chart["layout"]["xaxis"]["tickformat"] == "%b %Y"
     tables = child_tables(at)
     expected = [queries.run(name, con, la_codes=[la], from_month=first, to_month=last)
                 if "from_month" in queries.get(name).params else queries.run(name, con, la_codes=[la], as_of=last)
@@ -109,7 +111,7 @@ def test_theme_page_shows_the_measure_numbers(sample_env, page):
     assert len(tables) == len(expected)
     for table, rows in zip(tables, expected, strict=True):
         assert len(table) == len(rows)
-    assert "Definitions" in at.expander[0].label
+    assert "Definitions" in at.expander[-1].label  # (the first may be the rebase form)
 
 
 def test_team_filter_narrows_numbers_and_list(sample_env):
@@ -240,3 +242,128 @@ def test_a_measure_with_no_data_says_so_plainly(tiny_env, page, message):
     at = app(page, month="Mar 2017")
     assert not at.exception
     assert any(message in i.value for i in at.info), [i.value for i in at.info]
+
+
+# ---------- Early warning (SPC) ----------
+
+def images(at: AppTest) -> list[list[str]]:
+    """Every st.image on the page as its images' alt texts (the icons' names)."""
+    return [[i.alt for i in im.proto.imgs] for im in at.get("image")]
+
+
+def traces(spec: dict) -> dict[str, dict]:
+    return {t.get("name"): t for t in spec["data"]}
+
+
+def test_theme_page_shows_the_spc_chart_with_its_limits_concern_points_and_icons(sample_env):
+    from lens import early_warning
+    from lens.charts import ORANGE
+    from lens.spc import summary_sentence
+
+    con, la, last = sample_env
+    first = (pd.Timestamp(last) - pd.DateOffset(months=23)).date()
+    rows = queries.run("sw_changes", con, la_codes=[la], from_month=first, to_month=last)
+    rows = rows[rows["team"] == "All teams"]
+    expected = early_warning.measure_spc(rows, "lower is better", target=27)
+    assert (expected.variation, expected.assurance) == ("concern_high", "inconsistent")
+    at = app("app_pages/sw_changes.py")
+    spc = charts_json(at)[0]  # the Early warning tab is open by default; the trend is not drawn until chosen
+    t = traces(spc)
+    p = expected.points
+    assert array(t["Average"]["y"]) == pytest.approx(p["mean"].to_numpy())
+    assert array(t["Upper process limit"]["y"]) == pytest.approx(p["upl"].to_numpy())
+    assert array(t["Lower process limit"]["y"]) == pytest.approx(p["lpl"].to_numpy())
+    concern = t["Concern"]
+    assert concern["marker"]["color"] == ORANGE
+    flagged = p.loc[p["point_type"] == "concern"]
+    assert array(concern["y"]) == pytest.approx(flagged["value"].to_numpy())
+    assert concern["x"][0].startswith("2017-01") and concern["x"][-1].startswith(f"{last:%Y-%m}")
+    assert t["Target (27.0%)"]["y"] == [27, 27]
+    assert images(at)[0] == ["Concern (high)", "Hit and miss"]  # the icons beside the chart (a PNG has them in it)
+    sentence = summary_sentence(expected, "%")
+    assert sentence.startswith("Concern since Jan 2017 (15 months)")
+    assert f"**{sentence}**" in [m.value for m in at.markdown]
+    # each team's icons, concerns first
+    by_team = at.dataframe[0].value
+    assert list(by_team.columns[:3]) == ["Team", "Variation", "What it shows"]
+    assert by_team["Variation"].str.startswith("data:image/svg+xml;base64,").all()
+    kinds = by_team["What it shows"].tolist()
+    assert kinds == sorted(kinds, key=lambda k: not k.startswith("Concern"))
+    # the trend is one click away (?chart=Trend)
+    trend = charts_json(app("app_pages/sw_changes.py", chart="Trend"))[0]
+    assert [d.get("name") for d in trend["data"]][0] == "This authority"
+
+
+def test_spc_leaves_partial_months_out_and_says_so(sample_env):
+    at = app("app_pages/health.py", period="5 years")  # health assessments up to date look back 12 months
+    spc = charts_json(at)[0]
+    t = traces(spc)
+    values = array(t["Value"]["y"])
+    assert np.isnan(values[:11]).all() and not np.isnan(values[11:]).any()  # Apr 2013 to Feb 2014: partial
+    assert "Partial: looks back further than the data go" in t
+    assert any(c.value.startswith("Left out of the average, the limits and the runs, as gaps (never as zero): "
+                                  "Apr 2013 to Feb 2014 (partial") for c in at.caption)
+
+
+def test_overview_puts_special_causes_of_concern_first_with_the_month_they_began(sample_env):
+    at = app(None, period="5 years")
+    titles = {m: queries.get(m).title for m in ("visits_in_time", "sw_changes", "missing_rhi_in_time")}
+    # over five years three measures are special causes of concern, the longest-running first in the list
+    assert at.warning[0].value.splitlines()[2:] == [
+        f"- {titles['visits_in_time']}: concern since Nov 2016, 17 months",
+        f"- {titles['sw_changes']}: concern since Jan 2017, 15 months",
+        f"- {titles['missing_rhi_in_time']}: concern since Feb 2017, 14 months",
+    ]
+    labels = [m.label for m in at.metric]
+    assert set(labels[:3]) == set(titles.values())  # their tiles come first
+    icons = images(at)
+    assert len(icons) == len(labels) and all(len(pair) == 2 for pair in icons)  # both icons on every tile
+    assert [pair[0] for pair in icons[:3]] == [
+        {"visits_in_time": "Concern (low)", "sw_changes": "Concern (high)", "missing_rhi_in_time": "Concern (low)"}[
+            next(k for k, v in titles.items() if v == label)] for label in labels[:3]]
+    assert not any(pair[0].startswith("Concern") for pair in icons[3:])
+    shown = [m.value for m in at.markdown]
+    assert ":orange[**Concern since Nov 2016, 17 months**]" in shown
+    table = at.dataframe[0].value
+    assert {"Variation icon", "Assurance icon", "Early warning"} <= set(table.columns)
+    assert table.loc[table["Measure"] == titles["sw_changes"], "Early warning"].item() == \
+        "Concern since Jan 2017, 15 months"
+
+
+def test_board_mode_shows_the_same_icons_and_no_child_level_data(sample_env):
+    normal, board = app(None), app(None, board="true")
+    assert images(board) == images(normal)
+    page = app("app_pages/sw_changes.py", board="true")
+    assert images(page)[0] == ["Concern (high)", "Hit and miss"]
+    assert traces(charts_json(page)[0])["Concern"]["marker"]["size"] == 11  # the board's bigger chart
+    assert child_tables(page) == [] and all("Child" not in d.value.columns for d in page.dataframe)
+    assert not any("rebase" in e.label for e in page.expander)  # no recording in a meeting
+
+
+def test_a_rebase_recorded_on_the_page_restarts_the_limits(sample_env, tmp_path, monkeypatch):
+    from lens.rebase_log import RebaseLog
+
+    companion = tmp_path / "companion.sqlite"
+    monkeypatch.setenv("PRACTICE_LENS_COMPANION_DB", str(companion))
+    at = app("app_pages/sw_changes.py")
+    key = "sw_changes-spc-rebase"
+    at.text_area(key=f"{key}-reason").input("   ")
+    at.text_input(key=f"{key}-who").input("A. Analyst")
+    at.selectbox(key=f"{key}-month").set_value(dt.date(2017, 4, 30))  # 12 months either side: both get limits
+    at.button(key=f"{key}-submit").click().run()
+    assert [e.value for e in at.error] == ["Not recorded: a rebase needs a reason."]
+    assert RebaseLog(companion).for_measure("sw_changes", sample_env[1]) == []
+    reason = "New **allocation** policy <b>from</b> January"
+    at.text_area(key=f"{key}-reason").input(reason)
+    at.button(key=f"{key}-submit").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Recorded: limits recalculated from Apr 2017."]
+    assert RebaseLog(companion).for_measure("sw_changes", sample_env[1]) == [dt.date(2017, 4, 30)]
+    spc = charts_json(at)[0]
+    average = traces(spc)["Average"]["y"]
+    assert average.count(None) == 1 and len(set(average) - {None}) == 2  # two periods, each its own average
+    assert any(a.get("text") == "Limits recalculated from Apr 2017" for a in spc["layout"]["annotations"])
+    # the reason is shown as typed, never as Markdown or HTML
+    assert [t.value for t in at.text if reason in t.value] == [
+        f"From Apr 2017: {reason} (recorded by A. Analyst, {dt.datetime.now(dt.UTC):%Y-%m-%d})"]
+    assert not any(reason in m.value for m in at.markdown)

@@ -14,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 import queries
+from lens.spc_chart import ASSURANCE_LABELS, VARIATION_LABELS
 from reports.board_pack import build, render
 from reports.images import ImagesUnavailable
 
@@ -105,8 +106,9 @@ def test_without_a_browser_the_pack_has_simple_charts_and_says_why(sample_db, tm
     for page, theme in zip(reader.pages[2:], pack.pages, strict=True):
         text = re.sub(r"\s+", " ", page.extract_text())
         assert theme.title in text and re.sub(r"\s+", " ", theme.finding) in text
-        # the chart: its legend, month ticks every 3 months over 24 and the footer the PNG would carry
-        assert "This authority" in text and "Apr 2016" in text and "Jan 2018" in text
+        # the SPC chart: its legend, its icons, month ticks every 3 months over 24 and the footer the PNG would carry
+        assert "Average" in text and "Process limits" in text and "Apr 2016" in text and "Jan 2018" in text
+        assert theme.variation and VARIATION_LABELS[theme.variation] in text
         assert f"Apr 2016 to Mar 2018 · {pack.la_name} · data to 31 Mar 2018 · Source: Practice Lens" in text
 
 
@@ -148,3 +150,42 @@ def test_a_browser_that_stops_answering_mid_pack_leaves_the_rest_to_reportlab(sa
     assert pack.images_note == "The chart image was not drawn within 30 s: ..."
     assert pack.pages[0].chart == b"a png"
     assert not any(isinstance(p.chart, bytes) for p in pack.pages[1:])
+
+
+# ---------- Early warning: the SPC chart and icons per measure ----------
+
+def test_each_measure_page_says_its_early_warning_and_the_overview_carries_both_icons(pack_and_pdf):
+    pack, pdf, _, _ = pack_and_pdf
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = {p.measure: p for p in pack.pages}
+    sw = pages["sw_changes"]
+    assert (sw.variation, sw.assurance) == ("concern_high", "inconsistent")
+    assert sw.signal.startswith("Concern since Jan 2017 (15 months): ")
+    assert sw.warning == f"{sw.title}: concern since Jan 2017, 15 months"
+    for page, theme in zip(reader.pages[2:], pack.pages, strict=True):
+        text = re.sub(r"\s+", " ", page.extract_text())
+        assert f"Early warning. {theme.signal}" in text, theme.measure
+    overview = re.sub(r"\s+", " ", reader.pages[1].extract_text())
+    # both icons for every measure (drawn, with their names), special causes of concern first
+    for theme in pack.pages:
+        assert VARIATION_LABELS[theme.variation] in overview and ASSURANCE_LABELS[theme.assurance] in overview
+    assert overview.index(sw.title) < min(overview.index(p.title) for p in pack.pages if p is not sw)
+    assert f"Special cause of concern: {sw.title}: concern since Jan 2017, 15 months" in overview
+    cover = re.sub(r"\s+", " ", reader.pages[0].extract_text())
+    assert "7 headline measures: 1 shows a special cause of concern;" in cover
+
+
+def test_the_pack_uses_the_rebases_recorded_beside_the_warehouse(sample_db, tmp_path):
+    from lens.rebase_log import RebaseLog
+
+    companion = tmp_path / "companion.sqlite"
+    con = duckdb.connect(str(sample_db), read_only=True)
+    la = con.execute("select min(la_code) from dim_authority").fetchone()[0]
+    RebaseLog(companion).add("sw_changes", la, "All teams", "2017-04-30", "New allocation policy", "A. Lead")
+    pack = build(con, la, "2018-03", companion=companion)
+    con.close()
+    sw = next(p for p in pack.pages if p.measure == "sw_changes")
+    # Apr 2017 to Mar 2018 get their own limits (12 months: provisional): around the new, higher level the
+    # latest month is common cause, and the 27% target lies below the new lower limit
+    assert (sw.variation, sw.assurance) == ("common_cause", "fail")
+    assert sw.signal == "No significant change; will not reliably meet the target of 27.0% (provisional limits)"

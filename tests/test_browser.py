@@ -170,3 +170,37 @@ def test_clicking_a_team_bar_narrows_the_list(server, browser):
     chosen = heading.first.inner_text().split("· ")[-1].strip()
     assert chosen in teams
     page.close()
+
+
+def test_early_warning_on_a_theme_page_and_the_overview_normal_and_board_mode(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 2400})
+    for board in ("", "&board=true"):
+        name = "board" if board else "normal"
+        _open(page, f"{server}/social-worker-changes?month=Mar+2018{board}", "Social worker changes")
+        try:
+            _assert_rendered(page, "social-worker-changes")
+            # the icons beside the SPC chart (their names are the images' alt text) and the sentence
+            page.get_by_role("img", name="Concern (high)").first.wait_for(timeout=30_000)
+            assert page.get_by_role("img", name="Hit and miss").count() >= 1
+            sentence = page.locator("[data-testid='stMarkdownContainer']").filter(
+                has_text="Concern since Jan 2017 (15 months): 11 points in a row above the upper process limit")
+            assert sentence.count() == 1
+            assert page.get_by_role("tab", name="Early warning").get_attribute("aria-selected") == "true"
+            # the chart: orange concern dots drawn by Plotly
+            assert page.locator(".js-plotly-plot").first.locator("path.point[style*='rgb(230, 159, 0)']").count() > 0
+            # recording a rebase is for analysts, never in a board meeting
+            assert page.get_by_text("Recalculate the limits from a month").count() == (0 if board else 1)
+        finally:
+            page.screenshot(path=str(SHOTS / f"early-warning-theme-{name}.png"), full_page=True)
+        _open(page, f"{server}/?month=Mar+2018&period=5+years{board}", "Overview")
+        try:
+            _assert_rendered(page, "overview")
+            alert = page.locator("[data-testid='stAlert']").filter(has_text="Special cause of concern")
+            assert "Statutory visits in timescale: concern since Nov 2016, 17 months" in alert.inner_text()
+            tiles = page.locator("[data-testid='stMetric']")
+            assert tiles.first.inner_text().startswith("Return home interviews")  # concerns first
+            icons = page.locator("[data-testid='stMain'] [data-testid='stImage'] img")
+            assert icons.count() == 2 * tiles.count()  # both icons on every tile
+        finally:
+            page.screenshot(path=str(SHOTS / f"early-warning-overview-{name}.png"), full_page=True)
+    page.close()

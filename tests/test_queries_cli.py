@@ -57,3 +57,44 @@ def test_run_on_a_missing_warehouse_is_one_line_and_creates_nothing(tmp_path):
         assert (out.returncode, out.stdout, out.stderr) == (
             2, "", f"no warehouse at {db}: run python -m etl load first\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_run_with_spc_adds_limits_rule_and_icons_in_csv_and_json(sample_db):
+    from lens import early_warning
+
+    con = duckdb.connect(str(sample_db), read_only=True)
+    la = con.execute("select min(la_code) from dim_authority").fetchone()[0]
+    rows = queries.run("health_iha_in_time", con, la_codes=[la])
+    con.close()
+    expected = early_warning.measure_spc(rows[rows["team"] == "All teams"], "higher is better", target=100)
+    out = _cli("run", "health_iha_in_time", "--db", str(sample_db), "--la", la, "--spc")
+    assert out.returncode == 0, out.stderr
+    got = pd.read_csv(io.StringIO(out.stdout))
+    assert {"mean", "upl", "lpl", "rule", "point_type", "variation", "assurance"} <= set(got.columns)
+    mine = got[got["team"] == "All teams"].set_index("month_end")
+    first = expected.points.iloc[0]
+    assert mine["mean"].round(6).unique().tolist() == [round(first["mean"], 6)]
+    assert mine["upl"].round(6).unique().tolist() == [round(first["upl"], 6)]
+    assert mine["lpl"].round(6).unique().tolist() == [round(first["lpl"], 6)]
+    assert mine.loc["2017-10-31", "rule"] == "outside_limits" and mine.loc["2017-10-31", "point_type"] == "concern"
+    assert mine.loc["2017-12-31", "rule"] == "two_of_three"
+    assert set(mine["variation"]) == {"common_cause"} and set(mine["assurance"]) == {"inconsistent"}
+    # every team is a series of its own, with its own limits
+    assert got.groupby("team")["mean"].nunique(dropna=True).max() == 1 and got["mean"].nunique() > 1
+
+    as_json = _cli("run", "health_iha_in_time", "--db", str(sample_db), "--la", la, "--to", "2018-02",
+                   "--spc", "--format", "json")
+    assert as_json.returncode == 0, as_json.stderr
+    records = [r for r in json.loads(as_json.stdout) if r["team"] == "All teams"]
+    assert {"mean", "upl", "lpl", "rule", "point_type", "variation", "assurance"} <= set(records[0])
+    last = records[-1]
+    assert last["month_end"].startswith("2018-02-28") and last["point_type"] == "concern"
+    assert (last["variation"], last["assurance"]) == ("concern_low", "inconsistent")
+    assert last["signal_since"].startswith("2017-12-31")
+
+
+def test_spc_for_a_list_or_a_table_is_a_one_line_error(sample_db):
+    for name, shape in (("visits_overdue_list", "list"), ("overview", "table")):
+        out = _cli("run", name, "--db", str(sample_db), "--spc")
+        assert (out.returncode, out.stdout, out.stderr) == (
+            2, "", f"--spc needs a series measure: {name} is a {shape}\n")

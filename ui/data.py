@@ -11,7 +11,8 @@ import pandas as pd
 import streamlit as st
 
 import queries
-from lens import config
+from lens import config, early_warning
+from lens.rebase_log import RebaseLog
 
 
 def db_version(path: Path) -> float:
@@ -106,3 +107,18 @@ def today() -> dt.date:
     """Today's date (a seam for tests)."""
     return dt.date.today()
 
+
+def rebase_months(la_code: str, team: str | None, measures: list[str]) -> dict[str, list[dt.date]]:
+    """Months people recorded to recalculate SPC limits from, per measure (the companion file beside the warehouse)."""
+    return early_warning.rebase_months(config.companion_db(), la_code, team, measures)
+
+
+def rebase_log() -> RebaseLog:
+    """The rebase log for writing (creates the companion file beside the warehouse on first use)."""
+    return RebaseLog(config.companion_db())
+
+
+def rebase_entries(measure: str, la_code: str, team: str) -> list[dict[str, str]]:
+    """Who recalculated this chart's limits from which month, and why ([] when nothing is recorded)."""
+    path = config.companion_db()
+    return RebaseLog(path).entries(measure, la_code, team) if path.is_file() else []

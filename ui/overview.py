@@ -1,37 +1,32 @@
-"""The Overview page: one tile per headline measure (latest, target, RAG, changes, sparkline), worst news first."""
+"""The Overview page: one tile per headline measure (latest, target, RAG, changes, sparkline, SPC icons), special
+causes of concern first, then what got worse."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from lens import early_warning
 from lens.charts import RAG_LABELS
 from lens.formatting import fmt_change, fmt_value, month_label
 from lens.suppress import SUPPRESSED, is_small
 from reports.board_pack import board_pack_pdf
 from ui import data, widgets
+from ui.early_warning import icons
 from ui.filters import ALL_TEAMS, current
 
 RAG_ICONS = {"red": ":material/error:", "amber": ":material/warning:", "green": ":material/check_circle:",
              "grey": ":material/help:"}
-RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "grey": 3}
 THEME_PAGES = {"visits": "app_pages/visits.py", "sw_changes": "app_pages/sw_changes.py", "missing": "app_pages/missing.py",
                "health": "app_pages/health.py", "workforce": "app_pages/workforce.py", "reviews": "app_pages/reviews.py"}
-
-
-def order_tiles(latest: pd.DataFrame) -> pd.DataFrame:
-    """What got worse first (since last month), then red before amber before green; no data last."""
-    worse = latest["direction_last_month"].eq("worse").map({True: 0, False: 1})
-    missing = latest["status"].eq("no data").map({True: 1, False: 0})
-    return latest.assign(_m=missing, _w=worse, _r=latest["rag"].map(RAG_ORDER)).sort_values(
-        ["_m", "_w", "_r", "measure"])
 
 
 def render_overview() -> None:
     """Draw the Overview page."""
     f = current()
     st.title("Overview")
-    st.caption("Every headline measure against its target. Measures that got worse since last month come first.")
+    st.caption("Every headline measure against its target, with its early warning icons. Measures with a special "
+               "cause of concern come first, then those that got worse since last month.")
     if f is None:
         st.info("No authority has been loaded yet.")
         return
@@ -59,9 +54,20 @@ def render_overview() -> None:
                 f"{counts.get('green', 0)} on target"
                 + (f" · {no_data} with no data" if no_data else "")
                 + (f" · {partial} on partial data" if partial else ""))
-    tiles = order_tiles(latest)
-    cols = st.columns(3)
+    rebases = data.rebase_months(f.la_code, f.team, list(ov["measure"].unique()))
+    found = {s.measure: s for s in early_warning.signals(ov, rebases=rebases, board=f.board)}
+    warnings = early_warning.icon_table(list(found.values()))
+    concerns = warnings[warnings["concern"]]
+    if len(concerns):
+        st.warning("**Special cause of concern** (early warning: see each measure's page for its SPC chart)\n\n"
+                   + "\n".join(f"- {line}" for line in concerns["signal"]), icon=":material/warning:")
+    else:
+        st.success("No headline measure shows a special cause of concern over the period shown.",
+                   icon=":material/check_circle:")
+    tiles = early_warning.order_tiles(latest, concerns["measure"])
     for i, (_, t) in enumerate(tiles.iterrows()):
+        if i % 3 == 0:  # a row of three at a time, so the page (and a narrow screen) reads in order
+            cols = st.columns(3)
         history = ov[ov["measure"] == t["measure"]].sort_values("month_end")
         with cols[i % 3].container(border=True):
             small = f.board and (is_small(t["numerator"]) or is_small(t["denominator"]))
@@ -86,11 +92,21 @@ def render_overview() -> None:
                 st.markdown(f"{RAG_ICONS[rag]} **{RAG_LABELS[rag]}** · target {fmt_value(t['target'], t['unit'])}"
                             + ("" if small or pd.isna(t["change_last_year"]) else
                                f" · {fmt_change(t['change_last_year'], t['unit'])} on a year ago"))
+            spc = found.get(t["measure"])
+            if spc is not None:
+                icons(spc.result, width=64)
+                words = early_warning.signal_words(spc.result, capital=True)
+                if spc.concern:
+                    st.markdown(f":orange[**{words}**]")
+                else:
+                    st.caption(words)
             page = THEME_PAGES.get(t["theme"])
             if page:
                 st.page_link(page, label="See the detail", icon=":material/arrow_forward:")
-    table = tiles[["title", "month_end", "value", "target", "rag", "change_last_month", "change_last_year",
-                   "direction_last_month", "numerator", "denominator", "status_note"]]
+    icon_cols = warnings.set_index("measure")[["variation", "assurance", "early_warning"]]
+    table = tiles.join(icon_cols, on="measure")[["title", "month_end", "value", "target", "rag", "variation",
+                                                 "assurance", "early_warning", "change_last_month", "change_last_year",
+                                                 "direction_last_month", "numerator", "denominator", "status_note"]]
     st.subheader("All headline measures")
     shown = widgets.board_safe(table, f).drop(columns=["numerator", "denominator", "suppressed", "numerator_shown",
                                                        "denominator_shown"], errors="ignore") if f.board else table

@@ -10,7 +10,7 @@ import streamlit as st
 import queries
 from lens import charts
 from lens.formatting import finding, month_label
-from ui import data, widgets
+from ui import data, early_warning, widgets
 from ui.filters import ALL_TEAMS, current
 
 
@@ -82,10 +82,19 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
         ok = raw[raw["status"].eq("ok")] if "status" in raw else raw
         sentence = finding(m.title, unit, ok["value"], ok["month_end"], m.higher_is_better,
                            suppressed=bool(rows["suppressed"].iloc[-1]) if "suppressed" in rows else False)
-        fig = charts.trend(rows, sentence, unit, widgets.target_of(headline), widgets.england(headline), f.board)
-        st.plotly_chart(fig, key=f"{headline}-trend", theme=None, config={"displaylogo": False})
-        widgets.downloads(f"{headline}-trend", f, [headline], rows.drop(columns=["suppressed"], errors="ignore"),
-                          fig, m.title)
+        # the SPC chart first; only the open tab is drawn (its choice is kept in the URL as ?chart=)
+        spc_tab, trend_tab = st.tabs([early_warning.SPC_TAB, early_warning.TREND_TAB], key="chart",
+                                     bind="query-params", on_change="rerun")
+        if spc_tab.open is not False:
+            with spc_tab:
+                early_warning.spc_chart(headline, raw, f, sentence, key=f"{headline}-spc")
+        if trend_tab.open is not False:
+            with trend_tab:
+                fig = charts.trend(rows, sentence, unit, widgets.target_of(headline), widgets.england(headline),
+                                   f.board)
+                st.plotly_chart(fig, key=f"{headline}-trend", theme=None, config={"displaylogo": False})
+                widgets.downloads(f"{headline}-trend", f, [headline],
+                                  rows.drop(columns=["suppressed"], errors="ignore"), fig, m.title)
 
     selected_team = None
     if f.team is None:
@@ -107,6 +116,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
             widgets.downloads(f"{headline}-teams", f, [headline],
                               month_rows.drop(columns=["suppressed"], errors="ignore"), fig,
                               f"{m.title} by team")
+            early_warning.team_icons(headline, by_team[by_team["team"] != ALL_TEAMS], f, key=f"{headline}-team-spc")
 
     for chart in more:
         cm = queries.get(chart.measure)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from functools import partial
 
 import pandas as pd
@@ -61,10 +62,11 @@ def about(f: Filters, measure_title: str) -> dict[str, str]:
 IMAGES_CAPTION = "PNG and SVG need Chromium on the server: `apt-get install -y chromium`"
 
 
-def downloads(key: str, f: Filters, measures: list[str], table: pd.DataFrame, fig: go.Figure | None = None,
-              title: str = "") -> None:
+def downloads(key: str, f: Filters, measures: list[str], table: pd.DataFrame,
+              fig: go.Figure | Callable[[], go.Figure] | None = None, title: str = "") -> None:
     """PNG/SVG of the chart (with footer) and CSV/Excel of the data behind it, generated only when clicked.
 
+    `fig` may be a function that makes the figure, so an export-only figure is built only when a button is clicked.
     Without a browser for kaleido a caption says so in place of the PNG/SVG buttons, rather than buttons that fail.
     """
     name = slug(f"{title or measures[0]}-{f.la_code}-{f.month:%Y-%m}")
@@ -77,9 +79,12 @@ def downloads(key: str, f: Filters, measures: list[str], table: pd.DataFrame, fi
     i = 0
     no_images = fig is not None and unavailable_reason() is not None
     if fig is not None and not no_images:
-        cols[0].download_button("PNG", data=lambda: figure_bytes(fig, "png", footer), file_name=f"{name}.png",
+        def image(fmt: str) -> bytes:
+            return figure_bytes(fig() if callable(fig) else fig, fmt, footer)
+
+        cols[0].download_button("PNG", data=lambda: image("png"), file_name=f"{name}.png",
                                 mime="image/png", key=f"{key}-png", icon=":material/image:", on_click="ignore")
-        cols[1].download_button("SVG", data=lambda: figure_bytes(fig, "svg", footer), file_name=f"{name}.svg",
+        cols[1].download_button("SVG", data=lambda: image("svg"), file_name=f"{name}.svg",
                                 mime="image/svg+xml", key=f"{key}-svg", icon=":material/image:", on_click="ignore")
         i = 2
     cols[i].download_button("CSV", data=lambda: csv_bytes(table, unit=unit), file_name=f"{name}.csv",
