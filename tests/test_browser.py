@@ -76,8 +76,9 @@ def _open(page, url: str, title: str) -> None:
 def _assert_rendered(page, name: str) -> None:
     assert page.locator("[data-testid='stException']").count() == 0, f"{name}: error box on the page"
     if name == "overview":  # tiles: a metric with its sparkline per headline measure
-        page.locator("[data-testid='stMetric']").first.wait_for(timeout=30_000)
-        assert page.locator("[data-testid='stMetric']").count() >= 7
+        # the tiles arrive one by one: wait for all of them rather than count the first few
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMetric\"]').length >= 7",
+                               timeout=30_000)
     elif name == "data-quality":  # tables of the load log and freshness
         page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)
     else:
