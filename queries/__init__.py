@@ -139,6 +139,8 @@ def validate(measure: Measure) -> list[str]:
     for r in measure.requires:
         if r not in FILES_BY_NAME:
             problems.append(f"{measure.name}: requires unknown source {r!r}")
+    if measure.fields.get("pending") and measure.fields["pending"] not in measure.fields.get("extra_columns", ""):
+        problems.append(f"{measure.name}: pending names a column not in extra_columns")
     if measure.fields.get("window") and not re.fullmatch(r"\d+ months?", measure.fields["window"]):
         problems.append(f"{measure.name}: window must read 'N months'")
     return problems
@@ -322,6 +324,13 @@ def _with_status(measure: Measure, df: pd.DataFrame, con: duckdb.DuckDBPyConnect
         return df.assign(status=pd.Series(dtype="object"), status_note=pd.Series(dtype="object"))
     status = coverage.status_of_rows(con, df, measure.requires, measure.window)
     out = df.merge(status, on=["la_code", "month_end"], how="left", validate="many_to_one")
+    pending = measure.fields.get("pending")
+    if pending and pending in out:
+        # outcomes not known yet at the data's end (e.g. entrants whose IHA is not yet due): the figure is partial
+        waiting = out["status"].eq(coverage.OK) & out[pending].fillna(0).gt(0)
+        out.loc[waiting, "status"] = coverage.PARTIAL
+        out.loc[waiting, "status_note"] = [f"partial: {int(n)} not yet due at the end of the data"
+                                           for n in out.loc[waiting, pending]]
     blank = out["status"].eq(coverage.NO_DATA)
     if blank.any():
         figures = [c for c in out.columns if c not in ("la_code", "team", "month_end", "status", "status_note")

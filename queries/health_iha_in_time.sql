@@ -26,6 +26,7 @@
 -- params: $la_codes, $team, $from_month, $to_month
 -- requires: episodes, health_assessments
 -- window: 1 month
+-- pending: not_yet_due
 -- extra_columns: done_late (IHA after day 20), not_done (no IHA, past due), not_yet_due, left_before_due
 
 with

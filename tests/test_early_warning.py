@@ -46,30 +46,32 @@ def authority_rows(con, la: str, measure: str, team: str = "All teams", **params
 
 def test_the_sample_decline_in_initial_health_assessments_is_a_special_cause_of_concern_from_oct_2017(sample):
     con, la = sample
-    rows = authority_rows(con, la, "health_iha_in_time")  # Apr 2013 to Mar 2018, 60 months, all 'ok'
-    assert len(rows) == 60 and rows["status"].eq("ok").all()
+    rows = authority_rows(con, la, "health_iha_in_time")  # Apr 2013 to Mar 2018, 60 months
+    # March 2018 is partial: 1 child of 1 is judged and 12 more entrants are not yet due at the data's end, so it
+    # stays out of the limits and the signal (a gap, never a point); the other 59 months are 'ok'.
+    assert len(rows) == 60 and rows["status"].iloc[:-1].eq("ok").all()
+    assert (rows["status"].iat[-1], rows["status_note"].iat[-1]) == (
+        "partial", "partial: 12 not yet due at the end of the data")
+    assert (rows["denominator"].iat[-1], rows["not_yet_due"].iat[-1]) == (1, 12)
     r = ew.measure_spc(rows, HIGHER, target=100)
     p = r.points.set_index(r.points["month"].dt.strftime("%Y-%m"))
-    # By hand: 60 values sum 4743.9, mean 79.065. 59 moving ranges average 12.766; the one at or above
-    # 3.267 x 12.766 = 41.71 (Feb -> Mar 2018: 44.4 -> 100, 55.6) is screened, leaving 58 averaging 12.0276.
-    # Limits 79.065 -/+ 2.66 x 12.0276 = 47.07 / 111.06; near lower limit 79.065 - 1.7733 x 12.0276 = 57.74.
-    assert p["mean"].iat[0] == pytest.approx(79.065)
-    assert (p["lpl"].iat[0], p["upl"].iat[0]) == (pytest.approx(47.0716, abs=1e-3), pytest.approx(111.0584, abs=1e-3))
-    # The story's last six months: Oct 2017 45.5 < 47.07 (outside); Nov 75.0 (inside, above 57.74); Dec 50.0 and
-    # Jan 30.0 below 57.74 with Nov also below the mean (2 of 3, Jan is outside the limit too, which comes first);
-    # Feb 44.4 < 47.07 (outside). Mar 2018 is 1 child of 1 (12 more entrants not yet due): 100, common cause.
+    # By hand: 59 values sum 4643.9, mean 78.710. 58 moving ranges average 12.0276; none reaches 3.267 x 12.0276 =
+    # 39.29 (the largest is 36.3), so none is screened. Limits 78.710 -/+ 2.66 x 12.0276 = 46.717 / 110.704; near
+    # lower limit 78.710 - 1.7733 x 12.0276 = 57.381.
+    assert p["mean"].iat[0] == pytest.approx(78.7102, abs=1e-3)
+    assert (p["lpl"].iat[0], p["upl"].iat[0]) == (pytest.approx(46.7168, abs=1e-3), pytest.approx(110.7035, abs=1e-3))
+    # The story's last months: Oct 2017 45.5 < 46.72 (outside); Nov 75.0 (inside, above 57.38); Dec 50.0 and
+    # Jan 30.0 below 57.38 with Nov also below the mean (2 of 3, Jan is outside the limit too, which comes first);
+    # Feb 44.4 < 46.72 (outside).
     concern = r.points.loc[r.points["point_type"] == "concern", "month"].dt.strftime("%Y-%m").tolist()
     assert concern == ["2017-10", "2017-12", "2018-01", "2018-02"]
     assert p.loc[["2017-10", "2017-12", "2018-01", "2018-02"], "rule"].tolist() == [
         "outside_limits", "two_of_three", "outside_limits", "outside_limits"]
-    assert (rows["denominator"].iat[-1], rows["not_yet_due"].iat[-1]) == (1, 12)
-    assert r.variation == "common_cause"
     # the other flags are improvements (a shift of 7 above the mean, Jan-Jul 2014), never a concern
     assert set(p.loc[p["special_cause"] & (p.index < "2017-10"), "point_type"]) == {"improvement"}
-    # at Feb 2018 (before the thin last month) the icon is a concern: the run began in Dec 2017 (Nov was common cause)
-    feb = ew.measure_spc(rows[pd.to_datetime(rows["month_end"]) <= "2018-02-28"], HIGHER, target=100)
-    assert (feb.variation, feb.signal_since, feb.signal_points) == ("concern_low", pd.Timestamp("2017-12-31"), 3)
-    assert ew.signal_headline("Initial health assessments", feb) == \
+    # so at the data's end the icon is a concern: the run began in Dec 2017 (Nov was common cause)
+    assert (r.variation, r.signal_since, r.signal_points) == ("concern_low", pd.Timestamp("2017-12-31"), 3)
+    assert ew.signal_headline("Initial health assessments", r) == \
         "Initial health assessments: concern since Dec 2017, 3 months"
 
 

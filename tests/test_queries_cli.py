@@ -78,7 +78,8 @@ def test_run_with_spc_adds_limits_rule_and_icons_in_csv_and_json(sample_db):
     assert mine["lpl"].round(6).unique().tolist() == [round(first["lpl"], 6)]
     assert mine.loc["2017-10-31", "rule"] == "outside_limits" and mine.loc["2017-10-31", "point_type"] == "concern"
     assert mine.loc["2017-12-31", "rule"] == "two_of_three"
-    assert set(mine["variation"]) == {"common_cause"} and set(mine["assurance"]) == {"inconsistent"}
+    # March 2018 is partial (12 entrants not yet due): left out, so the series ends on Feb's concern
+    assert set(mine["variation"]) == {"concern_low"} and set(mine["assurance"]) == {"inconsistent"}
     # every team is a series of its own, with its own limits
     assert got.groupby("team")["mean"].nunique(dropna=True).max() == 1 and got["mean"].nunique() > 1
 
