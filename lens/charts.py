@@ -83,7 +83,9 @@ def trend(df: pd.DataFrame, title: str, unit: str, target: float | None = None,
             mode="lines", name=f"Target ({fmt_value(target, unit)})",
             line={"color": BLACK, "width": 2, "dash": "dash"}, hoverinfo="skip",
         ))
-    if england is not None and len(england) and len(data):
+    if england is not None and "series" in england and len(data):
+        published_points(fig, england, data, board)
+    elif england is not None and len(england) and len(data):
         lo, hi = months([data["month_end"].min(), data["month_end"].max()])
         eng = england.assign(period_end=months(england["period_end"]).values).sort_values("period_end")
         inside = eng[(eng["period_end"] >= lo) & (eng["period_end"] <= hi)]
@@ -103,6 +105,41 @@ def trend(df: pd.DataFrame, title: str, unit: str, target: float | None = None,
     style(fig, title, unit, board)
     _month_axis(fig)
     return fig
+
+
+# How each published series is drawn: annual figures are points at their dates, never a line across months.
+PUBLISHED_STYLE = {
+    "Published (this authority)": {"symbol": "diamond-open", "color": BLUE},
+    "Statistical neighbours": {"symbol": "triangle-up", "color": GREEN},
+    "Region": {"symbol": "square", "color": PURPLE},
+    "England": {"symbol": "diamond", "color": ORANGE},
+}
+
+
+def published_points(fig: go.Figure, published: pd.DataFrame, data: pd.DataFrame, board: bool = False) -> None:
+    """The DfE's published annual figures (period_end, series, value) as markers, those inside the months shown;
+    where none fall inside, each series' latest figure as a dotted reference line labelled with its year."""
+    lo, hi = months([data["month_end"].min(), data["month_end"].max()])
+    pub = published.dropna(subset=["value"]).assign(period_end=lambda d: months(d["period_end"]).values)
+    for series, style in PUBLISHED_STYLE.items():
+        part = pub[pub["series"] == series].sort_values("period_end")
+        if part.empty:
+            continue
+        inside = part[(part["period_end"] >= lo) & (part["period_end"] <= hi)]
+        if len(inside):
+            fig.add_trace(go.Scatter(
+                x=inside["period_end"], y=inside["value"], mode="markers", name=f"{series} (published)"
+                if series != "Published (this authority)" else series,
+                marker={"symbol": style["symbol"], "size": 13 if board else 11, "color": style["color"],
+                        "line": {"color": BLACK if "open" not in style["symbol"] else style["color"], "width": 1.5}},
+            ))
+        elif series == "England":  # nothing published for the months shown: the latest as a reference
+            latest = part.iloc[-1]
+            fig.add_trace(go.Scatter(
+                x=[lo, hi], y=[latest["value"]] * 2, mode="lines",
+                name=f"England average {pd.Timestamp(latest['period_end']).year} (latest published)",
+                line={"color": ORANGE, "width": 2, "dash": "dot"}, hoverinfo="skip",
+            ))
 
 
 PARTIAL_NAME = "Partial: looks back further than the data go"

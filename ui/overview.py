@@ -100,6 +100,9 @@ def render_overview() -> None:
                     st.markdown(f":orange[**{words}**]")
                 else:
                     st.caption(words)
+            context = widgets.published_line(t["measure"], f)
+            if context:
+                st.caption(context)
             page = THEME_PAGES.get(t["theme"])
             if page:
                 st.page_link(page, label="See the detail", icon=":material/arrow_forward:")

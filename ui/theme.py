@@ -53,7 +53,7 @@ def _figure(chart: Chart, df: pd.DataFrame, f, title: str):
     ok = raw[raw["status"].eq("ok")] if "status" in raw else raw
     sentence = finding(m.title, unit, ok["value"], ok["month_end"], m.higher_is_better, suppressed) if len(raw) \
         else title
-    return charts.trend(rows, sentence, unit, widgets.target_of(chart.measure), widgets.england(chart.measure),
+    return charts.trend(rows, sentence, unit, widgets.target_of(chart.measure), widgets.published(chart.measure, f),
                         f.board), rows
 
 
@@ -90,11 +90,13 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
                 early_warning.spc_chart(headline, raw, f, sentence, key=f"{headline}-spc")
         if trend_tab.open is not False:
             with trend_tab:
-                fig = charts.trend(rows, sentence, unit, widgets.target_of(headline), widgets.england(headline),
-                                   f.board)
+                fig = charts.trend(rows, sentence, unit, widgets.target_of(headline),
+                                   widgets.published(headline, f), f.board)
                 st.plotly_chart(fig, key=f"{headline}-trend", theme=None, config={"displaylogo": False})
                 widgets.downloads(f"{headline}-trend", f, [headline],
                                   rows.drop(columns=["suppressed"], errors="ignore"), fig, m.title)
+
+        widgets.benchmark_panel(headline, f)
 
     selected_team = None
     if f.team is None:
@@ -130,6 +132,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
         st.plotly_chart(fig, key=f"{chart.measure}-chart", theme=None, config={"displaylogo": False})
         widgets.downloads(f"{chart.measure}-chart", f, [chart.measure],
                           rows.drop(columns=["suppressed"], errors="ignore"), fig, cm.title)
+        widgets.benchmark_panel(chart.measure, f)
 
     for name in lists:
         widgets.child_list(name, f, selected_team, key=name)

@@ -13,6 +13,7 @@ import streamlit as st
 
 import queries
 from lens import charts, labels
+from lens.benchmarks import BANDS, NARROW, with_bands
 from lens.formatting import fmt_change, fmt_value, is_missing, month_label
 from lens.suppress import SUPPRESSED, suppress_series, suppress_table
 from queries import coverage
@@ -30,6 +31,83 @@ def england(measure: str) -> pd.DataFrame:
     """Published England averages for a measure (period_end, value), empty when none are published."""
     table = _england_table()
     return table[table["measure"] == measure][["period_end", "value"]]
+
+
+PUBLISHED_COLUMNS = {"value": "Published (this authority)", "neighbours_mean": "Statistical neighbours",
+                     "region_value": "Region", "england_value": "England"}
+
+
+def benchmark_context(measure: str, f: Filters) -> pd.DataFrame:
+    """The authority's published figures for a measure with neighbours, region, England, band and rank (by period),
+    from the benchmark tables (`python -m etl benchmarks`); empty when none are loaded for this authority."""
+    from ui import data
+
+    ctx = data.measure("benchmark_context", la_codes=[f.la_code])
+    ctx = ctx[ctx["measure"] == measure]
+    if ctx.empty:
+        return ctx
+    return with_bands(ctx, {measure: queries.get(measure).higher_is_better})
+
+
+def published(measure: str, f: Filters) -> pd.DataFrame:
+    """What a trend chart marks as published figures (period_end, series, value): the authority's own, its
+    statistical neighbours' mean, its region and England where benchmarks are loaded, else England alone."""
+    ctx = benchmark_context(measure, f)
+    if ctx.empty:
+        return england(measure).assign(series="England")
+    return pd.concat([pd.DataFrame({"period_end": ctx["period_end"], "series": series, "value": ctx[col]})
+                      for col, series in PUBLISHED_COLUMNS.items()], ignore_index=True)
+
+
+def benchmark_panel(measure: str, f: Filters) -> None:
+    """The latest published year beside this authority's own monthly figure: neighbours, region, England, band."""
+    ctx = benchmark_context(measure, f)
+    if ctx.empty:
+        return
+    m = queries.get(measure)
+    unit = m.fields.get("unit", "")
+    ctx = ctx.sort_values("period_end")
+    upto = ctx[pd.to_datetime(ctx["period_end"]) <= pd.Timestamp(f.month)]  # the year the chosen month falls in
+    r = (upto if len(upto) else ctx).iloc[-1]
+    when = pd.Timestamp(r["period_end"])
+    st.markdown(f"**Compared with other authorities** · the DfE's published figures for {when:%d %b %Y}")
+    c = st.columns(5)
+    c[0].metric("Published", fmt_value(r["value"], unit), help="This authority's figure as the DfE published it")
+    c[1].metric("Neighbours", fmt_value(r["neighbours_mean"], unit),
+                help=f"Mean of the statistical neighbours' published figures ({int(r['neighbours_n'])} of 10 "
+                     f"published one; median "
+                     f"{fmt_value(r['neighbours_median'], unit)}); grouping: {r['neighbour_grouping']}")
+    c[2].metric("Region", fmt_value(r["region_value"], unit))
+    c[3].metric("England", fmt_value(r["england_value"], unit))
+    band_text = "—" if r["band"] is None else "too narrow" if r["band"] == NARROW else \
+        f"{r['band']} · {ordinal(int(r['rank']))}/{int(r['n_authorities'])}"
+    c[4].metric("Band · rank", band_text,
+                help="A is the best quarter of all authorities, D the worst (DfE LAIT convention, quartiles by linear "
+                     f"interpolation): lower quartile {fmt_value(r['q1'], unit)}, median {fmt_value(r['q2'], unit)}, "
+                     f"upper quartile {fmt_value(r['q3'], unit)}.")
+    st.caption("The DfE publishes one figure a year; the monthly figures above are worked out from your own data with "
+               "the same definition where there is one (see Definitions), so they can differ from the published one.")
+
+
+def published_line(measure: str, f: Filters) -> str | None:
+    """One line for an Overview tile: the published year's figure, neighbours, England and the band."""
+    ctx = benchmark_context(measure, f)
+    if ctx.empty:
+        return None
+    ctx = ctx.sort_values("period_end")
+    upto = ctx[pd.to_datetime(ctx["period_end"]) <= pd.Timestamp(f.month)]
+    r = (upto if len(upto) else ctx).iloc[-1]
+    unit = queries.get(measure).fields.get("unit", "")
+    band_text = f" · band {r['band']} ({ordinal(int(r['rank']))} of {int(r['n_authorities'])})" \
+        if r["band"] in BANDS else ""
+    return (f"Published {pd.Timestamp(r['period_end']):%b %Y}: {fmt_value(r['value'], unit)} · neighbours "
+            f"{fmt_value(r['neighbours_mean'], unit)} · England {fmt_value(r['england_value'], unit)}{band_text}")
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 11th, 139th."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 @st.cache_data(show_spinner=False)

@@ -1,0 +1,76 @@
+"""Published context on the pages: the Workforce page and the Overview set this authority's monthly figure beside its
+DfE published figure, its statistical neighbours, region, England and quartile band (values in tests/test_benchmarks.py,
+worked out by hand from the published files)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl.benchmarks import write
+from tests.warehouse_fixture import make_warehouse
+
+ROOT = Path(__file__).resolve().parent.parent
+DFE = Path(__file__).resolve().parent / "fixtures" / "dfe_published"
+LA = "E06000039"
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def slough_db(tmp_path_factory) -> Path:
+    """Two children and two social workers (one agency) of an authority coded as Slough, 2018, with benchmarks."""
+    db = make_warehouse(tmp_path_factory.mktemp("slough") / "w.duckdb", {
+        "dim_authority": [{"la_code": LA, "la_name": "Slough test"}],
+        "dim_child": [{"la_code": LA, "child": c, "dob": D(2010, 1, 1)} for c in ("A", "B")],
+        "fact_episode": [{"la_code": LA, "child": c, "decom": D(2017, 1, 2), "rne": "S", "ls": "C2", "place": "U4",
+                          "return_year": 2019} for c in ("A", "B")],
+        "fact_worker_spell": [
+            {"la_code": LA, "sw_id": "W1", "team": "Team A", "org_role": 5, "fte": 1.0, "agency_worker": False,
+             "start_date": D(2015, 1, 1)},
+            {"la_code": LA, "sw_id": "W2", "team": "Team A", "org_role": 5, "fte": 1.0, "agency_worker": True,
+             "start_date": D(2015, 1, 1)}],
+    })
+    write(db, [DFE], say=lambda _: None)
+    return db
+
+
+def app(page: str, **query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_workforce_page_shows_published_neighbours_region_england_and_band(slough_db, monkeypatch):
+    monkeypatch.setenv("PRACTICE_LENS_DB", str(slough_db))
+    at = app("app_pages/workforce.py", month="Sep 2018", chart="Trend")
+    shown: dict[str, str] = {}
+    for m in at.metric:  # the headline's panel comes first (turnover, caseload and vacancy have their own below)
+        shown.setdefault(m.label, m.value)
+    # 30 Sept 2018 (the published year the chosen month falls in): Slough 33.8%; neighbours' mean 22.34 -> 22.3%;
+    # South East 15.0%; England 15.4%; band D, 139th of 151 (lower is better).
+    assert (shown["Published"], shown["Neighbours"], shown["Region"], shown["England"]) == (
+        "33.8%", "22.3%", "15.0%", "15.4%")
+    assert shown["Band · rank"] == "D · 139th/151"
+    # the trend marks the published figures as points at 30 Sept (never a line across months)
+    trend = json.loads(at.get("plotly_chart")[0].proto.spec)
+    names = {t.get("name"): t for t in trend["data"]}
+    assert names["Statistical neighbours (published)"]["mode"] == "markers"
+    assert "England (published)" in names and "Published (this authority)" in names
+    # this authority's own monthly figure at Sept 2018: 1 agency FTE of 2 = 50.0%
+    assert shown.get("Latest (Sep 2018)") == "50.0%", shown
+
+
+def test_overview_tile_carries_the_published_context(slough_db, monkeypatch):
+    monkeypatch.setenv("PRACTICE_LENS_DB", str(slough_db))
+    at = app("app_pages/overview.py", month="Sep 2018")
+    captions = [c.value for c in at.caption]
+    assert "Published Sep 2018: 33.8% · neighbours 22.3% · England 15.4% · band D (139th of 151)" in captions
