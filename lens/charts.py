@@ -235,3 +235,39 @@ def footer_text(measure_title: str, period: tuple[dt.date, dt.date] | None, auth
         parts.append(f"data to {data_date:%d %b %Y}")
     parts.append("Source: Practice Lens")
     return " · ".join(parts)
+
+
+SIGNAL_COLOURS = {"concern": ORANGE, "improvement": BLUE, "common cause": GREY, "no signal": "#D9D9D9"}
+SIGNAL_LABELS = {"concern": "Special cause of concern", "improvement": "Special cause of improvement",
+                 "common cause": "Common cause (no significant change)", "no signal": "Too few months / no data"}
+
+
+def heatmap(grid: pd.DataFrame, title: str, colour_by: str = "rag", board: bool = False) -> go.Figure:
+    """Performance on a page: measures down, teams across, a coloured square per cell with its value (from
+    lens.heatmap.performance_grid). Drawn as square markers, not a Plotly heatmap, so a click selects a cell."""
+    colours = RAG_COLOURS if colour_by == "rag" else SIGNAL_COLOURS
+    labels = RAG_LABELS if colour_by == "rag" else SIGNAL_LABELS
+    measures = list(dict.fromkeys(grid["title"]))
+    teams = list(dict.fromkeys(grid["team"]))
+    fig = go.Figure()
+    for key, colour in colours.items():
+        part = grid[grid["key"] == key]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["team"], y=part["title"], mode="markers+text", name=labels[key], text=part["text"],
+            textfont={"color": "white" if key in ("red", "green", "concern", "improvement") else "#222222",
+                      "size": 15 if board else 13},
+            marker={"symbol": "square", "size": 58 if board else 50, "color": colour,
+                    "line": {"color": "white", "width": 2}},
+            customdata=part[["measure", "theme"]].to_numpy(),
+            hovertemplate="%{y}<br>%{x}: %{text}<extra>" + labels[key] + "</extra>",
+        ))
+    style(fig, title, "", board, height=140 + (66 if board else 58) * len(measures))
+    fig.update_layout(hovermode="closest", legend={"y": -0.02, "yanchor": "top", "orientation": "h"},
+                      margin={"t": 120 if title else 60, "b": 60})
+    fig.update_xaxes(side="top", type="category", categoryorder="array", categoryarray=teams, showgrid=False,
+                     title_text="", tickangle=0)
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=measures[::-1], showgrid=False,
+                     title_text="", rangemode=None, automargin=True)
+    return fig

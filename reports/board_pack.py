@@ -1,6 +1,8 @@
-"""The board pack: an A4 landscape PDF for one authority and month, with no child-level data and small numbers
-suppressed: a cover, the Overview tiles with their early warning icons, then one page per headline measure with its
-SPC chart, finding, early warning and definition."""
+"""The board pack: what a council tables at committee, as an A4 landscape PDF for one authority and month, with no
+child-level data and small numbers suppressed: a cover with its contents and the date of the data extract, the
+Overview with the early warning icons, performance on a page (every measure for every team), then one page per
+headline measure with its SPC chart, finding, early warning, published benchmarks, commentary and actions, and
+definition; every page numbered 'n of N'."""
 
 from __future__ import annotations
 
@@ -29,8 +31,10 @@ from reportlab.platypus import (
 )
 
 import queries
-from lens import charts, config, early_warning
+from lens import charts, commentary, config, early_warning
+from lens.benchmarks import BANDS, with_bands
 from lens.formatting import finding, fmt_change, fmt_value, month_long
+from lens.heatmap import performance_grid
 from lens.spc_chart import spc_figure
 from lens.suppress import SUPPRESSED, is_small, suppress_series
 from reports.images import ImagesUnavailable, figure_bytes, unavailable_reason
@@ -57,6 +61,12 @@ class ThemePage:
     variation: str | None = None
     assurance: str | None = None
     warning: str = ""  # 'Social worker changes: concern since Jan 2017, 15 months'
+    benchmark: str = ""  # the published year's figure, neighbours, region, England and band, in words
+    note_what: str = ""  # the month's commentary (lens/commentary.py), plain text
+    note_action: str = ""
+    note_owner: str = ""
+    note_due: str = ""
+    note_author: str = ""
 
 
 @dataclass
@@ -69,6 +79,9 @@ class BoardPack:
     tiles: pd.DataFrame
     pages: list[ThemePage]
     images_note: str | None = None  # why the charts were drawn without Chromium (ImagesUnavailable), if they were
+    grid: pd.DataFrame | None = None  # performance on a page (lens/heatmap.py), board mode
+    extracted: dt.datetime | None = None  # when the authority's data were last loaded
+    data_to: dt.date | None = None  # the last month any of its files covers
 
 
 def month_end(month: str | dt.date) -> dt.date:
@@ -93,14 +106,21 @@ def build(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date, mo
     la_name = str(match["la_name"].iloc[0])
     params = {"la_codes": [la_code], "from_month": start, "to_month": end}
 
-    ov = queries.run("overview", con, **params)
-    ov = ov[(ov["team"] == ALL_TEAMS) & (pd.to_datetime(ov["month_end"]) == pd.Timestamp(end))].copy()
+    every_team = queries.run("overview", con, **params)
+    grid = performance_grid(every_team, end, "rag", board=True)
+    ov = every_team[(every_team["team"] == ALL_TEAMS) & (pd.to_datetime(every_team["month_end"]) == pd.Timestamp(end))
+                    ].copy()
+    companion = companion or config.companion_db()
+    notes = commentary.read(companion, la_code, end)
+    context = _published(con, la_code)
+    log = queries.run("dq_load_log", con, la_codes=[la_code])
+    extracted = pd.Timestamp(log["loaded_at"].max()).to_pydatetime() if len(log) else None
     ov["small"] = ov["numerator"].map(is_small) | ov["denominator"].map(is_small)
 
     england = queries.england_averages()
     note = unavailable_reason()  # no browser: every chart is drawn by reportlab, with no wait
     headline = queries.headline_measures()
-    rebases = early_warning.rebase_months(companion or config.companion_db(), la_code, None, [m.name for m in headline])
+    rebases = early_warning.rebase_months(companion, la_code, None, [m.name for m in headline])
     pages = []
     for m in headline:
         df = queries.run(m.name, con, **params)
@@ -130,13 +150,43 @@ def build(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date, mo
                            if m.fields.get(k))
         latest_eng = (f"England average (latest published, {month_long(eng['period_end'].iloc[-1])}): "
                       f"{fmt_value(eng['value'].iloc[-1], unit)}." if len(eng) else "")
+        written = notes.get(m.name)
         pages.append(ThemePage(m.name, m.title, sentence, short, chart, spc.sentence, spc.note, latest_eng,
-                               spc.result.variation, spc.result.assurance, spc.headline))
+                               spc.result.variation, spc.result.assurance, spc.headline,
+                               benchmark=_benchmark_words(context, m, end),
+                               note_what=written.what if written else "", note_action=written.action if written else "",
+                               note_owner=written.owner if written else "", note_due=written.due if written else "",
+                               note_author=written.author if written else ""))
     signals = {p.measure: p for p in pages}
     ov["variation"] = ov["measure"].map(lambda n: signals[n].variation if n in signals else None)
     ov["assurance"] = ov["measure"].map(lambda n: signals[n].assurance if n in signals else None)
     ov["signal"] = ov["measure"].map(lambda n: signals[n].signal if n in signals else "")
-    return BoardPack(la_code, la_name, end, ov, pages, note)
+    return BoardPack(la_code, la_name, end, ov, pages, note, grid, extracted, queries.data_end(con, [la_code]))
+
+
+def _published(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFrame:
+    """The authority's published benchmarks (empty when none are loaded, or the warehouse predates them)."""
+    try:
+        return queries.run("benchmark_context", con, la_codes=[la_code])
+    except duckdb.CatalogException:
+        return pd.DataFrame(columns=["measure", "period_end"])
+
+
+def _benchmark_words(context: pd.DataFrame, m: queries.Measure, end: dt.date) -> str:
+    """'Published 30 Sep 2017: 31.9%; statistical neighbours 23.5%; South East 14.8%; England 15.8%; band D
+    (136th of 151 authorities; A is the best quarter).' for the published year the month falls in."""
+    ctx = context[context["measure"] == m.name].sort_values("period_end")
+    if ctx.empty:
+        return ""
+    ctx = with_bands(ctx, {m.name: m.higher_is_better})
+    upto = ctx[pd.to_datetime(ctx["period_end"]) <= pd.Timestamp(end)]
+    r = (upto if len(upto) else ctx).iloc[-1]
+    unit = m.fields.get("unit", "")
+    band = (f"; quartile band {r['band']} ({int(r['rank'])} of {int(r['n_authorities'])} authorities, 1 the best; "
+            "A is the best quarter)") if r["band"] in BANDS else ""
+    return (f"Published {pd.Timestamp(r['period_end']):%d %b %Y}: {fmt_value(r['value'], unit)}; statistical "
+            f"neighbours {fmt_value(r['neighbours_mean'], unit)}; region {fmt_value(r['region_value'], unit)}; "
+            f"England {fmt_value(r['england_value'], unit)}{band}.")
 
 
 def _finding_with_status(m: queries.Measure, unit: str, raw: pd.DataFrame, end: dt.date, suppressed: bool) -> str:
@@ -204,13 +254,16 @@ def _icon(icon: str | None, kind: str) -> Drawing | str:
 
 
 def render(pack: BoardPack) -> bytes:
-    """Lay the pack out as an A4 landscape PDF."""
+    """Lay the pack out as an A4 landscape PDF: cover and contents, Overview, performance on a page, then a page per
+    measure (each section one page, shrunk to fit, so the contents' page numbers hold)."""
     s = _styles()
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=PAGE, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=12 * mm,
                             bottomMargin=14 * mm, title=f"Practice Lens board pack: {pack.la_name}, "
                             f"{month_long(pack.month)}", author="Practice Lens")
     when = month_long(pack.month)
+    first_measure = 4  # cover 1, Overview 2, performance on a page 3
+    total = first_measure - 1 + len(pack.pages)
 
     def footer(canvas, _doc) -> None:
         canvas.saveState()
@@ -218,28 +271,37 @@ def render(pack: BoardPack) -> bytes:
         canvas.setFillColor(colors.HexColor("#555555"))
         canvas.drawString(15 * mm, 8 * mm, f"{pack.la_name} ({pack.la_code}) · {when} · Source: Practice Lens · "
                           "No child-level data; numbers under 5 shown as <5")
-        canvas.drawRightString(PAGE[0] - 15 * mm, 8 * mm, f"Page {canvas.getPageNumber()}")
+        canvas.drawRightString(PAGE[0] - 15 * mm, 8 * mm, f"Page {canvas.getPageNumber()} of {total}")
         canvas.restoreState()
 
     worse = int((pack.tiles["direction_last_month"] == "worse").sum())
     off = int((pack.tiles["rag"] == "red").sum())
     concerns = [p for p in pack.pages if p.variation in early_warning.CONCERN]
     missing = int((pack.tiles["status"] == "no data").sum())
-    story = [
-        Spacer(1, 40 * mm),
+    frame = (PAGE[0] - 30 * mm, PAGE[1] - 30 * mm)
+    extract = (f"Data extract loaded {pack.extracted:%d %B %Y}" if pack.extracted else "Data extract: not recorded") \
+        + (f"; the data run to {month_long(pack.data_to)}." if pack.data_to else ".")
+    contents = [["Overview", "2"], ["Performance on a page: every measure for every team", "3"]] + [
+        [p.title, str(first_measure + i)] for i, p in enumerate(pack.pages)]
+    cover = [
+        Spacer(1, 14 * mm),
         Paragraph("Practice Lens board pack", s["cover"]),
         Paragraph(escape(f"{pack.la_name} ({pack.la_code})"), s["h1"]),
         Paragraph(f"Children looked after: practice measures to {when}", s["finding"]),
-        Spacer(1, 10 * mm),
         Paragraph(f"{len(pack.tiles)} headline measures: {len(concerns)} "
                   f"{'shows' if len(concerns) == 1 else 'show'} a special cause of concern; {off} off target; "
                   f"{worse} got worse since last month"
                   + (f"; {missing} with no data (a source file not supplied)." if missing else "."),
                   s["finding"]),
-        Spacer(1, 30 * mm),
-        Paragraph(f"Produced {dt.date.today():%d %B %Y}. Figures are for the whole authority; counts under 5 are "
-                  "suppressed. Definitions are on each page.", s["small"]),
-        PageBreak(),
+        Spacer(1, 4 * mm),
+        Paragraph("<b>Contents</b>", s["body"]),
+        _contents_table(contents, s),
+        Spacer(1, 6 * mm),
+        Paragraph(escape(f"{extract} Produced {dt.date.today():%d %B %Y}. Figures are for the whole authority; counts "
+                         "under 5 are suppressed. Definitions, published benchmarks and the month's commentary are "
+                         "on each measure's page."), s["small"]),
+    ]
+    overview = [
         Paragraph(f"Overview, {when}", s["h1"]),
         Paragraph("Each headline measure against its target, with its early warning icons (variation: is this "
                   "month unusual? assurance: will the target be met?); special causes of concern first, then "
@@ -249,16 +311,73 @@ def render(pack: BoardPack) -> bytes:
         Spacer(1, 4 * mm),
         *[Paragraph(escape(f"Special cause of concern: {p.warning}"), s["body"]) for p in concerns],
     ]
-    frame = (PAGE[0] - 30 * mm, PAGE[1] - 30 * mm)
+    grid = [Paragraph(f"Performance on a page, {when}", s["h1"]),
+            Paragraph("Every headline measure for every team ('All teams' is the authority), coloured against its "
+                      "target: green on target, amber near it, red off it, grey no target or no data. Numbers under "
+                      "5 are shown as <5.", s["body"]),
+            Spacer(1, 4 * mm),
+            _grid_table(pack.grid, s) if pack.grid is not None and len(pack.grid) else
+            Paragraph("No measures for this month.", s["body"])]
+    story = [KeepInFrame(frame[0], frame[1], cover, mode="shrink"), PageBreak(),
+             KeepInFrame(frame[0], frame[1], overview, mode="shrink"), PageBreak(),
+             KeepInFrame(frame[0], frame[1], grid, mode="shrink")]
     for p in pack.pages:
         page = [Paragraph(escape(p.title), s["h1"]), Paragraph(escape(p.finding), s["finding"]),
                 Paragraph("<b>Early warning.</b> " + escape(p.signal), s["body"]),
                 Image(io.BytesIO(p.chart), *CHART_SIZE) if isinstance(p.chart, bytes) else p.chart,
-                *[Paragraph(escape(text), s["small"]) for text in (p.note, p.england) if text],
+                *[Paragraph(escape(text), s["small"]) for text in (p.note, p.benchmark or p.england) if text],
+                _commentary_block(p, when, s),
                 Paragraph("<b>Definition.</b> " + escape(p.definition), s["small"])]
         story += [PageBreak(), KeepInFrame(frame[0], frame[1], page, mode="shrink")]
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()
+
+
+def _contents_table(rows: list[list[str]], s: dict[str, ParagraphStyle]) -> Table:
+    table = Table([[Paragraph(escape(title), s["body"]), page] for title, page in rows],
+                  colWidths=[150 * mm, 15 * mm], hAlign="LEFT")
+    table.setStyle(TableStyle([("ALIGN", (1, 0), (1, -1), "RIGHT"), ("FONTSIZE", (0, 0), (-1, -1), 11),
+                               ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#CCCCCC")),
+                               ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    return table
+
+
+def _grid_table(grid: pd.DataFrame, s: dict[str, ParagraphStyle]) -> Table:
+    """Performance on a page as a table: measures down, teams across, each cell coloured by its RAG."""
+    teams = list(dict.fromkeys(grid["team"]))
+    measures = list(dict.fromkeys(grid["title"]))
+    cell = grid.set_index(["title", "team"])
+    head = [Paragraph("<b>Measure</b>", s["body"]), *[Paragraph(f"<b>{escape(t)}</b>", s["body"]) for t in teams]]
+    body, styles = [], [("GRID", (0, 0), (-1, -1), 0.5, colors.white), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                        ("ALIGN", (1, 1), (-1, -1), "CENTER"), ("FONTSIZE", (1, 1), (-1, -1), 12),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EEF4"))]
+    for i, title in enumerate(measures, start=1):
+        row = [Paragraph(escape(title), s["body"])]
+        for j, team in enumerate(teams, start=1):
+            if (title, team) in cell.index:
+                c = cell.loc[(title, team)]
+                row.append(str(c["text"]))
+                styles.append(("BACKGROUND", (j, i), (j, i), colors.HexColor(charts.RAG_COLOURS.get(c["key"],
+                                                                                                   charts.GREY))))
+                styles.append(("TEXTCOLOR", (j, i), (j, i),
+                               colors.white if c["key"] in ("red", "green") else colors.black))
+            else:
+                row.append("")
+        body.append(row)
+    width = (PAGE[0] - 30 * mm - 80 * mm) / max(len(teams), 1)
+    table = Table([head, *body], colWidths=[80 * mm, *[width] * len(teams)], repeatRows=1)
+    table.setStyle(TableStyle(styles))
+    return table
+
+
+def _commentary_block(p: ThemePage, when: str, s: dict[str, ParagraphStyle]) -> Paragraph:
+    """The month's commentary and actions, as written (escaped: never markup), or a line saying there is none."""
+    if not p.note_what:
+        return Paragraph(f"<b>Commentary.</b> No commentary was written for {escape(when)}.", s["body"])
+    actions = "; ".join(f"{label}: {escape(text)}" for label, text in (
+        ("What is being done", p.note_action), ("By whom", p.note_owner), ("By when", p.note_due)) if text)
+    return Paragraph(f"<b>Commentary.</b> {escape(p.note_what)}" + (f"<br/><b>Actions.</b> {actions}" if actions else "")
+                     + f"<br/><i>Written by {escape(p.note_author)}.</i>", s["body"])
 
 
 def board_pack_pdf(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date) -> bytes:

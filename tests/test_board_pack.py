@@ -39,9 +39,22 @@ def _text(pdf: bytes) -> str:
 def test_pages_cover_overview_and_one_per_headline_measure(pack_and_pdf):
     pack, pdf, _, _ = pack_and_pdf
     reader = PdfReader(io.BytesIO(pdf))
-    assert len(reader.pages) == 2 + len(queries.headline_measures())
+    n = 3 + len(queries.headline_measures())  # cover and contents, Overview, performance on a page, the measures
+    assert len(reader.pages) == n
     width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
     assert (round(width), round(height)) == (842, 595)  # A4 landscape in points
+    texts = [re.sub(r"\s+", " ", p.extract_text()) for p in reader.pages]
+    assert all(f"Page {i} of {n}" in t for i, t in enumerate(texts, start=1))
+    # the contents on the cover give each measure's page, and that page carries the measure's title
+    cover = texts[0]
+    for i, theme in enumerate(pack.pages, start=4):
+        assert f"{theme.title} {i}" in cover
+        assert texts[i - 1].startswith(theme.title) or theme.title in texts[i - 1][:200]
+    assert "Data extract loaded " in cover and "the data run to March 2018" in cover
+    # performance on a page: every team and the authority, every measure
+    grid = texts[2]
+    assert "Performance on a page, March 2018" in grid and "All teams" in grid and "CLA Team 1" in grid
+    assert all(p.title in grid for p in pack.pages)
 
 
 def test_text_names_authority_month_and_each_finding(pack_and_pdf):
@@ -70,7 +83,7 @@ def test_command_line_writes_the_same_pack(sample_db, tmp_path):
     done = subprocess.run([sys.executable, "-m", "reports", "board-pack", "--db", str(sample_db), "--la", la,
                            "--month", "2018-03", "--out", str(out)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert len(PdfReader(str(out)).pages) == 2 + len(queries.headline_measures())
+    assert len(PdfReader(str(out)).pages) == 3 + len(queries.headline_measures())
     bad = subprocess.run([sys.executable, "-m", "reports", "board-pack", "--db", str(sample_db), "--la", "Z00000000",
                           "--month", "2018-03", "--out", str(tmp_path / "x.pdf")], capture_output=True, text=True)
     assert bad.returncode == 2 and "not in the warehouse" in bad.stderr
@@ -102,8 +115,8 @@ def test_without_a_browser_the_pack_has_simple_charts_and_says_why(sample_db, tm
                                 f"(PRACTICE_LENS_CHROMIUM={missing} is not an executable file)")
     assert not any(isinstance(p.chart, bytes) for p in pack.pages)
     reader = PdfReader(io.BytesIO(pdf))
-    assert len(reader.pages) == 2 + len(queries.headline_measures())
-    for page, theme in zip(reader.pages[2:], pack.pages, strict=True):
+    assert len(reader.pages) == 3 + len(queries.headline_measures())
+    for page, theme in zip(reader.pages[3:], pack.pages, strict=True):
         text = re.sub(r"\s+", " ", page.extract_text())
         assert theme.title in text and re.sub(r"\s+", " ", theme.finding) in text
         # the SPC chart: its legend, its icons, month ticks every 3 months over 24 and the footer the PNG would carry
@@ -126,7 +139,7 @@ def test_command_line_without_a_browser_warns_once_and_writes_the_pack(sample_db
                            "(PRACTICE_LENS_CHROMIUM=/nonexistent/chromium is not an executable file); "
                            "the charts are drawn more simply without it\n")
     assert done.stdout.startswith(f"wrote {out} (")
-    assert len(PdfReader(str(out)).pages) == 2 + len(queries.headline_measures())
+    assert len(PdfReader(str(out)).pages) == 3 + len(queries.headline_measures())
 
 
 def test_a_browser_that_stops_answering_mid_pack_leaves_the_rest_to_reportlab(sample_db, monkeypatch):
@@ -162,7 +175,7 @@ def test_each_measure_page_says_its_early_warning_and_the_overview_carries_both_
     assert (sw.variation, sw.assurance) == ("concern_high", "inconsistent")
     assert sw.signal.startswith("Concern since Jan 2017 (15 months): ")
     assert sw.warning == f"{sw.title}: concern since Jan 2017, 15 months"
-    for page, theme in zip(reader.pages[2:], pack.pages, strict=True):
+    for page, theme in zip(reader.pages[3:], pack.pages, strict=True):
         text = re.sub(r"\s+", " ", page.extract_text())
         assert f"Early warning. {theme.signal}" in text, theme.measure
     overview = re.sub(r"\s+", " ", reader.pages[1].extract_text())

@@ -205,3 +205,39 @@ def test_early_warning_on_a_theme_page_and_the_overview_normal_and_board_mode(se
         finally:
             page.screenshot(path=str(SHOTS / f"early-warning-overview-{name}.png"), full_page=True)
     page.close()
+
+
+CELL_CENTRE = """([team, title]) => {
+  const plots = [...document.querySelectorAll('.js-plotly-plot')];
+  for (const gd of plots) {
+    const traces = gd.querySelectorAll('.scatterlayer .trace');
+    for (let t = 0; t < gd.data.length; t++) {
+      const d = gd.data[t];
+      if (!d.marker || d.marker.symbol !== 'square') continue;
+      for (let i = 0; i < d.x.length; i++) {
+        if (d.x[i] === team && d.y[i] === title) {
+          const r = traces[t].querySelectorAll('.points path')[i].getBoundingClientRect();
+          return [r.x + r.width / 2, r.y + r.height / 2];
+        }
+      }
+    }
+  }
+  return null;
+}"""
+
+
+def test_a_click_on_a_heat_map_cell_opens_its_page_for_that_team(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 3600})
+    _open(page, server, "Overview")
+    page.wait_for_function(f"() => ({CELL_CENTRE})(['CLA Team 2', 'Statutory visits in timescale']) !== null",
+                           timeout=30_000)
+    x, y = page.evaluate(CELL_CENTRE, ["CLA Team 2", "Statutory visits in timescale"])
+    page.mouse.click(x, y)  # Plotly's drag layer takes the click, as it does for a person's mouse
+    try:
+        page.get_by_text("· CLA Team 2 ·").first.wait_for(timeout=30_000)
+        page.get_by_role("heading", name="Visits", exact=True).first.wait_for(timeout=30_000)
+    finally:
+        page.screenshot(path=str(SHOTS / "heatmap-click-visits-team2.png"), full_page=True)
+    # the address is a link to this view: the page, and the team chosen in the sidebar's filter
+    page.wait_for_url(lambda u: "/visits" in u and "team=CLA+Team+2" in u, timeout=30_000)
+    page.close()

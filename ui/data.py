@@ -11,7 +11,8 @@ import pandas as pd
 import streamlit as st
 
 import queries
-from lens import config, early_warning
+from lens import commentary, config, early_warning
+from lens.commentary import Note
 from lens.rebase_log import RebaseLog
 
 
@@ -122,3 +123,13 @@ def rebase_entries(measure: str, la_code: str, team: str) -> list[dict[str, str]
     """Who recalculated this chart's limits from which month, and why ([] when nothing is recorded)."""
     path = config.companion_db()
     return RebaseLog(path).entries(measure, la_code, team) if path.is_file() else []
+
+
+def commentary_notes(la_code: str, month: dt.date, measures: list[str] | None = None) -> dict[str, Note]:
+    """The latest commentary per measure for an authority and month (none when nothing is written yet)."""
+    return commentary.read(config.companion_db(), la_code, month, measures)
+
+
+def commentary_store() -> commentary.Commentary:
+    """The commentary store for writing (creates the companion file beside the warehouse on first use)."""
+    return commentary.Commentary(config.companion_db())

@@ -3,9 +3,11 @@ files missing, data freshness and the load log."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from lens import charts
+import queries
+from lens import charts, commentary
 from queries import coverage
 from ui import data, widgets
 from ui.filters import current
@@ -63,6 +65,22 @@ def render_data_quality() -> None:
             with st.expander(f"Every warning ({len(warnings):,} rows, with file and line)"):
                 widgets.table(warnings, key="dq-warnings")
                 widgets.downloads("dq-warnings", f, ["dq_warnings"], warnings, title="Rows kept with a warning")
+
+    st.subheader(f"Commentary, {f.month:%b %Y}")
+    ov = data.measure("overview", **f.authority_params)
+    ov = ov[(ov["team"] == "All teams") & (pd.to_datetime(ov["month_end"]) == pd.Timestamp(f.month))]
+    notes = data.commentary_notes(f.la_code, f.month)
+    red = ov[(ov["rag"] == "red") & ~ov["measure"].isin(list(notes))]
+    if red.empty:
+        st.success("Every off-target measure has its commentary for the month.")
+    else:
+        st.warning("Off target with no commentary yet (the board will ask): " + "; ".join(red["title"]) + ".",
+                   icon=":material/edit_note:")
+    if notes:
+        table = commentary.as_frame(notes).assign(
+            measure=lambda d: d["measure"].map(lambda m: queries.get(m).title if m in queries.measures() else m))
+        widgets.table(table.drop(columns=["la_code"]), key="dq-commentary")
+        widgets.downloads("dq-commentary", f, ["overview"], table, title="Commentary")
 
     st.subheader("Months each file covers")
     st.caption("A measure built on a file shows *no data* (never 0) for a month the file does not cover, and a "

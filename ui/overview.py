@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lens import early_warning
+from lens import charts, early_warning
 from lens.charts import RAG_LABELS
 from lens.formatting import fmt_change, fmt_value, month_label
+from lens.heatmap import performance_grid
 from lens.suppress import SUPPRESSED, is_small
 from reports.board_pack import board_pack_pdf
 from ui import data, widgets
@@ -23,6 +24,9 @@ THEME_PAGES = {"visits": "app_pages/visits.py", "sw_changes": "app_pages/sw_chan
 
 def render_overview() -> None:
     """Draw the Overview page."""
+    target = st.session_state.pop("_open_page", None)
+    if target:  # a heat map cell was clicked: its page, for its team
+        st.switch_page(target, query_params={})  # the URL is rebuilt from the filters, which are bound to it
     f = current()
     st.title("Overview")
     st.caption("Every headline measure against its target, with its early warning icons. Measures with a special "
@@ -106,6 +110,7 @@ def render_overview() -> None:
             page = THEME_PAGES.get(t["theme"])
             if page:
                 st.page_link(page, label="See the detail", icon=":material/arrow_forward:")
+    performance_on_a_page(f)
     icon_cols = warnings.set_index("measure")[["variation", "assurance", "early_warning"]]
     table = tiles.join(icon_cols, on="measure")[["title", "month_end", "value", "target", "rag", "variation",
                                                  "assurance", "early_warning", "change_last_month", "change_last_year",
@@ -120,3 +125,35 @@ def render_overview() -> None:
         rag=shown["rag"].where(status.eq("ok"), status.map({"no data": "no data", "partial": "partial data"})))
     widgets.table(shown, key="overview-table")
     widgets.downloads("overview", f, ["overview"], table, title="Overview")
+
+
+COLOUR_BY = {"rag": "Target (RAG)", "signal": "Early warning (SPC)"}
+
+
+def performance_on_a_page(f) -> None:
+    """Every headline measure for every team in one grid; a click on a cell opens its page for that team."""
+    st.subheader(f"Performance on a page, {month_label(f.month)}")
+    colour_by = st.segmented_control("Colour by", list(COLOUR_BY), format_func=COLOUR_BY.get, default="rag",
+                                     key="heat-colour", bind="query-params") or "rag"
+    every_team = data.measure("overview", **f.authority_params)
+    grid = performance_grid(every_team, f.month, colour_by, f.board)
+    if grid.empty:
+        st.info("No measures for this month.")
+        return
+    fig = charts.heatmap(grid, "", colour_by, f.board)
+    st.caption("Each cell is a measure for a team (All teams is the authority). Click a cell to open its page for "
+               "that team.")
+    st.plotly_chart(fig, key="heatmap", on_select=_open_cell, selection_mode="points", theme=None,
+                    config={"displaylogo": False})
+    widgets.downloads("heatmap", f, ["overview"], grid.drop(columns=["key"]), fig, "Performance on a page")
+
+
+def _open_cell() -> None:
+    """A clicked cell: choose its team in the sidebar filter and open its measure's page on the next run (the team
+    filter is a widget bound to the URL, so it is set through its value, not the query string)."""
+    points = st.session_state.get("heatmap", {}).get("selection", {}).get("points", [])
+    if not points:
+        return
+    theme = points[0]["customdata"][1]
+    st.session_state["team"] = points[0]["x"]
+    st.session_state["_open_page"] = THEME_PAGES.get(theme)

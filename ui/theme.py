@@ -97,6 +97,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
                                   rows.drop(columns=["suppressed"], errors="ignore"), fig, m.title)
 
         widgets.benchmark_panel(headline, f)
+        widgets.commentary(headline, f)
 
     selected_team = None
     if f.team is None:

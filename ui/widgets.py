@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from functools import partial
 
+import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -42,7 +43,10 @@ def benchmark_context(measure: str, f: Filters) -> pd.DataFrame:
     from the benchmark tables (`python -m etl benchmarks`); empty when none are loaded for this authority."""
     from ui import data
 
-    ctx = data.measure("benchmark_context", la_codes=[f.la_code])
+    try:
+        ctx = data.measure("benchmark_context", la_codes=[f.la_code])
+    except duckdb.CatalogException:  # a warehouse built before benchmarks existed: no published context until reloaded
+        return pd.DataFrame(columns=["measure", "period_end", "value"])
     ctx = ctx[ctx["measure"] == measure]
     if ctx.empty:
         return ctx
@@ -305,3 +309,38 @@ def board_safe(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
 def board_table(df: pd.DataFrame, f: Filters, count_columns: list[str]) -> pd.DataFrame:
     """A table safe for a board: small counts shown as '<5'."""
     return suppress_table(df, count_columns) if f.board else df
+
+
+def commentary(measure: str, f: Filters) -> None:
+    """The month's commentary under a measure (plain text), and, outside board mode, a form to write it."""
+    from ui import data
+
+    m = queries.get(measure)
+    note = data.commentary_notes(f.la_code, f.month, [measure]).get(measure)
+    if note:
+        with st.container(border=True):
+            st.markdown(f"**Commentary, {month_label(f.month)}**")
+            st.text(note.what)  # never Markdown or HTML: the words are shown as written
+            if note.action or note.owner or note.due:
+                st.text(f"What is being done: {note.action or 'not said'}\nBy whom: {note.owner or 'not said'}"
+                        f"\nBy when: {note.due or 'not said'}")
+            st.caption(f"Written by {note.author}, {note.written.replace('T', ' ')[:16]} UTC")
+    if f.board:
+        return
+    with st.expander(f"{'Update' if note else 'Write'} the commentary for {month_label(f.month)}",
+                     icon=":material/edit_note:"):
+        with st.form(key=f"{measure}-commentary"):
+            what = st.text_area("What happened", value=note.what if note else "", max_chars=10_000)
+            action = st.text_area("What is being done", value=note.action if note else "", max_chars=5_000)
+            c = st.columns(3)
+            owner = c[0].text_input("By whom", value=note.owner if note else "", max_chars=120)
+            due = c[1].text_input("By when", value=note.due if note else "", max_chars=40)
+            author = c[2].text_input("Your name", max_chars=120)
+            if st.form_submit_button("Save commentary"):
+                try:
+                    data.commentary_store().add(measure, f.la_code, f.month, what, action, owner, due, author)
+                except ValueError as exc:
+                    st.error(str(exc))
+                else:
+                    st.toast(f"Saved: the board pack for {month_label(f.month)} carries it under {m.title}.")
+                    st.rerun()
