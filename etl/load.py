@@ -24,6 +24,7 @@ import duckdb
 import pandas as pd
 
 from etl.contract import ALL_FILES, UNPRINTABLE_RE2
+from etl.load_lock import remove_leftovers, warehouse_lock
 from etl.load_sources import FileRef, LoadError, Source, scan_sources, sha256_file, shown_text
 from etl.load_sql import (
     CSV_OPTIONS,
@@ -49,6 +50,7 @@ from etl.load_tables import (
     table_columns,
 )
 from etl.warehouse import build_derived, create_schema
+from lens import config
 
 __all__ = ["LoadError", "LoadReport", "load", "load_cli"]
 
@@ -101,6 +103,7 @@ class LoadReport:
     warnings_by_rule: dict[str, int] = field(default_factory=dict)
     duration_s: float = 0.0
     found_in: dict[str, int] = field(default_factory=dict)  # folder given -> authority folders loaded from inside it
+    leftovers: list[str] = field(default_factory=list)  # files of an interrupted load removed before this one
 
     @property
     def files_loaded(self) -> int:
@@ -154,6 +157,10 @@ class LoadReport:
             if files:
                 shown = "; ".join(files[:8]) + (f"; ... and {len(files) - 8} more" if len(files) > 8 else "")
                 lines.append(f"  {why}: {shown}")
+        if self.leftovers:
+            lines.append(f"  removed {len(self.leftovers):,} file{'' if len(self.leftovers) == 1 else 's'} an "
+                         f"interrupted load left: {', '.join(self.leftovers[:4])}"
+                         + (" ..." if len(self.leftovers) > 4 else ""))
         return "\n".join(lines)
 
 
@@ -390,23 +397,31 @@ def _remove(path: Path) -> None:
 
 
 def load(sources: list[Path], db: Path, progress: Progress | None = None, *,
-         memory_limit: str = MEMORY_LIMIT) -> LoadReport:
-    """Load source folders into the warehouse at `db`, replacing those authorities' data; LoadError if input is bad."""
+         memory_limit: str = MEMORY_LIMIT, lock_timeout: float | None = None) -> LoadReport:
+    """Load source folders into the warehouse at `db`, replacing those authorities' data; LoadError if input is bad.
+
+    One load writes a warehouse at a time (`<db>.lock`): another waits up to `lock_timeout` seconds (default: the
+    load_lock_timeout setting), then LoadError.
+    """
     started = time.perf_counter()
     say: Progress = progress or (lambda fraction, message: None)
     say(0.0, "checking source folders")
     scanned = scan_sources([Path(s) for s in sources])
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
-    report = _build_and_swap(scanned, db, memory_limit, say)
+    with warehouse_lock(db, config.load_lock_timeout() if lock_timeout is None else lock_timeout):
+        leftovers = remove_leftovers(db)
+        report = _build_and_swap(scanned, db, memory_limit, say)
+    report.leftovers = leftovers
     report.duration_s = time.perf_counter() - started
     say(1.0, "done")
     return report
 
 
 def _build_and_swap(scanned: list[Source], db: Path, memory_limit: str, say: Progress) -> LoadReport:
-    """Build the new warehouse in a temporary file and swap it in."""
-    # local time, to the microsecond, so two loads never tie
+    """Build the new warehouse in a temporary file and swap it in (the caller holds the warehouse's lock)."""
+    # local time, to the microsecond, so two loads never tie; taken under the lock, so the load that replaced the
+    # warehouse last has the greatest load_id
     loaded_at = datetime.now()
     load_id = new_load_id(loaded_at)
     tmp = db.with_name(f"{db.name}.tmp-{load_id}")

@@ -1,4 +1,4 @@
-"""Loader robustness (issue 10, "Trust"): identifiers, broken sources.
+"""Loader robustness (issue 10, "Trust"): identifiers, broken sources, killed loads and two loads at once.
 
 Sources are the hand-written fixtures of test_load.py (la_a Z99000901, la_b Z99000902) with files overwritten. The
 hypothesis tests write broken files and require one of two outcomes: the load goes in with every row read counted
@@ -12,8 +12,12 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,11 +31,13 @@ import queries
 from etl.__main__ import main as etl_main
 from etl.contract import ALL_TEAMS, RESERVED_SUFFIX, UNALLOCATED
 from etl.load import LoadError, LoadReport, load
+from etl.load_lock import lock_path, warehouse_lock
 from etl.load_sources import first_unprintable, read_authority, year_folders
 from etl.load_sql import REASONS, WARNINGS
 from tests.test_load import EP_HEADER, FIXTURES, LA_A, LA_B, make_source, q, sha
 
 ROOT = Path(__file__).resolve().parent.parent
+LA_C = "Z99000903"
 
 
 def files_beside(db: Path) -> list[str]:
@@ -281,6 +287,113 @@ def test_year_folders_outside_the_range_stop_the_load_and_other_folders_are_repo
         capsys.readouterr().out
     assert q(db, "select file, status, rows_read from load_log where status = 'ignored'") == [
         ("ssda903/20x7/", "ignored", None)]
+
+
+# ---------- killed loads and two loads at once ----------
+
+# Runs a load that writes each progress message to `log` and, when the message starts with `stage`, SIGKILLs itself
+# ("kill"; stage "swap": just before os.replace, the new file complete) or prints "holding" and waits for a line on
+# stdin ("hold", with the warehouse's lock held).
+HELPER = """
+import os, signal, sys
+from pathlib import Path
+from etl.load import load
+db, stage, action, log, sources = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
+def progress(fraction, message):
+    with open(log, "a") as fh:
+        fh.write(message + "\\n")
+    if message.startswith(stage):
+        if action == "kill":
+            os.kill(os.getpid(), signal.SIGKILL)
+        print("holding", flush=True)
+        sys.stdin.readline()
+if stage == "swap":
+    os.replace = lambda src, dst: os.kill(os.getpid(), signal.SIGKILL)
+load([Path(s) for s in sources], Path(db), progress=progress)
+"""
+
+
+def helper(db: Path, stage: str, action: str, log: Path, *sources: Path, **kw) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", HELPER, str(db), stage, action, str(log), *map(str, sources)],
+                            cwd=ROOT, **kw)
+
+
+@pytest.mark.slow
+def test_a_killed_load_leaves_the_old_warehouse_and_the_next_load_clears_its_files(tmp_path: Path,
+                                                                                  base_db: Path) -> None:
+    db = copy_db(base_db, tmp_path / "wh")
+    before = sha(db)
+    left: list[str] = []
+    for stage in ["copying other authorities", "reading episodes", "building placements", "swap"]:
+        proc = helper(db, stage, "kill", tmp_path / "log", FIXTURES / "la_b")
+        assert proc.wait(timeout=60) == -9, stage
+        assert sha(db) == before, stage
+        assert q(db, "select count(*) from dim_child") == [(3,)]  # la_a's 3 children, readable
+        # this load's file (and .wal) is left; the killed load before it cleared the previous one's (they piled up)
+        now = [name for name in files_beside(db) if name.startswith("w.duckdb.tmp-")]
+        assert now and not set(now) & set(left) and len({name.split(".")[2] for name in now}) == 1, (stage, now)
+        left = now
+    report = load([FIXTURES / "la_b"], db)
+    assert report.leftovers == left
+    assert f"removed {len(left)} file" in report.summary()
+    assert files_beside(db) == ["w.duckdb"]
+    assert q(db, "select la_code, count(*) from dim_child group by 1 order by 1") == [(LA_A, 3), (LA_B, 1)]
+
+
+@pytest.mark.slow
+def test_two_loads_at_once_take_turns_and_keep_every_authority(tmp_path: Path, base_db: Path) -> None:
+    # The warehouse holds A; B and C are loaded at the same time. Without the lock C copied A, swapped in A + C,
+    # then B swapped in A + B: C's children were gone and both loads said they had succeeded.
+    db = copy_db(base_db, tmp_path / "wh")
+    c = make_source(tmp_path, base="la_b", name="la_c", files={"authority.toml": authority_toml(LA_C, "Borough C")})
+    b_log, c_log = tmp_path / "b.log", tmp_path / "c.log"
+    b = helper(db, "building placements", "hold", b_log, FIXTURES / "la_b", stdin=subprocess.PIPE,
+               stdout=subprocess.PIPE, text=True)
+    c_load = None
+    try:
+        assert b.stdout.readline() == "holding\n"  # B has copied A, built B and holds the lock
+        before = sha(db)
+        refused = subprocess.run([sys.executable, "-m", "etl", "load", str(c), "--db", str(db)], cwd=ROOT,
+                                 capture_output=True, text=True, timeout=60,
+                                 env={**os.environ, "PRACTICE_LENS_LOAD_LOCK_TIMEOUT": "0.3"})
+        assert (refused.returncode, refused.stdout) == (1, "")
+        assert refused.stderr == (
+            f"\nload failed: {db}: another load into this warehouse is still running (process {b.pid}); waited "
+            "0.3 s (PRACTICE_LENS_LOAD_LOCK_TIMEOUT), try again when it has finished\nThe warehouse was not "
+            "changed.\n")
+        assert sha(db) == before
+        c_load = helper(db, "-", "none", c_log, c, env={**os.environ, "PRACTICE_LENS_LOAD_LOCK_TIMEOUT": "60"})
+        deadline = time.monotonic() + 60
+        while not c_log.exists() and time.monotonic() < deadline:  # C has started: it checks its sources first
+            time.sleep(0.05)
+        time.sleep(1.0)
+        assert c_load.poll() is None and c_log.read_text() == "checking source folders\n"  # C waits for the lock
+        b.stdin.write("go\n")
+        b.stdin.flush()
+        assert b.wait(timeout=60) == 0
+        assert c_load.wait(timeout=60) == 0
+    finally:
+        for proc in (b, c_load):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert "copying other authorities from the existing warehouse" in c_log.read_text()  # A and B, once B was in
+    assert q(db, "select la_code, count(*) from dim_child group by 1 order by 1") == [(LA_A, 3), (LA_B, 1), (LA_C, 1)]
+    assert [r[0] for r in q(db, "select la_code from load_log where file = 'authority.toml' order by load_id")] == [
+        LA_A, LA_B, LA_C]  # C's load took its time under the lock, after B's
+    assert files_beside(db) == ["w.duckdb"]
+
+
+def test_the_lock_is_taken_in_turn_and_the_file_goes_with_the_last_holder(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with warehouse_lock(db, timeout=1):
+        assert lock_path(db).read_text() == str(os.getpid())
+        with pytest.raises(LoadError, match="another load into this warehouse is still running"):
+            with warehouse_lock(db, timeout=0):
+                pass
+    assert not lock_path(db).exists()
+    with warehouse_lock(db, timeout=0):  # free again
+        pass
 
 
 # ---------- generated broken sources ----------
