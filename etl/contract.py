@@ -48,6 +48,35 @@ REASON_LEAVE = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10")
 # Placement codes that start a new placement for stability counts and visit timescales.
 NEW_PLACEMENT_RNE = ("S", "P", "T", "U", "B")
 
+# --- identifiers and text ---
+
+# authority.toml's la_code: an ONS area code (E England, W Wales, S Scotland, N Northern Ireland, then 8 digits,
+# e.g. E06000039), upper case, nothing around it; Z99 and 6 digits is kept for synthetic authorities (the sample).
+LA_CODE_PATTERN = r"[EWSN][0-9]{8}"
+SYNTHETIC_LA_CODE_PATTERN = r"Z99[0-9]{6}"
+LA_NAME_MAX_LENGTH = 100
+
+# Longest value (in characters) an identifier or text column may hold: a longer one is a broken export, and a team
+# name is repeated on every child-month, so a 1 MB one would fill memory.
+MAX_LENGTH: dict[str, int] = {"id": 64, "text": 100}
+# Unicode categories an identifier or text value must not contain: controls (NUL, tab, line breaks), invisible
+# format characters (bidi overrides such as U+202E, zero-width spaces, a stray byte-order mark) and line and
+# paragraph separators. A value with one could look like another, or reorder the text shown around it.
+UNPRINTABLE_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")
+UNPRINTABLE_RE2 = "[" + "".join(f"\\p{{{c}}}" for c in UNPRINTABLE_CATEGORIES) + "]"  # DuckDB (RE2) class
+
+# Team names the measures use for their own rows: the authority total of every series and the children with no
+# allocated worker (etl/derived*.sql and queries/*.sql use these literals; ui/filters.py imports ALL_TEAMS).
+ALL_TEAMS = "All teams"
+UNALLOCATED = "Unallocated"
+RESERVED_TEAMS = (ALL_TEAMS, UNALLOCATED)
+# A source team with a reserved name (any case) is stored with this after it, so it neither merges with those rows
+# nor drops out of the authority total: "Unallocated" becomes "Unallocated (source team)".
+RESERVED_SUFFIX = " (source team)"
+
+# Collection years loaded from ssda903/YYYY/: from this year to the year after the load (a return in progress).
+FIRST_RETURN_YEAR = 2000
+
 
 @dataclass(frozen=True)
 class Column:
@@ -67,6 +96,15 @@ class Column:
     # SSDA903 only: a date after the return's collection year (31 March): "reject" the row (an event that cannot
     # be in this return) or "blank" the value with a warning (an end date: the episode was open at 31 March).
     after_year: str | None = None
+    # id and text: the longest value allowed, in characters (MAX_LENGTH by kind unless given).
+    max_length: int | None = None
+    # text: names with a meaning of their own in the measures (any case): stored with RESERVED_SUFFIX, with a warning.
+    reserved: tuple[str, ...] = ()
+
+    @property
+    def limit(self) -> int | None:
+        """The longest value allowed (id and text columns), so a runaway field is a rejected row, not a crash."""
+        return self.max_length or MAX_LENGTH.get(self.kind)
 
 
 @dataclass(frozen=True)
@@ -156,9 +194,9 @@ SSDA903_FILES: tuple[SourceFile, ...] = (
                on_error="blank"),
             _c("REASON_PLACE_CHANGE", "code", "Reason for placement change", codes=REASON_PLACE_CHANGE,
                nullable=True, on_error="blank"),
-            _c("HOME_POST", "text", "Partial postcode of home", nullable=True, required=False),
-            _c("PL_POST", "text", "Partial postcode of placement", nullable=True, required=False),
-            _c("URN", "text", "Ofsted URN of the placement", nullable=True, required=False),
+            _c("HOME_POST", "text", "Partial postcode of home", nullable=True, required=False, on_error="blank"),
+            _c("PL_POST", "text", "Partial postcode of placement", nullable=True, required=False, on_error="blank"),
+            _c("URN", "text", "Ofsted URN of the placement", nullable=True, required=False, on_error="blank"),
         ),
     ),
     SourceFile(
@@ -300,7 +338,7 @@ EXTRACT_FILES: tuple[SourceFile, ...] = (
         date_order=(("START_DATE", "END_DATE"),),
         columns=(
             _c("SW_ID", "id", "Social worker's identifier"),
-            _c("TEAM", "text", "Team name"),
+            _c("TEAM", "text", "Team name", reserved=RESERVED_TEAMS),
             _c("ORG_ROLE", "code", "Organisational role (CSWW OrgRole)", codes=ORG_ROLE),
             _c("AGENCY_WORKER", "code", "1 agency, 0 employed by the authority", codes=FLAG01),
             _c("FTE", "number", "Full-time equivalent", low=0, high=1.5),
@@ -322,7 +360,7 @@ ESTABLISHMENT = SourceFile(
     child_column=None,
     date_order=(("START_DATE", "END_DATE"),),
     columns=(
-        _c("TEAM", "text", "Team name (as in workforce.csv)"),
+        _c("TEAM", "text", "Team name (as in workforce.csv)", reserved=RESERVED_TEAMS),
         _c("FTE", "number", "Funded social worker posts, FTE", low=0, high=500),
         _c("START_DATE", "date", "First day this establishment applies"),
         _c("END_DATE", "date", "Last day it applies (blank if current)", nullable=True),
@@ -338,4 +376,4 @@ DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 DATETIME_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S",
                     "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y", "%Y-%m-%d")
 
-AUTHORITY_FILE = "authority.toml"  # keys: la_code (e.g. E06000039), la_name
+AUTHORITY_FILE = "authority.toml"  # keys: la_code (LA_CODE_PATTERN, e.g. E06000039), la_name

@@ -15,7 +15,12 @@ from etl.contract import (
     DATE_FORMATS,
     DATETIME_FORMATS,
     EXTRACT_FILES,
+    FIRST_RETURN_YEAR,
+    LA_CODE_PATTERN,
+    LA_NAME_MAX_LENGTH,
+    RESERVED_SUFFIX,
     SSDA903_FILES,
+    SYNTHETIC_LA_CODE_PATTERN,
     Column,
     SourceFile,
 )
@@ -49,6 +54,10 @@ def _allowed(col: Column) -> str:
         low = "" if col.low is None else f"{col.low:g}"
         high = "" if col.high is None else f"{col.high:g}"
         parts.append(f"{low} to {high}")
+    if col.limit:
+        parts.append(f"at most {col.limit} printable characters")
+    if col.reserved:
+        parts.append(" and ".join(f"'{name}'" for name in col.reserved) + f" get '{RESERVED_SUFFIX.strip()}' added")
     return "; ".join(parts)
 
 
@@ -115,7 +124,12 @@ def render() -> str:
         "",
         "## Files and columns",
         "",
-        f"`{AUTHORITY_FILE}` (required): `la_code` and `la_name`, both non-empty strings.",
+        f"`{AUTHORITY_FILE}` (required, UTF-8, a byte-order mark is fine): `la_code`, an ONS area code exactly as "
+        f"written (regular expression `{LA_CODE_PATTERN}`: a capital E, W, S or N and 8 digits, e.g. E06000039; "
+        f"`{SYNTHETIC_LA_CODE_PATTERN}` for a synthetic authority such as the sample), and `la_name`, one line of "
+        f"at most {LA_NAME_MAX_LENGTH} printable characters.",
+        "",
+        f"Year folders: `ssda903/YYYY/` with YYYY from {FIRST_RETURN_YEAR} to the year after the load.",
         "",
         "### SSDA903 return files (one folder per collection year, `ssda903/YYYY/`)",
         "",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 import time
 import uuid
@@ -22,8 +23,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.contract import ALL_FILES
-from etl.load_sources import FileRef, LoadError, Source, scan_sources, sha256_file
+from etl.contract import ALL_FILES, UNPRINTABLE_RE2
+from etl.load_lock import remove_leftovers, warehouse_lock
+from etl.load_sources import FileRef, LoadError, Source, scan_sources, sha256_file, shown_text
 from etl.load_sql import (
     CHILD_ISSUES,
     CSV_OPTIONS,
@@ -35,6 +37,7 @@ from etl.load_sql import (
     keep_sql,
     overlap_warnings_sql,
     problem_rejects_sql,
+    shown_value_sql,
     staging_sql,
     superseded_sql,
     unmatched_interview_rejects_sql,
@@ -48,6 +51,7 @@ from etl.load_tables import (
     table_columns,
 )
 from etl.warehouse import build_derived, create_schema
+from lens import config
 
 __all__ = ["LoadError", "LoadReport", "load", "load_cli"]
 
@@ -80,7 +84,7 @@ class FileResult:
     la_code: str
     source: str
     file: str
-    status: str  # loaded | missing
+    status: str  # loaded | empty (a header and no rows) | missing | ignored (ssda903/ folder that is not a year)
     sha256: str | None = None
     rows_read: int = 0
     rows_loaded: int = 0
@@ -100,10 +104,11 @@ class LoadReport:
     warnings_by_rule: dict[str, int] = field(default_factory=dict)
     duration_s: float = 0.0
     found_in: dict[str, int] = field(default_factory=dict)  # folder given -> authority folders loaded from inside it
+    leftovers: list[str] = field(default_factory=list)  # files of an interrupted load removed before this one
 
     @property
     def files_loaded(self) -> int:
-        return sum(f.status == "loaded" for f in self.files)
+        return sum(f.status in ("loaded", "empty") for f in self.files)
 
     @property
     def rows_read(self) -> int:
@@ -120,7 +125,11 @@ class LoadReport:
     @property
     def missing(self) -> list[str]:
         """Absent contract files as 'LA_CODE path/relative/to/source'."""
-        return [f"{f.la_code} {f.file}" for f in self.files if f.status == "missing"]
+        return self.with_status("missing")
+
+    def with_status(self, status: str) -> list[str]:
+        """Files of one load_log status as 'LA_CODE path/relative/to/source'."""
+        return [f"{f.la_code} {f.file}" for f in self.files if f.status == status]
 
     def summary(self) -> str:
         """A few lines for the terminal."""
@@ -142,10 +151,17 @@ class LoadReport:
         if self.warnings_by_rule:
             rules = ", ".join(f"{rule} {n:,}" for rule, n in self.warnings_by_rule.items())
             lines.append(f"  kept with a warning: {rules} (see table load_warnings and the Data quality page)")
-        missing = self.missing
-        if missing:
-            shown = "; ".join(missing[:8]) + (f"; ... and {len(missing) - 8} more" if len(missing) > 8 else "")
-            lines.append(f"  missing: {shown}")
+        for status, why in (("missing", "missing"),
+                            ("empty", "empty (a header line and no rows: check the export)"),
+                            ("ignored", "ignored (not a collection year: name year folders ssda903/YYYY)")):
+            files = self.with_status(status)
+            if files:
+                shown = "; ".join(files[:8]) + (f"; ... and {len(files) - 8} more" if len(files) > 8 else "")
+                lines.append(f"  {why}: {shown}")
+        if self.leftovers:
+            lines.append(f"  removed {len(self.leftovers):,} file{'' if len(self.leftovers) == 1 else 's'} an "
+                         f"interrupted load left: {', '.join(self.leftovers[:4])}"
+                         + (" ..." if len(self.leftovers) > 4 else ""))
         return "\n".join(lines)
 
 
@@ -164,9 +180,10 @@ def _group_by_header(refs: list[FileRef]) -> list[list[FileRef]]:
 
 def _duckdb_reason(exc: duckdb.Error) -> str:
     """The useful head of a DuckDB CSV error (line, original line, what was expected), without the option dump."""
-    head = str(exc).split("Possible fixes")[0].split("\n  file = ")[0]
-    text = "; ".join(line.strip() for line in head.splitlines() if line.strip())
-    return text.removeprefix("Invalid Input Error: ")[:400]
+    head = re.split(r"Possible (?:fixes|Solution)", str(exc))[0].split("\n  file = ")[0]
+    # the original line may be 1 MB long or hold a NUL or a bidi override: cut and escaped, the message is one line
+    text = "; ".join(shown_text(line.strip(), 120) for line in head.splitlines() if line.strip())
+    return text.removeprefix("Invalid Input Error: ")
 
 
 def _unreadable(con: duckdb.DuckDBPyConnection, group: list[FileRef], exc: duckdb.Error) -> LoadError:
@@ -316,13 +333,16 @@ def _build(con: duckdb.DuckDBPyConnection, sources: list[Source], old_db: Path, 
                     [[s.la_code, s.la_name, str(s.path.resolve()), loaded_at] for s in sources])
     results = _file_results(con, sources, by_kind, seconds, hashes.result())
     _write_log(con, results, load_id, loaded_at)
-    con.execute("insert into rejected_rows select $load_id, f.la_code, f.rel, r.line, r.column_name, r.value, r.reason "
-                "from load_rejects as r join load_files as f using (file_id) order by f.la_code, f.rel, r.line",
-                {"load_id": load_id})
-    con.execute("insert into load_warnings select $load_id, f.la_code, f.rel, w.line, w.column_name, w.value, w.rule, "
-                "case w.action when 'blank' then 'blanked' when 'keep' then 'kept' else w.action end "
+    shown = {"load_id": load_id, "unprintable": UNPRINTABLE_RE2}
+    con.execute(f"insert into rejected_rows select $load_id, f.la_code, f.rel, r.line, r.column_name, "
+                f"{shown_value_sql('r.value')}, r.reason "
+                "from load_rejects as r join load_files as f using (file_id) order by f.la_code, f.rel, r.line", shown)
+    con.execute(f"insert into load_warnings select $load_id, f.la_code, f.rel, w.line, w.column_name, "
+                f"{shown_value_sql('w.value')}, w.rule, "
+                "case w.action when 'blank' then 'blanked' when 'keep' then 'kept' when 'rename' then 'renamed' "
+                "else w.action end "
                 "from load_warnings_tmp as w join load_files as f using (file_id) order by f.la_code, f.rel, w.line",
-                {"load_id": load_id})
+                shown)
     by_reason = dict(con.execute("select reason, count(*) from load_rejects group by reason").fetchall())
     by_rule = dict(con.execute("select rule, count(*) from load_warnings_tmp group by rule").fetchall())
     say(0.9, "building placements and month-end snapshots")
@@ -348,13 +368,15 @@ def _file_results(con: duckdb.DuckDBPyConnection, sources: list[Source], by_kind
                                   hashes[source.path / "authority.toml"]))
         for ref in source.files:
             results.append(FileResult(
-                la_code=ref.la_code, source=ref.source, file=ref.rel, status="loaded", sha256=hashes[ref.path],
+                la_code=ref.la_code, source=ref.source, file=ref.rel, sha256=hashes[ref.path],
+                status="loaded" if read.get(ref.file_id, 0) else "empty",
                 rows_read=read.get(ref.file_id, 0),
                 rows_loaded=read.get(ref.file_id, 0) - rejected.get(ref.file_id, 0) - superseded.get(ref.file_id, 0),
                 rows_rejected=rejected.get(ref.file_id, 0),
                 duration_s=round(seconds[ref.spec.name] * ref.size / kind_bytes[ref.spec.name], 6),
             ))
         results.extend(FileResult(source.la_code, str(source.path), rel, "missing") for rel in source.missing)
+        results.extend(FileResult(source.la_code, str(source.path), rel, "ignored") for rel in source.ignored)
     return results
 
 
@@ -362,9 +384,10 @@ def _write_log(con: duckdb.DuckDBPyConnection, results: list[FileResult], load_i
     """Append this load's rows to load_log."""
     con.register("log_frame", pd.DataFrame([r.__dict__ for r in results]))
     con.execute("insert into load_log select $load_id, $loaded_at, la_code, source, file, status, sha256, "
-                "case when status = 'loaded' then rows_read end, case when status = 'loaded' then rows_loaded end, "
-                "case when status = 'loaded' then rows_rejected end, case when status = 'loaded' then duration_s end "
-                "from log_frame", {"load_id": load_id, "loaded_at": loaded_at})
+                "case when read then rows_read end, case when read then rows_loaded end, "
+                "case when read then rows_rejected end, case when read then duration_s end "
+                "from (select *, status in ('loaded', 'empty') as read from log_frame)",
+                {"load_id": load_id, "loaded_at": loaded_at})
     con.unregister("log_frame")
 
 
@@ -374,15 +397,32 @@ def _remove(path: Path) -> None:
 
 
 def load(sources: list[Path], db: Path, progress: Progress | None = None, *,
-         memory_limit: str = MEMORY_LIMIT) -> LoadReport:
-    """Load source folders into the warehouse at `db`, replacing those authorities' data; LoadError if input is bad."""
+         memory_limit: str = MEMORY_LIMIT, lock_timeout: float | None = None) -> LoadReport:
+    """Load source folders into the warehouse at `db`, replacing those authorities' data; LoadError if input is bad.
+
+    One load writes a warehouse at a time (`<db>.lock`): another waits up to `lock_timeout` seconds (default: the
+    load_lock_timeout setting), then LoadError.
+    """
     started = time.perf_counter()
     say: Progress = progress or (lambda fraction, message: None)
     say(0.0, "checking source folders")
     scanned = scan_sources([Path(s) for s in sources])
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
-    loaded_at = datetime.now()  # local time, to the microsecond, so two loads never tie
+    with warehouse_lock(db, config.load_lock_timeout() if lock_timeout is None else lock_timeout):
+        leftovers = remove_leftovers(db)
+        report = _build_and_swap(scanned, db, memory_limit, say)
+    report.leftovers = leftovers
+    report.duration_s = time.perf_counter() - started
+    say(1.0, "done")
+    return report
+
+
+def _build_and_swap(scanned: list[Source], db: Path, memory_limit: str, say: Progress) -> LoadReport:
+    """Build the new warehouse in a temporary file and swap it in (the caller holds the warehouse's lock)."""
+    # local time, to the microsecond, so two loads never tie; taken under the lock, so the load that replaced the
+    # warehouse last has the greatest load_id
+    loaded_at = datetime.now()
     load_id = new_load_id(loaded_at)
     tmp = db.with_name(f"{db.name}.tmp-{load_id}")
     paths = [s.path / "authority.toml" for s in scanned] + [r.path for s in scanned for r in s.files]
@@ -402,12 +442,9 @@ def load(sources: list[Path], db: Path, progress: Progress | None = None, *,
         except BaseException:
             _remove(tmp)
             raise
-    report = LoadReport(load_id=load_id, db=db, authorities=[(s.la_code, s.la_name) for s in scanned],
-                        files=results, rejected_by_reason=by_reason, warnings_by_rule=by_rule,
-                        duration_s=time.perf_counter() - started,
-                        found_in=dict(Counter(str(s.found_in) for s in scanned if s.found_in is not None)))
-    say(1.0, "done")
-    return report
+    return LoadReport(load_id=load_id, db=db, authorities=[(s.la_code, s.la_name) for s in scanned],
+                      files=results, rejected_by_reason=by_reason, warnings_by_rule=by_rule,
+                      found_in=dict(Counter(str(s.found_in) for s in scanned if s.found_in is not None)))
 
 
 def _terminal_progress() -> Progress:

@@ -6,11 +6,30 @@ lists, bounds, authority codes) is bound as a $parameter.
 
 from __future__ import annotations
 
-from etl.contract import ALL_FILES, DATE_FORMATS, DATETIME_FORMATS, Column, SourceFile
+from etl.contract import (
+    ALL_FILES,
+    ALL_TEAMS,
+    DATE_FORMATS,
+    DATETIME_FORMATS,
+    MAX_LENGTH,
+    RESERVED_SUFFIX,
+    UNALLOCATED,
+    UNPRINTABLE_RE2,
+    Column,
+    SourceFile,
+)
+
+_TOO_LONG = (f"an identifier (CHILD, SW_ID) longer than {MAX_LENGTH['id']} characters, or a TEAM name longer than "
+             f"{MAX_LENGTH['text']}")
+_UNPRINTABLE = ("an identifier or text value holding a control character (a NUL byte, a tab, a line break inside "
+                "quotes), an invisible format character (a bidi override such as U+202E, a zero-width space) or a "
+                "line separator")
 
 # Why a row is rejected, in the order the docs list them (the keys are the `reason` values in rejected_rows).
 REASONS: dict[str, str] = {
     "missing required value": "a column that must have a value is empty",
+    "value too long": _TOO_LONG,
+    "unprintable character": _UNPRINTABLE,
     "unparseable date": "not a date in an accepted format, or a year outside 1900-2100 (a two-digit year, say)",
     "code not in list": "a coded column holds a value that is not in its code list",
     "not a number": "a number column holds something that is not a number (a whole number for integer columns)",
@@ -28,6 +47,14 @@ REASONS: dict[str, str] = {
 # it is, or (overlapping episodes) the episode treated as ending when the next one starts.
 WARNINGS: dict[str, str] = {
     "missing required value": "a value the DfE requires is empty in a column no measure depends on (blanked)",
+    "value too long": "a descriptive value (UPN, HOME_POST, PL_POST, URN, a visit's SW_ID) longer than its column's "
+                      "limit (blanked)",
+    "unprintable character": "a descriptive value holding a control, invisible format or separator character "
+                             "(blanked)",
+    "reserved team name": f"a TEAM named '{ALL_TEAMS}' (the authority total's name) or '{UNALLOCATED}' (children "
+                          f"with no allocated worker), in any case: stored with '{RESERVED_SUFFIX.strip()}' added "
+                          f"('{UNALLOCATED}{RESERVED_SUFFIX}'), so it neither merges with those rows nor drops out of "
+                          "the total (renamed)",
     "unparseable date": "an optional or descriptive date that cannot be read (blanked)",
     "code not in list": "a descriptive code that is not in its code list (blanked; the rest of the row is kept)",
     "not a number": "a descriptive number that cannot be read (blanked)",
@@ -40,7 +67,7 @@ WARNINGS: dict[str, str] = {
     "overlapping episodes": "an episode still open when the child's next episode started (DfE validator error): "
                             "the later DECOM wins, so it is treated as ending on that day",
 }
-ACTIONS = ("reject", "blank", "keep")
+ACTIONS = ("reject", "blank", "keep", "rename")
 
 CSV_OPTIONS = "header = true, auto_detect = false, columns = $columns, delim = ',', quote = '\"', escape = '\"'"
 
@@ -78,11 +105,21 @@ def _typed(col: Column, params: dict) -> str:
         cast = "date" if col.kind == "date" else "timestamp"
         parsed = f"try_strptime({raw}, {fmt})"
         return f"case when year({parsed}) between 1900 and 2100 then {parsed}::{cast} end"
+    if col.reserved:
+        return f"case when {_reserved(col, params)} then {raw} || $reserved_suffix else {raw} end"
     if col.kind == "int":
         return f"case when regexp_full_match({raw}, '[+-]?[0-9]+') then try_cast({raw} as bigint) end"
     if col.kind == "number":
         return f"case when isfinite(try_cast({raw} as double)) then try_cast({raw} as double) end"
     return raw  # id, text
+
+
+def _reserved(col: Column, params: dict) -> str:
+    """Condition: the raw value of `col` is one of its reserved names (any case)."""
+    params[f"reserved_{col.name}"] = [name.lower() for name in col.reserved]
+    params["reserved_suffix"] = RESERVED_SUFFIX
+    # list_position, not IN: IN becomes a join, which would lose the row order
+    return f"list_position($reserved_{col.name}, lower({_raw(col.name)})) is not null"
 
 
 def _date_action(col: Column) -> str:
@@ -101,6 +138,13 @@ def _checks(spec: SourceFile, params: dict) -> list[tuple[str, str, str, str]]:
         bad = col.on_error  # what a malformed value does
         if not col.nullable:
             checks.append((f"{raw} is null", col.name, "missing required value", bad))
+        if col.limit:
+            params[f"max_{col.name}"] = col.limit
+            params["unprintable"] = UNPRINTABLE_RE2
+            checks.append((f"length({raw}) > $max_{col.name}", col.name, "value too long", bad))
+            checks.append((f"regexp_matches({raw}, $unprintable)", col.name, "unprintable character", bad))
+        if col.reserved:
+            checks.append((_reserved(col, params), col.name, "reserved team name", "rename"))
         if col.kind in ("date", "datetime"):
             checks.append((f"{raw} is not null and {typed} is null", col.name, "unparseable date", bad))
             params["load_date"] = params.get("load_date")
@@ -128,6 +172,20 @@ def _checks(spec: SourceFile, params: dict) -> list[tuple[str, str, str, str]]:
     for start, end in spec.date_order:
         checks.append((f"{_q(end)}::timestamp < {_q(start)}::timestamp", end, "end before start", "reject"))
     return checks
+
+
+def shown_value_sql(value: str) -> str:
+    """`value` as rejected_rows and load_warnings show it: unprintable characters as <U+XXXX>, at most 200 characters.
+
+    A bidi override or a NUL must not reorder or cut the Data quality page, and a 1 MB field must not be stored
+    twice. Binds $unprintable.
+    """
+    escaped = (f"array_to_string(list_transform(string_split(left({value}, 200), ''), lambda c: case when "
+               f"regexp_matches(c, $unprintable) then '<U+' || lpad(upper(hex(unicode(c))), 4, '0') || '>' else c "
+               f"end), '')")
+    return (f"case when length({value}) > 200 or regexp_matches({value}, $unprintable) then {escaped} || "
+            f"case when length({value}) > 200 then '... (' || length({value}) || ' characters)' else '' end "
+            f"else {value} end")
 
 
 def _needs_checks(spec: SourceFile) -> list[tuple[str, str, str, str]]:

@@ -193,7 +193,7 @@ create table if not exists load_log (
     la_code        varchar,
     source         varchar,              -- source folder as given
     file           varchar not null,     -- path relative to the source, e.g. ssda903/2017/episodes.csv
-    status         varchar not null,     -- loaded | missing
+    status         varchar not null,     -- loaded | empty (header, no rows) | missing | ignored (not a year)
     sha256         varchar,
     rows_read      bigint,
     rows_loaded    bigint,

@@ -45,6 +45,9 @@ SETTINGS: dict[str, Setting] = {
     "image_timeout": Setting("PRACTICE_LENS_IMAGE_TIMEOUT", "30",
                              "Seconds the browser may take to start or to draw one chart image before it is closed "
                              "and the export fails, so a stuck browser cannot hold a server thread for ever."),
+    "load_lock_timeout": Setting("PRACTICE_LENS_LOAD_LOCK_TIMEOUT", "600",
+                                 "Seconds a load waits while another load writes the same warehouse (one at a time, "
+                                 "or the later would drop the other's authorities) before it gives up."),
 }
 
 
@@ -75,3 +78,8 @@ def suppress_below() -> int:
 def image_timeout() -> float:
     """Seconds one chart image (or the browser's start) may take."""
     return float(get("image_timeout"))
+
+
+def load_lock_timeout() -> float:
+    """Seconds a load waits for another load into the same warehouse."""
+    return float(get("load_lock_timeout"))

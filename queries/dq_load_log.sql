@@ -6,8 +6,9 @@
 -- keys: load_id, file
 -- numerator: n/a
 -- denominator: n/a
--- rule: Every `python -m etl load` run appends one row per contract file (status loaded or missing), with the
---   file's sha256, so a number can be traced to the exact file it came from.
+-- rule: Every `python -m etl load` run appends one row per contract file (status loaded, empty: a header and no
+--   rows, or missing; ignored: a folder under ssda903/ that is not a year), with the file's sha256, so a number can
+--   be traced to the exact file it came from.
 -- source: load_log
 -- polarity: neutral
 -- unit: rows

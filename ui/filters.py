@@ -8,11 +8,11 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from etl.contract import ALL_TEAMS
 from lens import config
 from lens.formatting import month_label
 from ui import data
 
-ALL_TEAMS = "All teams"
 PERIODS = {"12": "12 months", "24": "24 months", "36": "3 years", "60": "5 years", "all": "All months"}
 
 
