@@ -26,8 +26,8 @@ SETTINGS: dict[str, Setting] = {
                        "Path of the DuckDB warehouse the dashboard reads and `etl load` writes."),
     "companion_db": Setting("PRACTICE_LENS_COMPANION_DB", "",
                             "SQLite file for what people record (who recalculated SPC limits from which month, and "
-                            "why); empty = beside the warehouse, named <warehouse>.companion.sqlite. Never inside "
-                            "the warehouse: a load swaps that file."),
+                            "why; the month's commentary on each measure); empty = beside the warehouse, named "
+                            "<warehouse>.companion.sqlite. Never inside the warehouse: a load swaps that file."),
     "sample_dir": Setting("PRACTICE_LENS_SAMPLE_DIR", str(ROOT / "data" / "sample"),
                           "Where the first start writes the generated sample authority's source files."),
     "sample_seed": Setting("PRACTICE_LENS_SAMPLE_SEED", "2018",
@@ -36,6 +36,9 @@ SETTINGS: dict[str, Setting] = {
                             "CSV of targets per measure (an authority can edit its own copy)."),
     "suppress_below": Setting("PRACTICE_LENS_SUPPRESS_BELOW", "5",
                               "Board mode shows counts below this number as '<5' (and hides % built on them)."),
+    "neighbour_average": Setting("PRACTICE_LENS_NEIGHBOUR_AVERAGE", "mean",
+                                 "How the ten statistical neighbours' published figures are averaged: 'mean' (the "
+                                 "DfE's LAIT) or 'median' (the DfE's outcomes and enablers dashboard)."),
     "default_months": Setting("PRACTICE_LENS_DEFAULT_MONTHS", "24",
                               "How many months the period filter shows by default."),
     "chromium_path": Setting("PRACTICE_LENS_CHROMIUM", "",
@@ -83,3 +86,11 @@ def image_timeout() -> float:
 def load_lock_timeout() -> float:
     """Seconds a load waits for another load into the same warehouse."""
     return float(get("load_lock_timeout"))
+
+
+def neighbour_average() -> str:
+    """'mean' or 'median': which average of the statistical neighbours the pages and the board pack show."""
+    value = get("neighbour_average").strip().lower()
+    if value not in ("mean", "median"):
+        raise ValueError(f"PRACTICE_LENS_NEIGHBOUR_AVERAGE must be 'mean' or 'median', not {value!r}")
+    return value

@@ -185,7 +185,8 @@ def _benchmark_words(context: pd.DataFrame, m: queries.Measure, end: dt.date) ->
     band = (f"; quartile band {r['band']} ({int(r['rank'])} of {int(r['n_authorities'])} authorities, 1 the best; "
             "A is the best quarter)") if r["band"] in BANDS else ""
     return (f"Published {pd.Timestamp(r['period_end']):%d %b %Y}: {fmt_value(r['value'], unit)}; statistical "
-            f"neighbours {fmt_value(r['neighbours_mean'], unit)}; region {fmt_value(r['region_value'], unit)}; "
+            f"neighbours ({config.neighbour_average()}) {fmt_value(r['neighbours_' + config.neighbour_average()], unit)}; "
+            f"region {fmt_value(r['region_value'], unit)}; "
             f"England {fmt_value(r['england_value'], unit)}{band}.")
 
 
@@ -221,7 +222,7 @@ ICON_SIZE = 30  # points: an icon in the Overview table
 
 
 def _tiles_table(tiles: pd.DataFrame, s: dict[str, ParagraphStyle]) -> Table:
-    head = ["Measure", "Latest", "Target", "Status", "Variation", "Assurance", "Since last month", "Since last year"]
+    head = ["Measure", "Latest", "Target", "Status", "Variation", "Assurance", "On last month", "On last year"]
     body = []
     styles = [("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"), ("FONTSIZE", (0, 0), (-1, -1), 12),
               ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#BBBBBB")),

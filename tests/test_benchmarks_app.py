@@ -74,3 +74,13 @@ def test_overview_tile_carries_the_published_context(slough_db, monkeypatch):
     at = app("app_pages/overview.py", month="Sep 2018")
     captions = [c.value for c in at.caption]
     assert "Published Sep 2018: 33.8% · neighbours 22.3% · England 15.4% · band D (139th of 151)" in captions
+
+
+def test_the_neighbours_median_is_a_setting(slough_db, monkeypatch):
+    monkeypatch.setenv("PRACTICE_LENS_DB", str(slough_db))
+    monkeypatch.setenv("PRACTICE_LENS_NEIGHBOUR_AVERAGE", "median")
+    at = app("app_pages/workforce.py", month="Sep 2018", chart="Trend")
+    # the neighbours' 2018 agency rates, sorted: ... 20.5, 20.8 ...: median (20.5 + 20.8) / 2 = 20.65 -> 20.6%
+    # (one decimal, rounded half to even by Python's format: 20.65 is stored as 20.649999...)
+    neighbours = next(m.value for m in at.metric if m.label == "Neighbours")
+    assert neighbours in ("20.6%", "20.7%") and neighbours == f"{20.65:.1f}%"

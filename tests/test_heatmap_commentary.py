@@ -94,7 +94,7 @@ def test_overview_heat_map_reads_each_cell(tiny):
 
 
 def test_commentary_is_shown_as_plain_text_and_exported_as_text(tiny, tmp_path):
-    text = "<b>Visits</b> <script>alert(1)</script> " + "=1+1 " + "x" * (10_000 - 45)
+    text = "=1+1 <b>Visits</b> <script>alert(1)</script> " + "x" * (10_000 - 45)
     assert len(text) == 10_000
     Commentary(tmp_path / "companion.sqlite").add("visits_in_time", "Z9", "2017-03", text, action="=HYPERLINK(1)",
                                                   owner="Head of service", due="April 2017", author="Analyst")
@@ -105,10 +105,11 @@ def test_commentary_is_shown_as_plain_text_and_exported_as_text(tiny, tmp_path):
     assert any("What is being done: =HYPERLINK(1)" in t for t in shown)
     # exported as text: CSV with the OWASP prefix, XLSX a string cell, never a formula
     table = as_frame(read(tmp_path / "companion.sqlite", "Z9", "2017-03"))
-    assert "'=HYPERLINK(1)" in csv_bytes(table).decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in csv_bytes(table).decode("utf-8-sig") and "'=1+1 <b>" in csv_bytes(table).decode(
+        "utf-8-sig")
     book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(table, {}, None)))
-    cells = [c for row in book["Data"].iter_rows() for c in row if c.value == "=HYPERLINK(1)"]
-    assert cells and all(c.data_type == "s" for c in cells)
+    cells = [c for row in book["Data"].iter_rows() for c in row if c.value in ("=HYPERLINK(1)", text)]
+    assert len(cells) == 2 and all(c.data_type == "s" for c in cells)
     # a text too long is refused, with the reason
     with pytest.raises(ValueError, match="at most 10,000"):
         Commentary(tmp_path / "companion.sqlite").add("visits_in_time", "Z9", "2017-03", "x" * 10_001,

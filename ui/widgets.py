@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import queries
-from lens import charts, labels
+from lens import charts, config, labels
 from lens.benchmarks import BANDS, NARROW, with_bands
 from lens.formatting import fmt_change, fmt_value, is_missing, month_label
 from lens.suppress import SUPPRESSED, suppress_series, suppress_table
@@ -59,8 +59,10 @@ def published(measure: str, f: Filters) -> pd.DataFrame:
     ctx = benchmark_context(measure, f)
     if ctx.empty:
         return england(measure).assign(series="England")
+    columns = {("neighbours_" + config.neighbour_average() if c == "neighbours_mean" else c): s
+               for c, s in PUBLISHED_COLUMNS.items()}
     return pd.concat([pd.DataFrame({"period_end": ctx["period_end"], "series": series, "value": ctx[col]})
-                      for col, series in PUBLISHED_COLUMNS.items()], ignore_index=True)
+                      for col, series in columns.items()], ignore_index=True)
 
 
 def benchmark_panel(measure: str, f: Filters) -> None:
@@ -77,10 +79,12 @@ def benchmark_panel(measure: str, f: Filters) -> None:
     st.markdown(f"**Compared with other authorities** · the DfE's published figures for {when:%d %b %Y}")
     c = st.columns(5)
     c[0].metric("Published", fmt_value(r["value"], unit), help="This authority's figure as the DfE published it")
-    c[1].metric("Neighbours", fmt_value(r["neighbours_mean"], unit),
-                help=f"Mean of the statistical neighbours' published figures ({int(r['neighbours_n'])} of 10 "
-                     f"published one; median "
-                     f"{fmt_value(r['neighbours_median'], unit)}); grouping: {r['neighbour_grouping']}")
+    average = config.neighbour_average()
+    other = "median" if average == "mean" else "mean"
+    c[1].metric("Neighbours", fmt_value(r[f"neighbours_{average}"], unit),
+                help=f"The {average} of the statistical neighbours' published figures ({int(r['neighbours_n'])} of "
+                     f"10 published one; {other} {fmt_value(r[f'neighbours_{other}'], unit)}); grouping: "
+                     f"{r['neighbour_grouping']}. Setting PRACTICE_LENS_NEIGHBOUR_AVERAGE chooses mean or median.")
     c[2].metric("Region", fmt_value(r["region_value"], unit))
     c[3].metric("England", fmt_value(r["england_value"], unit))
     band_text = "—" if r["band"] is None else "too narrow" if r["band"] == NARROW else \
@@ -105,7 +109,8 @@ def published_line(measure: str, f: Filters) -> str | None:
     band_text = f" · band {r['band']} ({ordinal(int(r['rank']))} of {int(r['n_authorities'])})" \
         if r["band"] in BANDS else ""
     return (f"Published {pd.Timestamp(r['period_end']):%b %Y}: {fmt_value(r['value'], unit)} · neighbours "
-            f"{fmt_value(r['neighbours_mean'], unit)} · England {fmt_value(r['england_value'], unit)}{band_text}")
+            f"{fmt_value(r['neighbours_' + config.neighbour_average()], unit)} · England "
+            f"{fmt_value(r['england_value'], unit)}{band_text}")
 
 
 def ordinal(n: int) -> str:
