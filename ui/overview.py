@@ -58,6 +58,10 @@ def render_overview() -> None:
                 f"{counts.get('green', 0)} on target"
                 + (f" · {no_data} with no data" if no_data else "")
                 + (f" · {partial} on partial data" if partial else ""))
+    for measure, (title, _) in widgets.PUBLISHED_ONLY.items():
+        context = widgets.published_line(measure, f)
+        if context:
+            st.caption(f"{title} (published only): {context.removeprefix('Published ')}")
     rebases = data.rebase_months(f.la_code, f.team, list(ov["measure"].unique()))
     found = {s.measure: s for s in early_warning.signals(ov, rebases=rebases, board=f.board)}
     warnings = early_warning.icon_table(list(found.values()))

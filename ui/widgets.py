@@ -34,6 +34,10 @@ def england(measure: str) -> pd.DataFrame:
     return table[table["measure"] == measure][["period_end", "value"]]
 
 
+# Figures the DfE publishes that no measure here works out from an authority's own data (it needs the child
+# population): measure -> (title, unit), shown as published context only.
+PUBLISHED_ONLY = {"cla_rate_per_10k": ("Children looked after per 10,000 children", "per 10,000")}
+
 PUBLISHED_COLUMNS = {"value": "Published (this authority)", "neighbours_mean": "Statistical neighbours",
                      "region_value": "Region", "england_value": "England"}
 
@@ -50,7 +54,8 @@ def benchmark_context(measure: str, f: Filters) -> pd.DataFrame:
     ctx = ctx[ctx["measure"] == measure]
     if ctx.empty:
         return ctx
-    return with_bands(ctx, {measure: queries.get(measure).higher_is_better})
+    polarity = queries.get(measure).higher_is_better if measure in queries.measures() else None
+    return with_bands(ctx, {measure: polarity})
 
 
 def published(measure: str, f: Filters) -> pd.DataFrame:
@@ -105,7 +110,8 @@ def published_line(measure: str, f: Filters) -> str | None:
     ctx = ctx.sort_values("period_end")
     upto = ctx[pd.to_datetime(ctx["period_end"]) <= pd.Timestamp(f.month)]
     r = (upto if len(upto) else ctx).iloc[-1]
-    unit = queries.get(measure).fields.get("unit", "")
+    unit = queries.get(measure).fields.get("unit", "") if measure in queries.measures() else \
+        PUBLISHED_ONLY.get(measure, ("", ""))[1]
     band_text = f" · band {r['band']} ({ordinal(int(r['rank']))} of {int(r['n_authorities'])})" \
         if r["band"] in BANDS else ""
     return (f"Published {pd.Timestamp(r['period_end']):%b %Y}: {fmt_value(r['value'], unit)} · neighbours "
