@@ -59,23 +59,94 @@ def fmt_change(delta: Any, unit: str) -> str:
     return f"{text} {unit}".strip()
 
 
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+
+
+def span_words(first: Any, last: Any) -> str:
+    """'over the year', 'over two years', 'over 18 months', 'over the month' between two month ends (24 month ends
+    from April to March read as two years, as 12 month ends from March to March do as one)."""
+    n = (pd.Timestamp(last).year - pd.Timestamp(first).year) * 12 + pd.Timestamp(last).month - \
+        pd.Timestamp(first).month
+    if n > 1 and n % 12 == 11:
+        n += 1
+    if n == 12:
+        return "over the year"
+    if n and n % 12 == 0:
+        return f"over {NUMBER_WORDS.get(n // 12, n // 12)} years"
+    return "over the month" if n == 1 else f"over {n} months"
+
+
+def change_is_flat(first: float, last: float, unit: str) -> bool:
+    """Too small a change to call a rise or a fall: under 1 point for a percentage, else under 2% of the start
+    (and under 0.5 in the unit)."""
+    d = abs(float(last) - float(first))
+    if unit in PERCENT_UNITS:
+        return d < 1.0
+    return d < max(0.5, 0.02 * abs(float(first)))
+
+
+def trend_direction(values: pd.Series, months: pd.Series, unit: str, higher_is_better: bool | None) -> str | None:
+    """'better', 'worse', 'flat' or 'unrated' (neutral polarity) from the first to the last value shown; None
+    with fewer than two values. What a sparkline's colour and a finding's verb both follow."""
+    pairs = [(m, v) for m, v in zip(months, values, strict=False) if not is_missing(v)]
+    if len(pairs) < 2:
+        return None
+    first, last = float(pairs[0][1]), float(pairs[-1][1])
+    if change_is_flat(first, last, unit):
+        return "flat"
+    if higher_is_better is None:
+        return "unrated"
+    return "better" if (last > first) == bool(higher_is_better) else "worse"
+
+
+def meets(value: float, target: float, higher_is_better: bool) -> bool:
+    """Whether a value meets its target, with the measure's polarity."""
+    return value >= target if higher_is_better else value <= target
+
+
+def target_clause(values: pd.Series, months: pd.Series, target: float | None, higher_is_better: bool | None) -> str:
+    """'on target since Jan 2017', 'above target since Mar 2016', 'below target throughout' for the months shown."""
+    if target is None or is_missing(target) or higher_is_better is None:
+        return ""
+    pairs = [(m, float(v)) for m, v in zip(months, values, strict=False) if not is_missing(v)]
+    if not pairs:
+        return ""
+    side = meets(pairs[-1][1], target, higher_is_better)
+    since = pairs[-1][0]
+    for m, v in reversed(pairs):
+        if meets(v, target, higher_is_better) != side:
+            break
+        since = m
+    if side:
+        words = "on target"
+    else:
+        words = "below target" if higher_is_better else "above target"
+    return f"{words} throughout" if since == pairs[0][0] and len(pairs) > 1 else f"{words} since {month_label(since)}"
+
+
 def finding(title: str, unit: str, values: pd.Series, months: pd.Series, higher_is_better: bool | None,
-            suppressed: bool = False) -> str:
-    """A plain-English title that states the finding: 'Children visited in time fell to 78.0% in March 2018'."""
+            suppressed: bool = False, target: float | None = None) -> str:
+    """A plain-English title that states the finding over the period shown, with its polarity and target:
+    'Children with 3 or more social workers rose from 13.0% to 39.6% over two years; above target since Jan 2017'."""
     pairs = [(m, v) for m, v in zip(months, values, strict=False) if not is_missing(v)]
     if not pairs:
         return f"{title}: no data for this period"
     last_month, last = pairs[-1]
     when = month_long(last_month)
-    shown = "fewer than 5" if suppressed else fmt_value(last, unit)
-    if suppressed or len(pairs) < 2:
-        return f"{title}: {shown} in {when}"
-    prev = pairs[-2][1]
-    if math.isclose(float(last), float(prev)):
-        verb = "held at"
+    if suppressed:
+        return f"{title}: fewer than 5 in {when}"
+    if len(pairs) < 2:
+        return f"{title}: {fmt_value(last, unit)} in {when}"
+    first_month, first = pairs[0]
+    if change_is_flat(float(first), float(last), unit):
+        head = f"{title} held at about {fmt_value(last, unit)} {span_words(first_month, last_month)}"
     else:
-        verb = "rose to" if float(last) > float(prev) else "fell to"
-    return f"{title} {verb} {shown} in {when}"
+        verb = "rose" if float(last) > float(first) else "fell"
+        head = (f"{title} {verb} from {fmt_value(first, unit)} to {fmt_value(last, unit)} "
+                f"{span_words(first_month, last_month)}")
+    clause = target_clause(pd.Series([v for _, v in pairs]), pd.Series([m for m, _ in pairs]), target,
+                           higher_is_better)
+    return f"{head}; {clause}" if clause else head
 
 
 def as_date(value: Any) -> dt.date | None:

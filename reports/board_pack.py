@@ -128,9 +128,9 @@ def build(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date, mo
         rows = suppress_series(raw)
         unit = m.fields.get("unit", "")
         suppressed = bool(rows["suppressed"].iloc[-1]) if len(rows) else False
-        sentence = _finding_with_status(m, unit, raw, end, suppressed)
         target = ov.loc[ov["measure"] == m.name, "target"]
-        target_value = None if target.empty else float(target.iloc[0])
+        target_value = None if target.empty or pd.isna(target.iloc[0]) else float(target.iloc[0])
+        sentence = _finding_with_status(m, unit, raw, end, suppressed, target_value)
         eng = england[england["measure"] == m.name][["period_end", "value"]]
         footer = charts.footer_text(m.title, (start, end), la_name, end)
         spc = early_warning.measure_signal(m.name, m.title, unit, raw, m.fields["polarity"], target_value,
@@ -190,7 +190,8 @@ def _benchmark_words(context: pd.DataFrame, m: queries.Measure, end: dt.date) ->
             f"England {fmt_value(r['england_value'], unit)}{band}.")
 
 
-def _finding_with_status(m: queries.Measure, unit: str, raw: pd.DataFrame, end: dt.date, suppressed: bool) -> str:
+def _finding_with_status(m: queries.Measure, unit: str, raw: pd.DataFrame, end: dt.date, suppressed: bool,
+                         target: float | None = None) -> str:
     """The page's finding from the months with full data, saying so when the pack's month has none or only partial."""
     ok = raw[raw["status"].eq("ok")] if "status" in raw else raw
     latest = raw[pd.to_datetime(raw["month_end"]) == pd.Timestamp(end)]
@@ -198,7 +199,7 @@ def _finding_with_status(m: queries.Measure, unit: str, raw: pd.DataFrame, end: 
     note = str(latest["status_note"].iloc[0]) if status != "ok" else ""
     if status == "no data":
         return f"{m.title}: {note} for {month_long(end)}"
-    sentence = finding(m.title, unit, ok["value"], ok["month_end"], m.higher_is_better, suppressed)
+    sentence = finding(m.title, unit, ok["value"], ok["month_end"], m.higher_is_better, suppressed, target)
     return f"{sentence} ({note})" if status == "partial" else sentence
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from lens import charts
-from lens.formatting import finding, fmt_change, fmt_value, month_label
+from lens.formatting import finding, fmt_change, fmt_value, month_label, trend_direction
 from lens.suppress import SUPPRESSED, is_small, suppress_series, suppress_table
 
 
@@ -22,14 +22,44 @@ def test_values_and_months_read_as_people_write_them():
     assert fmt_change(3, "days") == "+3 days"
 
 
-def test_finding_states_direction_and_month():
+TWO_YEARS = pd.Series(pd.date_range("2016-04-30", "2018-03-31", freq="ME"))  # 24 month ends, April to March
+RISING = pd.Series([13.0] * 9 + [20.0, 25.0, 28.0] + [30.0 + i for i in range(11)] + [40.0])
+FALLING = RISING[::-1].reset_index(drop=True)
+FLAT = pd.Series([94.8, 94.6] * 12)
+
+
+@pytest.mark.parametrize(("values", "higher_is_better", "expected"), [
+    # a rising series: bad when lower is better (3+ social workers), good when higher is better
+    # (13% Apr-Dec 2016, 20 Jan 2017, 25 Feb, 28 Mar, then 30 to 40: at or over the target 27 from Mar 2017)
+    (RISING, False, "X rose from 13.0% to 40.0% over two years; above target since Mar 2017"),
+    (RISING, True, "X rose from 13.0% to 40.0% over two years; on target since Mar 2017"),
+    # falling, the same values backwards: 40 ... 30 (Mar 2017), 28 (Apr), 25 (May), 20, then 13: under 27 from May
+    (FALLING, False, "X fell from 40.0% to 13.0% over two years; on target since May 2017"),
+    (FALLING, True, "X fell from 40.0% to 13.0% over two years; below target since May 2017"),
+    # flat: under a point of change, whatever the wobble; under the target 95 every month
+    (FLAT, True, "X held at about 94.6% over two years; below target throughout"),
+    (FLAT, False, "X held at about 94.6% over two years; on target throughout"),
+])
+def test_finding_states_the_trend_over_the_period_with_polarity_and_target(values, higher_is_better, expected):
+    target = 95.0 if values is FLAT else 27.0
+    assert finding("X", "%", values, TWO_YEARS, higher_is_better, target=target) == expected
+
+
+def test_finding_counts_suppression_and_a_single_month():
     months = pd.Series(pd.to_datetime(["2018-02-28", "2018-03-31"]))
-    assert finding("Visits in time", "%", pd.Series([81.0, 78.0]), months, True) == \
-        "Visits in time fell to 78.0% in March 2018"
-    assert finding("Agency rate", "%", pd.Series([30.0, 34.5]), months, False) == \
-        "Agency rate rose to 34.5% in March 2018"
     assert finding("Children missing", "children", pd.Series([3.0, 3.0]), months, None, suppressed=True) == \
         "Children missing: fewer than 5 in March 2018"
+    assert finding("Caseload", "children per FTE", pd.Series([15.0]), months[-1:], False) == \
+        "Caseload: 15 children per FTE in March 2018"
+    assert finding("Caseload", "children per FTE", pd.Series([14.0, 16.5]), months, False, target=15.2) == \
+        "Caseload rose from 14 children per FTE to 16.5 children per FTE over the month; above target since Mar 2018"
+
+
+@pytest.mark.parametrize(("values", "higher_is_better", "colour"), [
+    (RISING, False, "worse"), (RISING, True, "better"), (FALLING, False, "better"), (FALLING, True, "worse"),
+    (FLAT, True, "flat"), (RISING, None, "unrated")])
+def test_trend_direction_follows_polarity_not_last_month(values, higher_is_better, colour):
+    assert trend_direction(values, TWO_YEARS, "%", higher_is_better) == colour
 
 
 def test_counts_under_five_are_suppressed_and_so_are_percentages_built_on_them():

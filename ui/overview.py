@@ -8,7 +8,7 @@ import streamlit as st
 
 from lens import charts, early_warning
 from lens.charts import RAG_LABELS
-from lens.formatting import fmt_change, fmt_value, month_label
+from lens.formatting import fmt_change, fmt_value, month_label, trend_direction
 from lens.heatmap import performance_grid
 from lens.suppress import SUPPRESSED, is_small
 from reports.board_pack import board_pack_pdf
@@ -16,6 +16,7 @@ from ui import data, widgets
 from ui.early_warning import icons
 from ui.filters import ALL_TEAMS, current
 
+TREND_COLOURS = {"better": "green", "worse": "red", "flat": "gray", "unrated": "gray"}
 RAG_ICONS = {"red": ":material/error:", "amber": ":material/warning:", "green": ":material/check_circle:",
              "grey": ":material/help:"}
 THEME_PAGES = {"visits": "app_pages/visits.py", "sw_changes": "app_pages/sw_changes.py", "missing": "app_pages/missing.py",
@@ -82,12 +83,18 @@ def render_overview() -> None:
             missing = t["status"] == "no data"
             value = "No data" if missing else SUPPRESSED if small else fmt_value(t["value"], t["unit"])
             delta = None if small or missing else (fmt_change(t["change_last_month"], t["unit"]) or None)
+            # the sparkline and the change are coloured by the trend over the months shown, with the measure's
+            # polarity (green better, red worse, grey flat or neither), never by last month's wobble alone
+            ok = history[history["status"].eq("ok")]
+            trend = trend_direction(ok["value"], ok["month_end"], t["unit"], t["higher_is_better"])
+            still = delta is not None and abs(float(t["change_last_month"])) < 0.05
+            shown = widgets.board_safe(history, f)["value"]  # board mode: no month resting on a count under 5
             st.metric(
-                t["title"], value, delta=delta,
-                delta_color="normal" if t["higher_is_better"] else "inverse" if t["higher_is_better"] is False
-                else "off",
+                t["title"], value, delta=fmt_change(0, t["unit"]).lstrip("+") if still else delta,
+                delta_color=TREND_COLOURS.get(trend, "gray"), delta_arrow="off" if still else "auto",
                 delta_description=None if delta is None else "since last month",
-                chart_data=None if small or missing else history["value"].round(1).tolist()[-24:],
+                chart_data=None if small or missing else  # a sparkline cannot draw a gap: months with no
+                [round(float(v), 1) for v in shown.tolist()[-24:] if not pd.isna(v)],  # figure are left out
                 help=f"Target: {fmt_value(t['target'], t['unit'])} ({t['target_basis']})" if pd.notna(t["target"])
                 else "No target set",
             )

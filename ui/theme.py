@@ -51,8 +51,8 @@ def _figure(chart: Chart, df: pd.DataFrame, f, title: str):
     rows = widgets.board_safe(raw, f)
     suppressed = bool(rows["suppressed"].iloc[-1]) if "suppressed" in rows and len(rows) else False
     ok = raw[raw["status"].eq("ok")] if "status" in raw else raw
-    sentence = finding(m.title, unit, ok["value"], ok["month_end"], m.higher_is_better, suppressed) if len(raw) \
-        else title
+    sentence = finding(m.title, unit, ok["value"], ok["month_end"], m.higher_is_better, suppressed,
+                       widgets.target_of(chart.measure)) if len(raw) else title
     return charts.trend(rows, sentence, unit, widgets.target_of(chart.measure), widgets.published(chart.measure, f),
                         f.board), rows
 
@@ -81,7 +81,8 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
         widgets.headline_metrics(rows, headline, f)
         ok = raw[raw["status"].eq("ok")] if "status" in raw else raw
         sentence = finding(m.title, unit, ok["value"], ok["month_end"], m.higher_is_better,
-                           suppressed=bool(rows["suppressed"].iloc[-1]) if "suppressed" in rows else False)
+                           suppressed=bool(rows["suppressed"].iloc[-1]) if "suppressed" in rows else False,
+                           target=widgets.target_of(headline))
         # the SPC chart first; only the open tab is drawn (its choice is kept in the URL as ?chart=)
         spc_tab, trend_tab = st.tabs([early_warning.SPC_TAB, early_warning.TREND_TAB], key="chart",
                                      bind="query-params", on_change="rerun")
