@@ -54,6 +54,47 @@ def connect(db: str | Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=True)
 
 
+class SelectionError(ValueError):
+    """Choices that select nothing (an unknown authority or team, a bad or back-to-front date): one line to fix."""
+
+
+MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+DAY_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
+
+
+def parse_month(text: str | None, flag: str) -> dt.date | None:
+    """'2018-03' (or a full date) as the first of its month; SelectionError naming the flag when it is not one."""
+    if text is None:
+        return None
+    if MONTH_RE.fullmatch(text) or DAY_RE.fullmatch(text):
+        try:
+            return dt.date.fromisoformat(text[:7] + "-01") if len(text) == 7 else dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise SelectionError(f"{flag} must be a month like 2018-03 (or a date like 2018-03-31), not {text!r}")
+
+
+def check_selection(con: duckdb.DuckDBPyConnection, la_codes: list[str] | None = None, team: str | None = None,
+                    from_month: str | None = None, to_month: str | None = None, as_of: str | None = None) -> None:
+    """Refuse choices that would select nothing, with one line saying what to do (the CLIs call this first)."""
+    frm, to = parse_month(from_month, "--from"), parse_month(to_month, "--to")
+    parse_month(as_of, "--as-of")
+    if as_of is not None and len(as_of) == 7:
+        raise SelectionError(f"--as-of is a day, like {as_of}-31, not a month ({as_of!r})")
+    if frm and to and frm > to:
+        raise SelectionError(f"--from {from_month} is after --to {to_month}")
+    known = {r[0] for r in con.execute("select la_code from dim_authority").fetchall()}
+    for code in la_codes or []:
+        if code not in known:
+            raise SelectionError(f"no authority {code!r} in the warehouse (it holds {', '.join(sorted(known)) or 'none'}"
+                                 "): python -m queries run filter_authorities lists them")
+    if team is not None:
+        teams = set(run("filter_teams", con, la_codes=la_codes)["team"]) | {"All teams"}
+        if team not in teams:
+            raise SelectionError(f"no team {team!r} in {', '.join(la_codes or ['the warehouse'])}: "
+                                 "python -m queries run filter_teams lists them")
+
+
 @dataclass(frozen=True)
 class Measure:
     """One measure: its SQL, its header fields and the parameters it binds."""

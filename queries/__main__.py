@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         measure = queries.get(args.name)
+        queries.check_selection(con, args.la, args.team, args.from_month, args.to_month, args.as_of)
         if measure.shape == "list":
             # no list of children where a source does not cover the month: say so rather than print an empty list
             status = queries.availability(args.name, con, la_codes=args.la, as_of=args.as_of)
@@ -68,6 +69,14 @@ def main(argv: list[str] | None = None) -> int:
                          to_month=args.to_month, as_of=args.as_of)
     except KeyError as e:
         print(e.args[0], file=sys.stderr)
+        return 2
+    except queries.SelectionError as e:
+        print(e, file=sys.stderr)
+        return 2
+    if df.empty and measure.shape == "series":  # an empty selection is an error, not an empty file
+        print(f"nothing to show: {args.name} has no months from {args.from_month or 'the start'} to "
+              f"{args.to_month or 'the end'} for these choices; try a period inside the data "
+              "(python -m queries run filter_authorities gives each authority's months)", file=sys.stderr)
         return 2
     if args.spc:
         df = _with_spc(measure, df, args.db)

@@ -99,3 +99,41 @@ def test_spc_for_a_list_or_a_table_is_a_one_line_error(sample_db):
         out = _cli("run", name, "--db", str(sample_db), "--spc")
         assert (out.returncode, out.stdout, out.stderr) == (
             2, "", f"--spc needs a series measure: {name} is a {shape}\n")
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--from", "2018-13"], "--from must be a month like 2018-03 (or a date like 2018-03-31), not '2018-13'"),
+    (["--to", "March"], "--to must be a month like 2018-03 (or a date like 2018-03-31), not 'March'"),
+    (["--as-of", "2018-02-30"], "--as-of must be a month like 2018-03 (or a date like 2018-03-31), not '2018-02-30'"),
+    (["--la", "Z1"], "no authority 'Z1' in the warehouse (it holds Z99000001): python -m queries run "
+                     "filter_authorities lists them"),
+    (["--team", "Nope"], "no team 'Nope' in the warehouse: python -m queries run filter_teams lists them"),
+    (["--from", "2018-05", "--to", "2018-03"], "--from 2018-05 is after --to 2018-03"),
+    (["--from", "2030-01", "--to", "2030-03"], "nothing to show: visits_in_time has no months from 2030-01 to "
+     "2030-03 for these choices; try a period inside the data (python -m queries run filter_authorities gives each "
+     "authority's months)"),
+])
+def test_every_cli_error_is_one_line_with_exit_code_2(sample_db, args, message):
+    out = _cli("run", "visits_in_time", "--db", str(sample_db), *args)
+    assert (out.returncode, out.stdout, out.stderr) == (2, "", message + "\n")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--month", "2025-03"], "no data for 2025-03: Z99000001's data run from 2013-04 to 2018-03"),
+    (["--month", "03/2018"], "--month must be a month like 2018-03 (or a date like 2018-03-31), not '03/2018'"),
+    (["--la", "Z1"], "no authority 'Z1' in the warehouse (it holds Z99000001): python -m queries run "
+                     "filter_authorities lists them"),
+    (["--out", "/no/such/folder/pack.pdf"], "cannot write /no/such/folder/pack.pdf: the folder /no/such/folder "
+                                             "does not exist"),
+])
+def test_board_pack_errors_are_one_line_with_exit_code_2_and_write_nothing(sample_db, tmp_path, args, message):
+    base = {"--la": "Z99000001", "--month": "2018-03", "--out": str(tmp_path / "pack.pdf")}
+    base.update(dict(zip(args[::2], args[1::2], strict=True)))
+    flat = [x for kv in base.items() for x in kv]
+    out = subprocess.run([sys.executable, "-m", "reports", "board-pack", "--db", str(sample_db), *flat],
+                         capture_output=True, text=True, timeout=120)
+    assert (out.returncode, out.stdout, out.stderr) == (2, "", message + "\n")
+    assert not (tmp_path / "pack.pdf").exists()
