@@ -23,9 +23,22 @@ def axis_title(unit: str) -> str:
     return "Per cent (%)" if unit == "%" else unit[:1].upper() + unit[1:] if unit else ""
 
 
+def wrap_title(title: str, width: int) -> str:
+    """A long title broken over lines at word boundaries (<br>), so a chart never cuts it off at its right edge."""
+    lines: list[str] = []
+    for word in title.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def style(fig: go.Figure, title: str = "", unit: str = "", board: bool = False, height: int | None = None) -> go.Figure:
     """Apply the house layout: palette, fonts (bigger in board mode), month axis as 'Mar 2018', unit on the y axis."""
     size = 20 if board else 14
+    title = wrap_title(title, 62 if board else 88)
+    extra = 26 * title.count("<br>")  # room for a wrapped title above the legend
     fig.update_layout(
         title={"text": title, "x": 0.0, "xref": "paper", "xanchor": "left", "y": 0.97, "yref": "container",
                "font": {"size": size + 4}},
@@ -33,16 +46,58 @@ def style(fig: go.Figure, title: str = "", unit: str = "", board: bool = False, 
         colorway=PALETTE,
         plot_bgcolor="white",
         paper_bgcolor="white",
-        margin={"l": 80, "r": 30, "t": 110 if title else 50, "b": 60},
+        margin={"l": 80, "r": 30, "t": (110 if title else 50) + extra, "b": 60},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"},
         hovermode="x unified",
-        height=height or (520 if board else 420),
+        height=(height or (520 if board else 420)) + extra,
     )
     fig.update_xaxes(showgrid=False, linecolor="#444444", ticks="outside")
     fig.update_yaxes(gridcolor="#E5E5E5", zeroline=False, title_text=axis_title(unit), rangemode="tozero")
     if unit == "%":
-        fig.update_yaxes(range=[0, 105], ticksuffix="%")
+        fig.update_yaxes(ticksuffix="%")
     return fig
+
+
+def y_range(values: list[float], unit: str) -> tuple[float, float, bool]:
+    """The y axis for these values (the series, its target and benchmarks): (low, high, from_zero).
+
+    Scaled to the data with 12% padding (at least a point for a percentage), so a measure moving between 91% and
+    99% is not a flat line; the axis starts at 0 when the data come within a third of it (small counts, rates near
+    zero) or would dip below it; a percentage axis never goes above 100 + the padding.
+    """
+    vals = [float(v) for v in values if v is not None and not pd.isna(v)]
+    if not vals:
+        return (0.0, 100.0 if unit == "%" else 1.0, True)
+    lo, hi = min(vals), max(vals)
+    pad = max((hi - lo) * 0.12, 1.0 if unit == "%" else 0.05 * max(abs(hi), 1.0))
+    low, high = lo - pad, hi + pad
+    from_zero = low <= 0 or lo <= hi / 3
+    if from_zero:
+        low = 0.0
+    if unit == "%":
+        high = min(high, 100.0 + pad)
+    return (low, high, from_zero)
+
+
+def fit_y_axis(fig: go.Figure, unit: str, extra: list[float] | None = None) -> None:
+    """Scale the y axis to every plotted value (and `extra`, e.g. a target), saying so when it does not start at 0."""
+    values: list[float] = list(extra or [])
+    for trace in fig.data:
+        ys = getattr(trace, "y", None)
+        if ys is not None:
+            values += [v for v in ys if isinstance(v, int | float)]
+    low, high, from_zero = y_range(values, unit)
+    fig.update_yaxes(range=[low, high], rangemode=None)
+    if not from_zero:
+        fig.add_annotation(text=f"axis starts at {fmt_value(round(low, 1), unit)}", xref="paper", yref="paper",
+                           x=0, y=0, xanchor="left", yanchor="bottom", showarrow=False,
+                           font={"size": 11, "color": GREY})
+
+
+def end_label(fig: go.Figure, x: object, y: float, text: str, colour: str) -> None:
+    """A reference line's name at its right end, so two lines that coincide can still be told apart."""
+    fig.add_annotation(x=x, y=y, text=text, xanchor="left", yanchor="middle", showarrow=False, xshift=6,
+                       font={"size": 12, "color": colour})
 
 
 def months(values: pd.Series) -> pd.Series:
@@ -71,18 +126,23 @@ def trend(df: pd.DataFrame, title: str, unit: str, target: float | None = None,
     """A monthly trend (month_end, value) with its target line and, where published, England's average."""
     fig = go.Figure()
     data = df.sort_values("month_end")
+    annual = is_annual(data["month_end"])  # e.g. the OC2 measure at 31 March: points a year apart, never a line
     fig.add_trace(go.Scatter(
-        x=months(data["month_end"]), y=data["value"], mode="lines+markers", name=name,
-        line={"color": BLUE, "width": 4 if board else 3}, marker={"size": 7 if board else 5},
+        x=months(data["month_end"]), y=data["value"], mode="markers+text" if annual else "lines+markers", name=name,
+        line={"color": BLUE, "width": 4 if board else 3}, marker={"size": (14 if board else 11) if annual else
+                                                                   (7 if board else 5)},
+        text=[fmt_value(v, unit) for v in data["value"]] if annual else None, textposition="top center",
         connectgaps=False, hovertemplate="%{y:.1f}" + ("%" if unit == "%" else f" {unit}") + "<extra></extra>",
     ))
     mark_data_gaps(fig, data, board)
     if target is not None and not pd.isna(target) and len(data):
+        ends = months([data["month_end"].min(), data["month_end"].max()])
         fig.add_trace(go.Scatter(
-            x=months([data["month_end"].min(), data["month_end"].max()]), y=[target, target],
+            x=ends, y=[target, target],
             mode="lines", name=f"Target ({fmt_value(target, unit)})",
             line={"color": BLACK, "width": 2, "dash": "dash"}, hoverinfo="skip",
         ))
+        end_label(fig, ends.iloc[-1], float(target), "Target", BLACK)
     if england is not None and "series" in england and len(data):
         published_points(fig, england, data, board)
     elif england is not None and len(england) and len(data):
@@ -102,9 +162,20 @@ def trend(df: pd.DataFrame, title: str, unit: str, target: float | None = None,
                 name=f"England average {pd.Timestamp(latest['period_end']).year} (latest published)",
                 line={"color": ORANGE, "width": 2, "dash": "dot"}, hoverinfo="skip",
             ))
+            end_label(fig, hi, float(latest["value"]), "England", ORANGE)
     style(fig, title, unit, board)
+    fig.update_layout(margin={"r": 80})  # room for the reference lines' names at their right ends
+    fit_y_axis(fig, unit, [target] if target is not None and not pd.isna(target) else [])
     _month_axis(fig)
+    if annual:
+        fig.update_xaxes(dtick="M12")
     return fig
+
+
+def is_annual(month_ends: pd.Series) -> bool:
+    """A series published once a year (every month end in the same calendar month, more than one year)."""
+    m = pd.to_datetime(pd.Series(month_ends)).dropna()
+    return len(m) > 1 and m.dt.month.nunique() == 1
 
 
 # How each published series is drawn: annual figures are points at their dates, never a line across months.
@@ -140,6 +211,7 @@ def published_points(fig: go.Figure, published: pd.DataFrame, data: pd.DataFrame
                 name=f"England average {pd.Timestamp(latest['period_end']).year} (latest published)",
                 line={"color": ORANGE, "width": 2, "dash": "dot"}, hoverinfo="skip",
             ))
+            end_label(fig, hi, float(latest["value"]), "England", ORANGE)
 
 
 PARTIAL_NAME = "Partial: looks back further than the data go"
@@ -174,6 +246,7 @@ def lines(df: pd.DataFrame, series: str, title: str, unit: str, board: bool = Fa
         fig.add_trace(go.Scatter(x=months(part["month_end"]), y=part["value"], mode="lines+markers",
                                  name=str(key), line={"color": PALETTE[i % len(PALETTE)], "width": 3}))
     style(fig, title, unit, board)
+    fit_y_axis(fig, unit)
     _month_axis(fig)
     return fig
 
@@ -183,11 +256,18 @@ def team_bars(df: pd.DataFrame, title: str, unit: str, target: float | None = No
     """Teams side by side for one month (team, value), worst first, with the target as a line."""
     data = df.dropna(subset=["value"]).copy()
     data = data.sort_values("value", ascending=bool(higher_is_better) if higher_is_better is not None else False)
+    blank = df[df["value"].isna()]  # a team with no figure this month keeps its row and says why
     fig = go.Figure(go.Bar(
         x=data["value"], y=data["team"], orientation="h", marker={"color": BLUE},
         text=[fmt_value(v, unit) for v in data["value"]], textposition="auto",
-        hovertemplate="%{y}: %{x:.1f}<extra></extra>",
+        hovertemplate="%{y}: %{x:.1f}<extra></extra>", name="",
     ))
+    if len(blank):
+        words = ["fewer than 5" if bool(s) else "no data" for s in blank.get("suppressed", [False] * len(blank))]
+        fig.add_trace(go.Bar(x=[0] * len(blank), y=blank["team"], orientation="h", marker={"color": GREY},
+                             text=words, textposition="outside", hoverinfo="skip", name="", showlegend=False))
+        fig.update_layout(showlegend=False)
+    data = pd.concat([data, blank])
     if target is not None and not pd.isna(target):
         fig.add_vline(x=target, line={"color": BLACK, "dash": "dash", "width": 2},
                       annotation_text=f"Target {fmt_value(target, unit)}", annotation_position="top")

@@ -129,3 +129,31 @@ def test_footer_names_measure_period_authority_and_source():
     text = charts.footer_text("Visits in time", (dt.date(2017, 4, 30), dt.date(2018, 3, 31)), "Sample Borough",
                               dt.date(2018, 3, 31))
     assert text == "Visits in time · Apr 2017 to Mar 2018 · Sample Borough · data to 31 Mar 2018 · Source: Practice Lens"
+
+
+def test_the_y_axis_is_scaled_to_the_data_with_zero_where_it_matters():
+    # visits between 91% and 99%: a zoomed axis (12% of the 8-point range is 0.96, so the 1-point least padding)
+    low, high, from_zero = charts.y_range([91.0, 95.0, 99.0], "%")
+    assert (low, high, from_zero) == (90.0, 100.0, False)
+    # 3+ placements between 10% and 16% with a target of 10: within a third of zero? 10 > 16 / 3, so zoomed
+    assert charts.y_range([10.0, 16.0], "%")[2] is False
+    # a small count near zero starts at zero; a percentage never runs far above 100
+    assert charts.y_range([1.0, 6.0], "children")[:1] == (0.0,) and charts.y_range([1.0, 6.0], "children")[2]
+    assert charts.y_range([95.0, 100.0], "%")[1] == 101.0
+    # the chart says when its axis does not start at zero
+    fig = charts.trend(pd.DataFrame({"month_end": pd.date_range("2017-01-31", periods=3, freq="ME"),
+                                     "value": [91.0, 95.0, 99.0]}), "Visits", "%", target=95.0)
+    assert list(fig.layout.yaxis.range) == [90.0, 100.0]
+    assert any(a.text == "axis starts at 90.0%" for a in fig.layout.annotations)
+    assert any(a.text == "Target" for a in fig.layout.annotations)  # the target line is named at its end
+
+
+def test_annual_figures_are_points_not_a_line_and_long_titles_wrap():
+    oc2 = pd.DataFrame({"month_end": pd.to_datetime(["2017-03-31", "2018-03-31"]), "value": [87.5, 93.6]})
+    fig = charts.trend(oc2, "OC2", "%")
+    assert fig.data[0].mode == "markers+text" and list(fig.data[0].text) == ["87.5%", "93.6%"]
+    assert fig.layout.xaxis.dtick == "M12"
+    title = "Average caseload per case-holding social worker held at about 14.5 children per FTE over two years"
+    assert charts.wrap_title(title, 62) == ("Average caseload per case-holding social worker held at about"
+                                            "<br>14.5 children per FTE over two years")
+    assert "<br>" in charts.trend(oc2, title, "%", board=True).layout.title.text
