@@ -214,7 +214,7 @@ def published_points(fig: go.Figure, published: pd.DataFrame, data: pd.DataFrame
             end_label(fig, hi, float(latest["value"]), "England", ORANGE)
 
 
-PARTIAL_NAME = "Partial: looks back further than the data go"
+PARTIAL_NAME = "Partial figure (not all its data are in: see the note)"
 NO_DATA_TEXT = "No data for this period"
 
 

@@ -110,6 +110,11 @@ class Measure:
         return self.fields.get("title", self.name)
 
     @property
+    def short_title(self) -> str:
+        """A title that fits an Overview tile (header field `short`, else the title)."""
+        return self.fields.get("short", self.title)
+
+    @property
     def shape(self) -> str:
         return self.fields.get("shape", "")
 

@@ -24,6 +24,7 @@
 -- requires: episodes, health_assessments
 -- window: 12 months
 -- headline: yes
+-- short: Health assessments up to date
 -- extra_columns: iha_overdue (no assessment in the period, past the IHA due date), rha_overdue (next assessment
 --   overdue)
 

@@ -22,6 +22,7 @@
 -- requires: missing, return_interviews
 -- window: 1 month
 -- headline: yes
+-- short: Return interviews within 72 hours
 -- extra_columns: done_in_time and pct_done_in_time (interview took place within 72 hours, of the same episodes),
 --   offered_late (an offer after 72 hours), no_interview_record (neither an offer nor an interview recorded)
 

@@ -22,6 +22,7 @@
 -- requires: episodes
 -- window: 12 months
 -- headline: yes
+-- short: Children with 3+ placements
 -- benchmark: placements_3plus
 with
 

@@ -26,6 +26,7 @@
 -- requires: episodes, reviews
 -- window: 6 months
 -- headline: yes
+-- short: Reviews in time
 -- extra columns: late_reviews
 with
 

@@ -24,6 +24,7 @@
 -- requires: episodes, sw_episodes
 -- window: 12 months
 -- headline: yes
+-- short: Children with 3+ social workers
 -- benchmark: sw_changes
 -- extra_columns: children_4_plus (children with 4 or more workers), mean_workers (mean distinct workers per child)
 

@@ -29,6 +29,7 @@
 -- requires: episodes, visits
 -- window: 3 months
 -- headline: yes
+-- short: Visits in timescale
 -- extra_columns: children_7_days, children_6_weeks, children_3_months (children under each rule) and
 --   overdue_7_days, overdue_6_weeks, overdue_3_months (of those, overdue)
 

@@ -20,6 +20,7 @@
 -- window: 1 month
 -- benchmark: workforce_agency_rate
 -- headline: yes
+-- short: Agency social workers
 -- extra columns: agency_headcount, headcount
 with
 

@@ -80,10 +80,10 @@ def test_first_view_is_overview_on_the_latest_month(sample_env):
     shown = {m.label: m.value for m in at.metric}
     assert len(shown) == len(queries.headline_measures())
     for row in latest.itertuples():
-        assert shown[row.title] == fmt_value(row.value, row.unit)
+        assert shown[queries.get(row.measure).short_title] == fmt_value(row.value, row.unit)
     # special causes of concern first (test_overview_puts_special_causes_of_concern_first), then what got worse
-    concern = queries.get("sw_changes").title  # the only concern over the default 24 months
-    worse = set(latest.loc[latest["direction_last_month"] == "worse", "title"])
+    concern = queries.get("sw_changes").short_title  # the only concern over the default 24 months
+    worse = {queries.get(m).short_title for m in latest.loc[latest["direction_last_month"] == "worse", "measure"]}
     assert at.metric[0].label == concern
     if worse:
         assert at.metric[1].label in worse
@@ -196,7 +196,7 @@ def test_board_mode_suppresses_a_count_of_three(tiny_env):
     assert metric(at, "Latest") == "<5"
     assert "fewer than 5" in charts_json(at)[0]["layout"]["title"]["text"]
     overview = app(None, month="Mar 2017", board="true")
-    visits_tile = next(m for m in overview.metric if m.label == queries.get("visits_in_time").title)
+    visits_tile = next(m for m in overview.metric if m.label == queries.get("visits_in_time").short_title)
     assert visits_tile.value == "<5"
 
 
@@ -300,7 +300,7 @@ def test_spc_leaves_partial_months_out_and_says_so(sample_env):
     t = traces(spc)
     values = array(t["Value"]["y"])
     assert np.isnan(values[:11]).all() and not np.isnan(values[11:]).any()  # Apr 2013 to Feb 2014: partial
-    assert "Partial: looks back further than the data go" in t
+    assert "Partial figure (not all its data are in: see the note)" in t
     assert any(c.value.startswith("Left out of the average, the limits and the runs, as gaps (never as zero): "
                                   "Apr 2013 to Feb 2014 (partial") for c in at.caption)
 
@@ -315,12 +315,13 @@ def test_overview_puts_special_causes_of_concern_first_with_the_month_they_began
         f"- {titles['missing_rhi_in_time']}: concern since Feb 2017, 14 months",
     ]
     labels = [m.label for m in at.metric]
-    assert set(labels[:3]) == set(titles.values())  # their tiles come first
+    short = {m: queries.get(m).short_title for m in titles}
+    assert set(labels[:3]) == set(short.values())  # their tiles come first
     icons = images(at)
     assert len(icons) == len(labels) and all(len(pair) == 2 for pair in icons)  # both icons on every tile
     assert [pair[0] for pair in icons[:3]] == [
         {"visits_in_time": "Concern (low)", "sw_changes": "Concern (high)", "missing_rhi_in_time": "Concern (low)"}[
-            next(k for k, v in titles.items() if v == label)] for label in labels[:3]]
+            next(k for k, v in short.items() if v == label)] for label in labels[:3]]
     assert not any(pair[0].startswith("Concern") for pair in icons[3:])
     shown = [m.value for m in at.markdown]
     assert ":orange[**Concern since Nov 2016, 17 months**]" in shown

@@ -83,7 +83,7 @@ def test_measures_on_absent_extracts_are_no_data_in_every_month(env):
 def test_overview_tiles_say_no_data_and_never_score_it(env):
     at = app()
     tiles = {m.label: m.value for m in at.metric}
-    titles = {queries.get(m).title: m for m in EXTRACT_MEASURES if queries.get(m).fields.get("headline") == "yes"}
+    titles = {queries.get(m).short_title: m for m in EXTRACT_MEASURES if queries.get(m).fields.get("headline") == "yes"}
     assert titles
     for title in titles:
         assert tiles[title] == "No data", title

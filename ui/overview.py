@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+import queries
 from lens import charts, early_warning
 from lens.charts import RAG_LABELS
 from lens.formatting import fmt_change, fmt_value, month_label, trend_direction
@@ -90,13 +91,13 @@ def render_overview() -> None:
             still = delta is not None and abs(float(t["change_last_month"])) < 0.05
             shown = widgets.board_safe(history, f)["value"]  # board mode: no month resting on a count under 5
             st.metric(
-                t["title"], value, delta=fmt_change(0, t["unit"]).lstrip("+") if still else delta,
+                queries.get(t["measure"]).short_title, value, delta=fmt_change(0, t["unit"]).lstrip("+") if still else delta,
                 delta_color=TREND_COLOURS.get(trend, "gray"), delta_arrow="off" if still else "auto",
                 delta_description=None if delta is None else "since last month",
                 chart_data=None if small or missing else  # a sparkline cannot draw a gap: months with no
                 [round(float(v), 1) for v in shown.tolist()[-24:] if not pd.isna(v)],  # figure are left out
-                help=f"Target: {fmt_value(t['target'], t['unit'])} ({t['target_basis']})" if pd.notna(t["target"])
-                else "No target set",
+                help=f"{t['title']}. " + (f"Target: {fmt_value(t['target'], t['unit'])} ({t['target_basis']})"
+                                          if pd.notna(t["target"]) else "No target set"),
             )
             rag = t["rag"]
             if t["status"] != "ok":

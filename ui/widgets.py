@@ -247,8 +247,9 @@ def headline_metrics(df: pd.DataFrame, measure: str, f: Filters) -> None:
         delta = None if latest is None or status != "ok" or is_missing(prev) or is_missing(latest["value"]) else (
             float(latest["value"]) - float(prev))
         col.metric(label, fmt_change(delta, unit) or "—")
-    c[4].metric("England (latest published)", fmt_value(eng["value"].iloc[-1], unit) if len(eng) else "—",
-                help=f"Published {eng['period_end'].iloc[-1]:%b %Y}" if len(eng) else "No England figure published")
+    c[4].metric("England", fmt_value(eng["value"].iloc[-1], unit) if len(eng) else "—",
+                help=f"The latest published England figure, {eng['period_end'].iloc[-1]:%b %Y}" if len(eng)
+                else "No England figure published")
 
 
 def definitions(names: list[str]) -> None:
