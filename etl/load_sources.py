@@ -44,6 +44,7 @@ class Source:
     files: list[FileRef] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # contract files absent, relative to the source
     found_in: Path | None = None  # the folder given, when this source is one of the authority folders inside it
+    synthetic: bool = False  # authority.toml's `synthetic = true`: generated data, no real child
 
 
 def read_authority(folder: Path) -> tuple[str, str]:
@@ -62,6 +63,15 @@ def read_authority(folder: Path) -> tuple[str, str]:
             raise LoadError(f"{toml_path}: required key {key} is missing or empty")
         values.append(value.strip())
     return values[0], values[1]
+
+
+def read_synthetic(folder: Path) -> bool:
+    """authority.toml's `synthetic` key (true only for generated data): the dashboard opens such data without sign-in."""
+    toml_path = folder / AUTHORITY_FILE
+    value = tomllib.loads(toml_path.read_text(encoding="utf-8")).get("synthetic", False)
+    if not isinstance(value, bool):
+        raise LoadError(f"{toml_path}: synthetic must be true or false, not {value!r}")
+    return value
 
 
 def read_header(path: Path) -> tuple[str, ...]:
@@ -103,7 +113,7 @@ def scan_source(folder: Path) -> Source:
     la_code, la_name = read_authority(folder)
     ssda = folder / "ssda903"
     years = sorted(int(p.name) for p in ssda.iterdir() if p.is_dir() and YEAR_DIR.match(p.name)) if ssda.is_dir() else []
-    source = Source(path=folder, la_code=la_code, la_name=la_name, years=years)
+    source = Source(path=folder, la_code=la_code, la_name=la_name, years=years, synthetic=read_synthetic(folder))
     if not years:
         source.missing.append("ssda903/")
     # A year between the first and last present is reported file by file, like a file missing from a year.
