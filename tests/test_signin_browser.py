@@ -106,7 +106,7 @@ cookie_secret = "{secrets.token_urlsafe(32)}"
 client_id = "{client['client_id']}"
 client_secret = "{client['client_secret']}"
 server_metadata_url = "{issuer}/.well-known/openid-configuration"
-client_kwargs = {{ prompt = "login" }}
+client_kwargs = {{ prompt = "login" }}  # Streamlit asks for select_account by default; oidc-provider has no such prompt
 """)
         (tmp / "roles.toml").write_text(ROLES)
         audit = tmp / "audit.sqlite"
