@@ -14,7 +14,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from lens import access as rules
 from lens import config
-from lens.access import DEMO, Access, NotAllowed, Roles, RolesError
+from lens.access import DEMO, Access, Roles, RolesError
 from ui import data
 
 DEMO_BANNER = ("**Demo mode**: generated sample data (no real child), no sign-in. Before loading real data, configure "
@@ -155,5 +155,3 @@ def note_narrowed(df: pd.DataFrame) -> None:
     if teams:
         st.caption(f"Children in your teams only: {plain(', '.join(teams))}.")
 
-
-__all__ = ["NotAllowed", "current", "gate", "note_narrowed", "signin_configured"]

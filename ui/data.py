@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +96,7 @@ def child_list(name: str, params: dict[str, Any]) -> pd.DataFrame:
     return df
 
 
-def list_download(name: str, params: dict[str, Any], df: pd.DataFrame) -> Any:
+def list_download(name: str, params: dict[str, Any], df: pd.DataFrame) -> Callable[[str], pd.DataFrame]:
     """What a list's CSV/Excel buttons get instead of the table: a function of the format that applies the same rule
     again and records the download when it is clicked (ui/audit.py)."""
     from ui import access, audit
