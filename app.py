@@ -1,12 +1,14 @@
-"""Practice Lens: the router. Page config, the shared sidebar filters, then the page the user chose."""
+"""Practice Lens: the router. Page config, sign-in and role, the shared sidebar filters, then the page chosen."""
 
 import streamlit as st
 
-from ui import data, filters
+from ui import access, audit, filters
 
 st.set_page_config(page_title="Practice Lens", page_icon=":material/visibility:", layout="wide")
 
-data.ensure_warehouse()
+# Sign-in (or demo mode on synthetic data), then the warehouse: a visit that may see nothing stops here with a page
+# of its own (sign in, no access, demo refused). What each role sees is enforced where data is read (ui/data.py).
+access.gate()
 chosen = filters.sidebar()
 st.session_state["_filters"] = chosen
 
@@ -32,4 +34,6 @@ pages = {
         st.Page("app_pages/data_quality.py", title="Data quality", icon=":material/fact_check:", url_path="data-quality"),
     ],
 }
-st.navigation(pages).run()
+page = st.navigation(pages)
+audit.new_run(page.url_path or "home")  # the audit log names the page a list of children was seen on
+page.run()

@@ -329,8 +329,8 @@ def _build(con: duckdb.DuckDBPyConnection, sources: list[Source], old_db: Path, 
     say(0.86, "building worker, team and authority dimensions")
     finish_dimensions(con, codes)
     fill_source_coverage(con, codes, loaded_at.date())
-    con.executemany("insert into dim_authority values ($1, $2, $3, $4)",
-                    [[s.la_code, s.la_name, str(s.path.resolve()), loaded_at] for s in sources])
+    con.executemany("insert into dim_authority values ($1, $2, $3, $4, $5)",
+                    [[s.la_code, s.la_name, str(s.path.resolve()), loaded_at, s.synthetic] for s in sources])
     results = _file_results(con, sources, by_kind, seconds, hashes.result())
     _write_log(con, results, load_id, loaded_at)
     shown = {"load_id": load_id, "unprintable": UNPRINTABLE_RE2}

@@ -57,6 +57,7 @@ class Source:
     missing: list[str] = field(default_factory=list)  # contract files absent, relative to the source
     found_in: Path | None = None  # the folder given, when this source is one of the authority folders inside it
     ignored: list[str] = field(default_factory=list)  # folders under ssda903/ that are not years, e.g. ssda903/20x7/
+    synthetic: bool = False  # authority.toml's `synthetic = true`: generated data, no real child
 
 
 def shown_text(text: str, limit: int = 200) -> str:
@@ -98,6 +99,15 @@ def read_authority(folder: Path) -> tuple[str, str]:
         raise LoadError(f"{toml_path}: la_name '{shown_text(la_name, 40)}' must be one line of at most "
                         f"{LA_NAME_MAX_LENGTH} printable characters")
     return la_code, la_name
+
+
+def read_synthetic(folder: Path) -> bool:
+    """authority.toml's `synthetic` key (true only for generated data): the dashboard opens such data without sign-in."""
+    toml_path = folder / AUTHORITY_FILE
+    value = tomllib.loads(toml_path.read_text(encoding="utf-8-sig")).get("synthetic", False)
+    if not isinstance(value, bool):
+        raise LoadError(f"{toml_path}: synthetic must be true or false, not {value!r}")
+    return value
 
 
 def read_header(path: Path) -> tuple[str, ...]:
@@ -180,7 +190,8 @@ def scan_source(folder: Path) -> Source:
         raise LoadError(f"{folder}: source folder not found")
     la_code, la_name = read_authority(folder)
     years, ignored = year_folders(folder / "ssda903")
-    source = Source(path=folder, la_code=la_code, la_name=la_name, years=years, ignored=ignored)
+    source = Source(path=folder, la_code=la_code, la_name=la_name, years=years, ignored=ignored,
+                    synthetic=read_synthetic(folder))
     if not years:
         source.missing.append("ssda903/")
     # A year between the first and last present is reported file by file, like a file missing from a year.

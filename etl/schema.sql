@@ -7,7 +7,8 @@ create table if not exists dim_authority (
     la_code      varchar primary key,   -- e.g. E06000039 (synthetic sources use Z99xxxxxx)
     la_name      varchar not null,
     source_path  varchar,
-    loaded_at    timestamp
+    loaded_at    timestamp,
+    synthetic    boolean not null default false  -- authority.toml says `synthetic = true` (generated, no real child)
 );
 
 create table if not exists dim_child (

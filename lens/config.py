@@ -28,6 +28,14 @@ SETTINGS: dict[str, Setting] = {
                             "SQLite file for what people record (who recalculated SPC limits from which month, and "
                             "why; the month's commentary on each measure); empty = beside the warehouse, named "
                             "<warehouse>.companion.sqlite. Never inside the warehouse: a load swaps that file."),
+    "roles_path": Setting("PRACTICE_LENS_ROLES", str(ROOT / "roles.toml"),
+                          "TOML file giving signed-in people their role (board, manager with teams, analyst, admin) "
+                          "by email or by group claim; see roles.example.toml and docs/security.md. Read only when "
+                          "sign-in is configured (.streamlit/secrets.toml [auth]); missing or invalid = nobody gets in."),
+    "audit_db": Setting("PRACTICE_LENS_AUDIT_DB", "",
+                        "SQLite file the audit log of child-level views and downloads is appended to; empty = the "
+                        "companion file (companion_db). Outside the warehouse, so a load never loses it; one per "
+                        "app replica on its own disk (docs/security.md)."),
     "sample_dir": Setting("PRACTICE_LENS_SAMPLE_DIR", str(ROOT / "data" / "sample"),
                           "Where the first start writes the generated sample authority's source files."),
     "sample_seed": Setting("PRACTICE_LENS_SAMPLE_SEED", "2018",

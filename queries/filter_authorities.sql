@@ -7,7 +7,8 @@
 -- numerator: n/a
 -- denominator: n/a
 -- rule: An authority is listed once it has been loaded; its months run from the first to the last month end
---   with a child looked after (fact_child_month).
+--   with a child looked after (fact_child_month). synthetic is true only where its authority.toml said
+--   `synthetic = true` (generated data); false for a warehouse loaded before that column existed.
 -- source: dim_authority, fact_child_month
 -- polarity: neutral
 -- unit: n/a
@@ -15,7 +16,9 @@
 with
 
 authorities as (
-    select la_code, la_name, loaded_at from dim_authority
+    -- read through the row as JSON so a warehouse built before dim_authority.synthetic existed still opens
+    select la_code, la_name, loaded_at, coalesce((to_json(a) ->> 'synthetic')::boolean, false) as synthetic
+    from dim_authority as a
 ),
 
 months as (
@@ -25,7 +28,7 @@ months as (
 ),
 
 final as (
-    select a.la_code, a.la_name, a.loaded_at, m.first_month, m.last_month
+    select a.la_code, a.la_name, a.loaded_at, a.synthetic, m.first_month, m.last_month
     from authorities as a
     left join months as m using (la_code)
 )

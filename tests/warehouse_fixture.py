@@ -16,7 +16,8 @@ def make_warehouse(path: Path | str, tables: dict[str, list[dict[str, Any]]], co
                    cover_to: str | None = None) -> Path:
     """Create a warehouse at `path` holding `tables` (table name -> rows as dicts), then the derived tables.
 
-    Columns not given in a row are null. dim_authority rows are added for every la_code seen, if not given.
+    Columns not given in a row are null. dim_authority rows are added for every la_code seen, if not given, and are
+    synthetic (hand-written rows, no real child) unless a row says `synthetic: False`.
     Unless `source_coverage` is given, every source counts as covering every month of every authority from the
     April that opens the first return year to the later of the March closing the last one and the last visit
     (as if every file had been supplied for the whole period); `cover_from` / `cover_to` ('YYYY-MM') move that
@@ -30,13 +31,15 @@ def make_warehouse(path: Path | str, tables: dict[str, list[dict[str, Any]]], co
         for table, rows in tables.items():
             if not rows:
                 continue
+            if table == "dim_authority":
+                rows = [{"synthetic": True, **r} for r in rows]
             frame = pd.DataFrame(rows)  # noqa: F841 - read by DuckDB's replacement scan
             cols = ", ".join(frame.columns)
             con.execute(f"insert into {table} ({cols}) select {cols} from frame")
             la_codes |= {r["la_code"] for r in rows if "la_code" in r}
         if "dim_authority" not in tables:
             for code in sorted(la_codes):
-                con.execute("insert into dim_authority (la_code, la_name) values (?, ?)",
+                con.execute("insert into dim_authority (la_code, la_name, synthetic) values (?, ?, true)",
                             [code, f"Test Authority {code}"])
         if "source_coverage" not in tables:
             _cover_everything(con, cover_from, cover_to)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,10 @@ import pandas as pd
 import streamlit as st
 
 import queries
+from lens import access as rules
 from lens import commentary, config, early_warning
+from lens.access import NotAllowed
+from lens.audit import AuditLog, AuditUnavailable, store_path
 from lens.commentary import Note
 from lens.rebase_log import RebaseLog
 
@@ -52,10 +56,62 @@ def _run(name: str, version: float, params: tuple[tuple[str, Any], ...]) -> pd.D
         cur.close()
 
 
+def _frozen(params: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+
+
 def measure(name: str, **params: Any) -> pd.DataFrame:
-    """A measure's result for these filters, through the registry, cached per warehouse version."""
-    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return _run(name, db_version(config.db_path()), frozen).copy()
+    """A measure's result for these filters, through the registry, cached per warehouse version.
+
+    A child-level list goes through the rules of the person signed in (see child_list); NotAllowed when refused.
+    """
+    if queries.get(name).shape == "list":
+        return child_list(name, params)
+    df = _run(name, db_version(config.db_path()), _frozen(params)).copy()
+    if name == "dq_warnings" and len(df):
+        from ui import access
+
+        if not access.current().sees_all_children:  # a value in the file can name a child of any team
+            df["value"] = "(shown to analysts)"
+    return df
+
+
+def child_list(name: str, params: dict[str, Any]) -> pd.DataFrame:
+    """A list of children for the person signed in, whatever the URL says: refused to a board role and in board mode,
+    narrowed to a manager's own teams, and recorded in the audit log before it is returned (not shown if it cannot be
+    recorded). The teams a manager's list was narrowed to are in `df.attrs['teams_shown']`."""
+    from ui import access, audit, filters
+
+    me = access.current()
+    chosen = filters.current()
+    if me.sees_children and chosen is not None and chosen.board:
+        raise NotAllowed("Board mode shows no child-level data.")
+    team, keep = rules.list_scope(me, params.get("team"))
+    df = rules.narrow(_run(name, db_version(config.db_path()), _frozen({**params, "team": team})).copy(), keep)
+    if keep is not None:
+        df.attrs["teams_shown"] = sorted(keep)
+    try:
+        audit.record_view(me, name, audit.filters_of(params, keep), df)
+    except AuditUnavailable as exc:
+        raise NotAllowed(f"The list is not shown because its view cannot be recorded: {exc}.") from exc
+    return df
+
+
+def list_download(name: str, params: dict[str, Any], df: pd.DataFrame) -> Callable[[str], pd.DataFrame]:
+    """What a list's CSV/Excel buttons get instead of the table: a function of the format that applies the same rule
+    again and records the download when it is clicked (ui/audit.py)."""
+    from ui import access, audit
+
+    return audit.download_rows(access.current(), name, params, df)
+
+
+def audit_entries(limit: int | None = None) -> pd.DataFrame:
+    """The latest rows of the audit log, for analysts and admins only (NotAllowed for anyone else)."""
+    from ui import access
+
+    if not access.current().sees_all_children:
+        raise NotAllowed("Only analysts and admins read the audit log.")
+    return AuditLog(store_path()).entries(limit=limit)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -69,8 +125,7 @@ def _availability(name: str, version: float, params: tuple[tuple[str, Any], ...]
 
 def availability(name: str, **params: Any) -> pd.DataFrame:
     """Whether a measure's sources cover a month, per authority (la_code, status, status_note), cached."""
-    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return _availability(name, db_version(config.db_path()), frozen).copy()
+    return _availability(name, db_version(config.db_path()), _frozen(params)).copy()
 
 
 def authorities() -> pd.DataFrame:

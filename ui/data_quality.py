@@ -9,7 +9,7 @@ import streamlit as st
 import queries
 from lens import charts, commentary
 from queries import coverage
-from ui import data, widgets
+from ui import audit, data, widgets
 from ui.filters import current
 
 
@@ -101,3 +101,4 @@ def render_data_quality() -> None:
     widgets.downloads("dq-log", f, ["dq_load_log"], log, title="Load log")
     widgets.definitions(["dq_rejected_by_reason", "dq_warnings", "dq_coverage", "dq_files_missing", "dq_freshness",
                          "dq_load_log"])
+    audit.section()  # analysts and admins only

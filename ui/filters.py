@@ -10,8 +10,9 @@ import streamlit as st
 
 from etl.contract import ALL_TEAMS
 from lens import config
+from lens.access import board_mode
 from lens.formatting import month_label
-from ui import data
+from ui import access, data
 
 PERIODS = {"12": "12 months", "24": "24 months", "36": "3 years", "60": "5 years", "all": "All months"}
 
@@ -82,8 +83,14 @@ def sidebar() -> Filters | None:
 
     teams = data.measure("filter_teams", la_codes=[la_code])["team"].tolist()
     team = st.sidebar.selectbox("Team", [ALL_TEAMS, *teams], key="team", bind="query-params")
-    board = st.sidebar.toggle("Board mode", key="board", bind="query-params",
-                              help="For meetings: no child-level data, small numbers suppressed, larger charts.")
+    me = access.current()
+    url_board = st.query_params.get("board")  # read before the toggle, which drops a value it cannot parse
+    if me.board_only or (url_board is not None and url_board.strip().lower() not in ("true", "false")):
+        st.session_state["board"] = True  # so the toggle shows what applies (lens.access.board_mode)
+    toggle = st.sidebar.toggle("Board mode", key="board", bind="query-params", disabled=me.board_only,
+                               help="Your role shows board mode only." if me.board_only else
+                               "For meetings: no child-level data, small numbers suppressed, larger charts.")
+    board = board_mode(url_board, toggle, me)
 
     month = _month_end(month_key or options[-1])
     if period == "all":
@@ -92,7 +99,7 @@ def sidebar() -> Filters | None:
         from_month = (pd.Timestamp(month) - pd.DateOffset(months=int(period) - 1) + pd.offsets.MonthEnd(0)).date()
         from_month = max(from_month, first)
     return Filters(la_code=la_code, la_name=names[la_code], month=month, from_month=from_month,
-                   team=None if team in (None, ALL_TEAMS) else team, board=bool(board),
+                   team=None if team in (None, ALL_TEAMS) else team, board=board,
                    first_month=first, last_month=last)
 
 

@@ -155,11 +155,12 @@ def about(f: Filters, measure_title: str) -> dict[str, str]:
 IMAGES_CAPTION = "PNG and SVG need Chromium on the server: `apt-get install -y chromium`"
 
 
-def downloads(key: str, f: Filters, measures: list[str], table: pd.DataFrame,
+def downloads(key: str, f: Filters, measures: list[str], table: pd.DataFrame | Callable[[str], pd.DataFrame],
               fig: go.Figure | Callable[[], go.Figure] | None = None, title: str = "") -> None:
     """PNG/SVG of the chart (with footer) and CSV/Excel of the data behind it, generated only when clicked.
 
     `fig` may be a function that makes the figure, so an export-only figure is built only when a button is clicked.
+    `table` may be a function of the format ('csv' or 'xlsx'): a list of children is checked and logged at the click.
     Without a browser for kaleido a caption says so in place of the PNG/SVG buttons, rather than buttons that fail.
     """
     name = slug(f"{title or measures[0]}-{f.la_code}-{f.month:%Y-%m}")
@@ -180,10 +181,13 @@ def downloads(key: str, f: Filters, measures: list[str], table: pd.DataFrame,
         cols[1].download_button("SVG", data=lambda: image("svg"), file_name=f"{name}.svg",
                                 mime="image/svg+xml", key=f"{key}-svg", icon=":material/image:", on_click="ignore")
         i = 2
-    cols[i].download_button("CSV", data=lambda: csv_bytes(table, unit=unit), file_name=f"{name}.csv",
+    def rows(fmt: str) -> pd.DataFrame:
+        return table(fmt) if callable(table) else table
+
+    cols[i].download_button("CSV", data=lambda: csv_bytes(rows("csv"), unit=unit), file_name=f"{name}.csv",
                             mime="text/csv", key=f"{key}-csv", icon=":material/table:", on_click="ignore")
     cols[i + 1].download_button(
-        "Excel", data=lambda: xlsx_bytes(table, defs, details, unit=unit), file_name=f"{name}.xlsx",
+        "Excel", data=lambda: xlsx_bytes(rows("xlsx"), defs, details, unit=unit), file_name=f"{name}.xlsx",
         key=f"{key}-xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table:", on_click="ignore")
     if no_images:
@@ -265,7 +269,7 @@ def child_list(measure: str, f: Filters, team: str | None, key: str) -> None:
     """The children behind the number, worst first, with CSV/Excel downloads; never shown in board mode."""
     if f.board:
         return
-    from ui import data
+    from ui import access, data
 
     m = queries.get(measure)
     period = "from_month" in m.params  # a list for the period shown (e.g. entrants), not as at a date
@@ -278,17 +282,20 @@ def child_list(measure: str, f: Filters, team: str | None, key: str) -> None:
         return
     if state == "partial":
         st.info(f"{note[0].upper() + note[1:]}: the list may miss children.", icon=":material/hourglass_top:")
-    if period:
-        df = data.measure(measure, la_codes=[f.la_code], team=team or f.team, from_month=f.from_month,
-                          to_month=f.month)
-    else:
-        df = data.measure(measure, la_codes=[f.la_code], team=team or f.team, as_of=f.month)
+    params = {"la_codes": [f.la_code], "team": team or f.team,
+              **({"from_month": f.from_month, "to_month": f.month} if period else {"as_of": f.month})}
+    try:  # the rules of the person signed in apply where the list is read (ui/data.py, lens/access.py)
+        df = data.measure(measure, **params)
+    except data.NotAllowed as refused:
+        st.info(str(refused), icon=":material/lock:")
+        return
     if df.empty:
         st.success("No children on this list: everyone is in time.")
         return
     st.caption(f"{len(df)} {'children' if 'episode' not in m.fields.get('grain', '') else 'episodes'}, worst first.")
+    access.note_narrowed(df)
     table(df, key=f"{key}-table")
-    downloads(key, f, [measure], df, title=m.title)
+    downloads(key, f, [measure], data.list_download(measure, params, df), title=m.title)
 
 
 def table(df: pd.DataFrame, key: str) -> None:
