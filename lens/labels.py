@@ -31,6 +31,7 @@ COLUMNS: dict[str, Col] = {
     # keys shared by the measures
     "la_code": Col("Authority code", "The local authority's ONS code"),
     "la_name": Col("Authority", "The local authority's name"),
+    "synthetic": Col("Synthetic data", "True when the authority's data was generated (no real child), from authority.toml"),
     "team": Col("Team", "Team of the child's allocated social worker ('All teams' is the authority figure)"),
     "month_end": Col("Month", "The month end the figure is worked out at"),
     "numerator": Col("Numerator", "The count (or FTE) meeting the measure: see the measure's definition"),

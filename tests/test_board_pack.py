@@ -86,7 +86,7 @@ def test_command_line_writes_the_same_pack(sample_db, tmp_path):
     assert len(PdfReader(str(out)).pages) == 3 + len(queries.headline_measures())
     bad = subprocess.run([sys.executable, "-m", "reports", "board-pack", "--db", str(sample_db), "--la", "Z00000000",
                           "--month", "2018-03", "--out", str(tmp_path / "x.pdf")], capture_output=True, text=True)
-    assert bad.returncode == 2 and "not in the warehouse" in bad.stderr
+    assert bad.returncode == 2 and "no authority 'Z00000000' in the warehouse" in bad.stderr
 
 
 def test_command_line_on_a_missing_warehouse_is_one_line_and_creates_nothing(tmp_path):

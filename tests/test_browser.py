@@ -199,7 +199,7 @@ def test_early_warning_on_a_theme_page_and_the_overview_normal_and_board_mode(se
             alert = page.locator("[data-testid='stAlert']").filter(has_text="Special cause of concern")
             assert "Statutory visits in timescale: concern since Nov 2016, 17 months" in alert.inner_text()
             tiles = page.locator("[data-testid='stMetric']")
-            assert tiles.first.inner_text().startswith("Return home interviews")  # concerns first
+            assert tiles.first.inner_text().startswith("Return interviews within 72 hours")  # concerns first
             icons = page.locator("[data-testid='stMain'] [data-testid='stImage'] img")
             assert icons.count() == 2 * tiles.count()  # both icons on every tile
         finally:

@@ -225,7 +225,7 @@ def test_oc2_health_assessment_matches_the_assessment_rows(sample: Path) -> None
 
 def test_names_and_codes_are_obviously_synthetic(sample: Path) -> None:
     meta = tomllib.loads((sample / contract.AUTHORITY_FILE).read_text())
-    assert meta == {"la_code": "Z99000001", "la_name": "Sample Borough"}
+    assert meta == {"la_code": "Z99000001", "la_name": "Sample Borough", "synthetic": True}
     _, hdr = _rows(sample / "ssda903" / "2018" / "header.csv")
     assert all(re.fullmatch(r"C\d{6}", r[0]) for r in hdr)
     assert all(r[4] is None or re.fullmatch(r"Z\d{12}", r[4]) for r in hdr)
