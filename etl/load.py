@@ -391,7 +391,7 @@ def load(sources: list[Path], db: Path, progress: Progress | None = None, *,
     with ThreadPoolExecutor(max_workers=1) as pool:
         hashes = pool.submit(lambda: {p: sha256_file(p) for p in paths})
         try:
-            in_place = copy_for_update(db, tmp)
+            in_place = copy_for_update(db, tmp, [s.la_code for s in scanned])
             con = duckdb.connect(str(tmp), config={"memory_limit": memory_limit})
             try:
                 con.execute("set enable_progress_bar = false")

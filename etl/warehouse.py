@@ -137,11 +137,12 @@ def remove_authorities(con: duckdb.DuckDBPyConnection, codes: list[str]) -> None
             con.execute(f"delete from main.{table} where list_contains($codes, la_code)", {"codes": codes})
 
 
-def can_update_in_place(db: Path) -> bool:
-    """Whether a load may start from a copy of the warehouse at `db` and replace some authorities' rows in it.
+def can_update_in_place(db: Path, codes: list[str]) -> bool:
+    """Whether a load of `codes` may start from a copy of the warehouse at `db` and replace their rows in it.
 
-    Yes when the file was closed cleanly (no write-ahead log) and its tables are this version's schema.sql tables;
-    otherwise the loader builds a fresh file and copies the other authorities' facts into it.
+    Yes when the file was closed cleanly (no write-ahead log), its tables are this version's schema.sql tables and it
+    holds an authority not being loaded (else there is nothing to keep and a fresh file is quicker); otherwise the
+    loader builds a fresh file and copies the other authorities' facts into it.
     """
     db = Path(db)
     if not db.is_file() or Path(f"{db}.wal").exists():
@@ -158,18 +159,23 @@ def can_update_in_place(db: Path) -> bool:
             return False
         tables = {t for t, _, _ in want}
         have = {row for row in con.execute(columns, {"catalog": "old_wh"}).fetchall() if row[0] in tables}
-        return have == want
+        if have != want:
+            return False
+        kept = con.execute("select count(*) from old_wh.main.dim_authority where not list_contains($codes, la_code)",
+                           {"codes": list(codes)}).fetchone()[0]
+        return kept > 0
     finally:
         con.close()
 
 
-def copy_for_update(db: Path, tmp: Path) -> bool:
-    """Copy the warehouse at `db` to `tmp` when a load may update that copy in place (True), else leave `tmp` alone.
+def copy_for_update(db: Path, tmp: Path, codes: list[str]) -> bool:
+    """Copy the warehouse at `db` to `tmp` when a load of `codes` may update that copy in place (True), else leave
+    `tmp` alone.
 
     Copying the file is far quicker than copying every other authority's rows and rebuilding their derived tables; the
     old file stays as it was, readable, until the new one is moved over it.
     """
-    if not can_update_in_place(db):
+    if not can_update_in_place(db, codes):
         return False
     shutil.copyfile(db, tmp)
     return True
