@@ -223,9 +223,9 @@ def ranked_bars(table: pd.DataFrame, title: str, unit: str, target: float | None
     focus = data[data["is_focus"]]
     if len(focus):
         row = focus.iloc[0]
-        fig.add_annotation(x=row["la_name"], y=row["value"], text=f"{row['la_name']}<br>{fmt_value(row['value'], unit)}",
-                           showarrow=True, arrowhead=2, ay=-45, font={"size": 16 if board else 13, "color": BLUE},
-                           bgcolor="white")
+        fig.add_annotation(x=row["la_name"], y=row["value"],
+                           text=f"{row['la_name']}<br>{fmt_value(row['value'], unit)}", showarrow=True,
+                           arrowhead=2, ay=-45, font={"size": 16 if board else 13, "color": BLUE}, bgcolor="white")
     if target is not None and not pd.isna(target) and len(data):
         fig.add_hline(y=target, line={"color": BLACK, "dash": "dash", "width": 2},
                       annotation_text=f"Target {fmt_value(target, unit)}", annotation_position="top right")
@@ -235,7 +235,8 @@ def ranked_bars(table: pd.DataFrame, title: str, unit: str, target: float | None
     style(fig, title, unit, board)
     fig.update_layout(hovermode="closest", bargap=0.15 if many else 0.3)
     order = ("best" if higher_is_better is not None else "highest") + " on the left"
-    fig.update_xaxes(title_text=f"Authorities, {order}", showticklabels=not many, tickangle=-45,
+    fig.update_xaxes(title_text=f"Authorities, {order}", showticklabels=not many,
+                     tickangle=0 if len(data) <= 8 else -45, automargin=True, title_standoff=12,
                      categoryorder="array", categoryarray=list(data["la_name"]))
     return fig
 
@@ -274,6 +275,10 @@ def compare_lines(df: pd.DataFrame, focus: str, focus_name: str, median: pd.Data
             hoverinfo="skip"))
     style(fig, title, unit, board)
     _month_axis(fig)
+    # the key under the plot: five entries above it would run into the title (board mode's larger type)
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.2 if board else -0.12, "x": 0,
+                              "xanchor": "left"}, margin={"b": 150 if board else 110, "t": 80})
+    fig.update_xaxes(title_text="")  # the months need no heading, and the key sits where it would be
     values = pd.to_numeric(df["value"], errors="coerce").dropna()
     if unit == "%" and len(values):  # zoomed to the authorities' spread: lines need no zero baseline
         low = max(0.0, float(values.min()) - 5)
