@@ -49,7 +49,7 @@ months as (
                interval 1 month) as r (m)
 ),
 
-child_gaps as not materialized (
+child_gaps as (
     -- fact_child_month_visit (etl/derived_visits.sql): each child looked after at the month end with their last visit
     -- in the current placement and the longest gap ended by a visit in the month
     select
@@ -64,38 +64,26 @@ child_gaps as not materialized (
       and month_end between last_day($from_month::date) and last_day($to_month::date)
 ),
 
-child_longest as not materialized (
+child_longest as (
     select *, greatest(days_without_visit, coalesce(longest_ended_gap, 0)) as longest_gap
     from child_gaps
 ),
 
-team_stats as (
+stats as (
+    -- per team, and for the authority ('All teams': its own median over all its children) in the same pass; the
+    -- authority's counts stay hugeint (sum's type), as the measure has always returned them
     select
-        la_code, team, month_end,
+        la_code,
+        case when grouping(team) = 1 then 'All teams' else team end as team,
+        month_end,
         max(longest_gap) as longest_gap_days,
-        count(*) as children,
+        case when grouping(team) = 1 then count(*)::hugeint else count(*) end as children,
         round(median(days_without_visit::integer), 1) as median_days_without_visit,
         max(days_without_visit) as max_days_without_visit,
-        count(*) filter (where longest_gap > 42) as children_over_42_days
+        case when grouping(team) = 1 then (count(*) filter (where longest_gap > 42))::hugeint
+             else count(*) filter (where longest_gap > 42) end as children_over_42_days
     from child_longest
-    group by la_code, team, month_end
-),
-
-authority_medians as (
-    select la_code, month_end, round(median(days_without_visit::integer), 1) as median_days_without_visit
-    from child_longest
-    group by la_code, month_end
-),
-
-stats as (
-    select * from team_stats
-    union all
-    select
-        t.la_code, 'All teams' as team, t.month_end, max(t.longest_gap_days), sum(t.children),
-        any_value(m.median_days_without_visit), max(t.max_days_without_visit), sum(t.children_over_42_days)
-    from team_stats as t
-    join authority_medians as m using (la_code, month_end)
-    group by t.la_code, t.month_end
+    group by grouping sets ((la_code, team, month_end), (la_code, month_end))
 ),
 
 spine as (
