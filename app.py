@@ -19,6 +19,7 @@ pages = {
         st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="home", default=True),
         st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
                 visibility="hidden"),
+        st.Page("app_pages/compare.py", title="Compare authorities", icon=":material/leaderboard:", url_path="compare"),
     ],
     "Themes": [
         st.Page("app_pages/visits.py", title="Visits", icon=":material/home:", url_path="visits"),

@@ -182,9 +182,12 @@ covered as (
 select * exclude (child_key), at_date as month_end, child_key
 from worker_and_team_on('covered');
 
--- fact_visit_keyed: fact_visit's (la_code, child, visit_date) with the child's integer key, sorted by child and date.
+-- fact_visit_keyed: fact_visit's (la_code, child, visit_date) with the child's integer key and previous_visit_date (the
+-- child's visit before it, in any placement; null for their first), sorted by child and date.
 create or replace table fact_visit_keyed as
-select v.la_code, k.child_key, v.visit_date
+select
+    v.la_code, k.child_key, v.visit_date,
+    lag(v.visit_date) over (partition by k.child_key order by v.visit_date) as previous_visit_date
 from fact_visit as v
 join dim_child_key as k using (la_code, child)
 order by k.child_key, v.visit_date;

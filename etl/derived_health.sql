@@ -165,7 +165,8 @@ left join first_iha as f using (la_code, child, period_no)
 left join entry_teams as t on t.la_code = d.la_code and t.child = d.child and t.month_end = last_day(d.period_start);
 
 -- fact_health_review: one row per child and date with an IHA or RHA (both on one date count once).
--- Columns: la_code, child, assessment_date, is_iha, review_months, next_due, prev_date, prev_due.
+-- Columns: la_code, child, assessment_date, is_iha, review_months, next_due, prev_date, prev_due, child_key
+-- (dim_child_key).
 -- Rule: the next assessment is due review_months calendar months later: 6 if the child was under 5 on the date,
 -- else 12 (12 when the date of birth is unknown); prev_date / prev_due = the child's assessment before and the due
 -- date it set (DfE/DH 2015: reviews every 6 months before the 5th birthday, every 12 months after).
@@ -186,11 +187,13 @@ next_due as (
     left join dim_child as c using (la_code, child)
 )
 select
-    *,
-    lag(assessment_date) over w as prev_date,
-    lag(next_due) over w as prev_due
-from next_due
-window w as (partition by la_code, child order by assessment_date);
+    n.*,
+    lag(n.assessment_date) over w as prev_date,
+    lag(n.next_due) over w as prev_due,
+    k.child_key
+from next_due as n
+left join dim_child_key as k using (la_code, child)
+window w as (partition by n.la_code, n.child order by n.assessment_date);
 
 -- fact_child_month_health: one row per fact_child_month row (child looked after at a month end), short-break legal
 -- status (V3/V4) excluded. Columns: la_code, child, month_end, team, period_start, iha_due (fact_health_period),
@@ -202,30 +205,33 @@ window w as (partition by la_code, child order by assessment_date);
 create or replace table fact_child_month_health as
 with
 child_month as (
-    select la_code, child, month_end, team, period_start
+    select la_code, child, child_key, month_end, team, period_start
     from fact_child_month
     where ls is null or ls not in ('V3', 'V4')
 ),
 dental as (
-    select la_code, child, assessment_date
-    from fact_health_assessment
-    where assessment_type = 'DENTAL'
+    -- by the integer child key (dim_child_key), as the joins below: much quicker than (la_code, child) at scale
+    select k.child_key, a.assessment_date
+    from fact_health_assessment as a
+    join dim_child_key as k using (la_code, child)
+    where a.assessment_type = 'DENTAL'
 ),
 iha_due as (
-    select distinct la_code, child, period_start, iha_due
-    from fact_health_period
+    select distinct k.child_key, p.period_start, p.iha_due
+    from fact_health_period as p
+    join dim_child_key as k using (la_code, child)
 ),
 latest as (
     select cm.*, h.assessment_date as last_date, h.next_due, h.prev_date, h.prev_due
     from child_month as cm
     asof left join fact_health_review as h
-        on h.la_code = cm.la_code and h.child = cm.child and h.assessment_date <= cm.month_end
+        on h.child_key = cm.child_key and h.assessment_date <= cm.month_end
 ),
 with_dental as (
     select l.*, d.assessment_date as last_dental
     from latest as l
     asof left join dental as d
-        on d.la_code = l.la_code and d.child = l.child and d.assessment_date <= l.month_end
+        on d.child_key = l.child_key and d.assessment_date <= l.month_end
 )
 select
     w.la_code,
@@ -243,4 +249,4 @@ select
     coalesce(w.last_date >= w.period_start, false) = false
         and coalesce(w.month_end > i.iha_due, false) as iha_overdue
 from with_dental as w
-left join iha_due as i using (la_code, child, period_start);
+left join iha_due as i using (child_key, period_start);

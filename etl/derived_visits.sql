@@ -25,3 +25,72 @@ create or replace macro visit_due_date(rule_applied, placement_start, last_visit
         when '6 weeks' then last_visit_date + 42
         else (last_visit_date + interval 3 month)::date
     end;
+
+-- fact_child_month_visit: one row per fact_child_month row (a child looked after at a month end) with their visits
+-- as at that month end, worked out once for the visits measures instead of per query (two ASOF joins over every
+-- child-month are what made them slow at national scale).
+-- Columns: la_code, child_key, month_end, team, placement_start; last_visit_date = the latest visit on or before the
+-- month end if it is in the current placement (on or after placement_start), else null; place_at_last_visit = PLACE
+-- of the episode in force on that visit's date (fact_episode_keyed); rule_applied and due_date = visit_rule() and
+-- visit_due_date() for them (the next visit is in time while month_end <= due_date); longest_ended_gap = the longest
+-- gap in days ended by a visit in this month (each visit's gap from the previous visit in its placement, or from the
+-- placement's start; null when the child had no visit in the month or none inside a placement). Placements are
+-- fact_placement's [placement_start, placement_end): a visit on the day a placement ends belongs to the next one.
+create or replace table fact_child_month_visit as
+with
+placements as (
+    select
+        row_number() over () as placement_id, child_key, placement_start,
+        coalesce(placement_end, date '9999-12-31') as placement_end
+    from fact_placement
+),
+visits_in_placement as (
+    -- every visit with the placement it falls in (none for a visit outside any placement)
+    select v.child_key, v.visit_date, p.placement_id, p.placement_start
+    from fact_visit_keyed as v
+    left join placements as p
+        on p.child_key = v.child_key and p.placement_start <= v.visit_date and v.visit_date < p.placement_end
+),
+ended_gaps as (
+    select
+        child_key,
+        visit_date,
+        case when placement_id is not null then visit_date - coalesce(
+            lag(visit_date) over (partition by placement_id order by visit_date),
+            placement_start
+        ) end as gap_days
+    from visits_in_placement
+),
+visit_months as (
+    -- per child and month with a visit: the month's last visit and the longest gap that ended in the month
+    select child_key, last_day(visit_date) as month_end, max(visit_date) as last_visit_date,
+        max(gap_days) as longest_ended_gap
+    from ended_gaps
+    group by child_key, last_day(visit_date)
+),
+visit_month_place as (
+    -- the placement type in force on the date of each month's last visit
+    select vm.*, e.place
+    from visit_months as vm
+    asof left join fact_episode_keyed as e
+        on e.child_key = vm.child_key and e.decom <= vm.last_visit_date
+),
+latest as (
+    -- the latest month with a visit on or before the month end: its last visit is the child's latest visit
+    select
+        cm.la_code, cm.child_key, cm.month_end, cm.team, cm.placement_start,
+        case when v.last_visit_date >= cm.placement_start then v.last_visit_date end as last_visit_date,
+        case when v.last_visit_date >= cm.placement_start then v.place end as place_at_last_visit,
+        case when v.month_end = cm.month_end then v.longest_ended_gap end as longest_ended_gap
+    from fact_child_month as cm
+    asof left join visit_month_place as v
+        on v.child_key = cm.child_key and v.last_visit_date <= cm.month_end
+),
+ruled as (
+    select *, visit_rule(last_visit_date, place_at_last_visit, placement_start) as rule_applied
+    from latest
+)
+select
+    la_code, child_key, month_end, team, placement_start, last_visit_date, place_at_last_visit, rule_applied,
+    visit_due_date(rule_applied, placement_start, last_visit_date) as due_date, longest_ended_gap
+from ruled;

@@ -20,27 +20,31 @@ from fact_worker_spell
 window w as (partition by la_code, sw_id order by start_date);
 
 -- fact_workforce_month: social workers in post per authority, team and month end (fact_worker_spell_clean).
--- Grain: one 'All teams' row per authority and month end from the month of its first spell to the data's end (the
--- latest of fact_child_month.month_end and the spells' start and end months), plus one row per team and month end
--- from the team's first spell month to its last spell's end month within that span (zeros when no one is in post).
+-- Grain: one 'All teams' row per authority and month end from the month of its first spell to its data's end (the
+-- latest of its own fact_child_month.month_end and its spells' start and end months: one authority's data never
+-- lengthens another's, so loading one authority leaves the others' rows as they were), plus one row per team and
+-- month end from the team's first spell month to its last spell's end month within that span (zeros when no one is
+-- in post).
 -- Columns: la_code, team, month_end, fte, headcount, permanent_fte, permanent_headcount, agency_fte,
 -- agency_headcount, case_fte (null when no case holder is in post), case_headcount (case holders: org_role 4 or 5).
 -- FTE sums are unrounded; the 'All teams' figures are the sums of the team rows.
 create or replace table fact_workforce_month as
 with
 data_end as (
-    select max(d) as last_month from (
-        select max(month_end) as d from fact_child_month
-        union all select last_day(max(start_date)) from fact_worker_spell
-        union all select last_day(max(end_date)) from fact_worker_spell
+    select la_code, max(d) as last_month from (
+        select la_code, max(month_end) as d from fact_child_month group by la_code
+        union all select la_code, last_day(max(start_date)) from fact_worker_spell group by la_code
+        union all select la_code, last_day(max(end_date)) from fact_worker_spell group by la_code
     )
+    group by la_code
 ),
 la_months as (
     select la_code, last_day(unnest(range(m0::timestamp, m1::timestamp + interval 1 day, interval 1 month))::date)
         as month_end
     from (
         select s.la_code, date_trunc('month', min(s.start_date)) as m0, e.last_month as m1
-        from fact_worker_spell_clean as s, data_end as e
+        from fact_worker_spell_clean as s
+        join data_end as e using (la_code)
         group by s.la_code, e.last_month
     )
 ),

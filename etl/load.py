@@ -50,7 +50,7 @@ from etl.load_tables import (
     insert_missing,
     table_columns,
 )
-from etl.warehouse import build_derived, create_schema
+from etl.warehouse import build_derived, copy_for_update, create_schema, remove_authorities
 from lens import config
 
 __all__ = ["LoadError", "LoadReport", "load", "load_cli"]
@@ -290,12 +290,14 @@ def _load_kind(con: duckdb.DuckDBPyConnection, name: str, refs: list[FileRef], l
 
 
 def _build(con: duckdb.DuckDBPyConnection, sources: list[Source], old_db: Path, load_id: str, loaded_at: datetime,
-           hashes: Future[dict[Path, str]], say: Progress
+           hashes: Future[dict[Path, str]], say: Progress, in_place: bool = False
            ) -> tuple[list[FileResult], dict[str, int], dict[str, int]]:
     """Fill an empty warehouse connection: schema, other authorities, the sources' facts, load_log, derived."""
     create_schema(con)
     codes = [s.la_code for s in sources]
-    if old_db.exists():
+    if in_place:  # con is a copy of the old warehouse: only these authorities' rows are replaced
+        remove_authorities(con, codes)
+    elif old_db.exists():
         say(0.02, "copying other authorities from the existing warehouse")
         copy_other_authorities(con, old_db, codes)
     by_kind = _assign_file_ids(sources)
@@ -347,7 +349,7 @@ def _build(con: duckdb.DuckDBPyConnection, sources: list[Source], old_db: Path, 
     by_rule = dict(con.execute("select rule, count(*) from load_warnings_tmp group by rule").fetchall())
     say(0.9, "building placements and month-end snapshots")
     con.execute("set preserve_insertion_order = false")  # row order mattered only for line numbers; saves memory
-    build_derived(con)
+    build_derived(con, codes if in_place else None)
     return results, {r: by_reason[r] for r in REASONS if r in by_reason}, {
         r: by_rule[r] for r in WARNINGS if r in by_rule}
 
@@ -429,10 +431,11 @@ def _build_and_swap(scanned: list[Source], db: Path, memory_limit: str, say: Pro
     with ThreadPoolExecutor(max_workers=1) as pool:
         hashes = pool.submit(lambda: {p: sha256_file(p) for p in paths})
         try:
+            in_place = copy_for_update(db, tmp, [s.la_code for s in scanned])
             con = duckdb.connect(str(tmp), config={"memory_limit": memory_limit})
             try:
                 con.execute("set enable_progress_bar = false")
-                results, by_reason, by_rule = _build(con, scanned, db, load_id, loaded_at, hashes, say)
+                results, by_reason, by_rule = _build(con, scanned, db, load_id, loaded_at, hashes, say, in_place)
                 say(0.97, "writing the warehouse file")
                 con.execute("checkpoint")
             finally:

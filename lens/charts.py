@@ -351,3 +351,89 @@ def heatmap(grid: pd.DataFrame, title: str, colour_by: str = "rag", board: bool 
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=measures[::-1], showgrid=False,
                      title_text="", rangemode=None, automargin=True)
     return fig
+
+
+def ranked_bars(table: pd.DataFrame, title: str, unit: str, target: float | None = None, board: bool = False,
+                higher_is_better: bool | None = None, median: float | None = None) -> go.Figure:
+    """Every authority's value in one month as a bar, best first (rank, la_name, value, is_focus, status); the
+    authority in focus in blue and labelled, the others grey, partial figures hatched; the target and the median of
+    the authorities with data as lines.
+
+    Authorities without a figure (no data, suppressed) are left out of the bars: the page lists them in words.
+    """
+    data = table[table["value"].notna()].reset_index(drop=True)
+    many = len(data) > 30
+    colours = [BLUE if f else "#B8B8B8" for f in data["is_focus"]]
+    fig = go.Figure(go.Bar(
+        x=data["la_name"], y=data["value"], marker={"color": colours,
+                                                   "pattern": {"shape": ["/" if s == "partial" else ""
+                                                                         for s in data["status"]]}},
+        customdata=list(zip(data["rank"].astype("float"), data["status"], strict=True)),
+        hovertemplate="%{x}: %{y:.1f}" + ("%" if unit == "%" else f" {unit}")
+                      + " (rank %{customdata[0]:.0f}, %{customdata[1]})<extra></extra>",
+        showlegend=False,
+    ))
+    focus = data[data["is_focus"]]
+    if len(focus):
+        row = focus.iloc[0]
+        fig.add_annotation(x=row["la_name"], y=row["value"],
+                           text=f"{row['la_name']}<br>{fmt_value(row['value'], unit)}", showarrow=True,
+                           arrowhead=2, ay=-45, font={"size": 16 if board else 13, "color": BLUE}, bgcolor="white")
+    if target is not None and not pd.isna(target) and len(data):
+        fig.add_hline(y=target, line={"color": BLACK, "dash": "dash", "width": 2},
+                      annotation_text=f"Target {fmt_value(target, unit)}", annotation_position="top right")
+    if median is not None and not pd.isna(median) and len(data):
+        fig.add_hline(y=median, line={"color": ORANGE, "dash": "dot", "width": 2},
+                      annotation_text=f"Median {fmt_value(median, unit)}", annotation_position="bottom left")
+    style(fig, title, unit, board)
+    fig.update_layout(hovermode="closest", bargap=0.15 if many else 0.3)
+    order = ("best" if higher_is_better is not None else "highest") + " on the left"
+    fig.update_xaxes(title_text=f"Authorities, {order}", showticklabels=not many,
+                     tickangle=0 if len(data) <= 8 else -45, automargin=True, title_standoff=12,
+                     categoryorder="array", categoryarray=list(data["la_name"]))
+    return fig
+
+
+def compare_lines(df: pd.DataFrame, focus: str, focus_name: str, median: pd.DataFrame, title: str, unit: str,
+                  target: float | None = None, board: bool = False) -> go.Figure:
+    """Every authority's monthly trend (la_code, month_end, value) as a thin grey line, the group's median dashed and
+    the authority in focus in blue on top. A month without a figure is a gap in its line, never a 0."""
+    fig = go.Figure()
+    others = df[df["la_code"] != focus].sort_values(["la_code", "month_end"])
+    if len(others):
+        # one trace for all the others (fast with 150 authorities): a gap row ends each authority's line
+        parts = []
+        for _, part in others.groupby("la_code", sort=True):
+            parts.append(part[["month_end", "value"]])
+            parts.append(pd.DataFrame({"month_end": [part["month_end"].iloc[-1]], "value": [None]}))
+        lines_df = pd.concat(parts, ignore_index=True)
+        fig.add_trace(go.Scatter(x=months(lines_df["month_end"]), y=lines_df["value"].astype("float"),
+                                 mode="lines", name="Other authorities", connectgaps=False,
+                                 line={"color": "#C8C8C8", "width": 1}, hoverinfo="skip"))
+    if len(median):
+        fig.add_trace(go.Scatter(x=months(median["month_end"]), y=median["value"], mode="lines",
+                                 name="Median of the authorities with data", line={"color": BLACK, "width": 2,
+                                                                                    "dash": "dash"}))
+    mine = df[df["la_code"] == focus].sort_values("month_end")
+    if len(mine):
+        fig.add_trace(go.Scatter(
+            x=months(mine["month_end"]), y=mine["value"].astype("float"), mode="lines+markers", name=focus_name,
+            line={"color": BLUE, "width": 4 if board else 3}, marker={"size": 7 if board else 5}, connectgaps=False,
+            hovertemplate="%{y:.1f}" + ("%" if unit == "%" else f" {unit}") + "<extra></extra>"))
+        mark_data_gaps(fig, mine, board)
+    if target is not None and not pd.isna(target) and len(df):
+        fig.add_trace(go.Scatter(
+            x=months([df["month_end"].min(), df["month_end"].max()]), y=[target, target], mode="lines",
+            name=f"Target ({fmt_value(target, unit)})", line={"color": BLACK, "width": 1, "dash": "dot"},
+            hoverinfo="skip"))
+    style(fig, title, unit, board)
+    _month_axis(fig)
+    # the key under the plot: five entries above it would run into the title (board mode's larger type)
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.2 if board else -0.12, "x": 0,
+                              "xanchor": "left"}, margin={"b": 150 if board else 110, "t": 80})
+    fig.update_xaxes(title_text="")  # the months need no heading, and the key sits where it would be
+    values = pd.to_numeric(df["value"], errors="coerce").dropna()
+    if unit == "%" and len(values):  # zoomed to the authorities' spread: lines need no zero baseline
+        low = max(0.0, float(values.min()) - 5)
+        fig.update_yaxes(range=[low - low % 10, min(101.0, float(values.max()) + 5)], rangemode="normal")
+    return fig

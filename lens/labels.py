@@ -42,6 +42,14 @@ COLUMNS: dict[str, Col] = {
     "suppressed": Col("Suppressed", "Yes when a count under 5 hides this row's value (board mode)"),
     "status_note": Col("Data note", "Why a month has no figure ('no data: the visits extract was not supplied') or "
                                     "only a partial one (the measure looks back further than the data go)"),
+    # comparing authorities (queries/compare_groups.sql, the Compare page's ranking)
+    "grouping": Col("Comparison group", "all (every loaded authority), region or neighbours (statistical neighbours)"),
+    "group_label": Col("Group", "The region's name, or the DfE grouping file the statistical neighbours come from"),
+    "is_focus": Col("Authority in focus", "Yes for the authority the comparison is about"),
+    "authorities": Col("Authorities", "How many loaded authorities the group holds", 0),
+    "rank": Col("Rank", "Position among the authorities with a figure that month, 1 = best (the highest first for a "
+                        "neutral measure); ties share a rank", 0),
+    "meets_target": Col("Meets target", "Yes when the value is at or beyond the target in the measure's direction"),
     # child-level lists
     "child": Col("Child", "The child's identifier in the authority's returns"),
     "social_worker": Col("Social worker", "The child's allocated social worker (identifier)"),
@@ -354,7 +362,8 @@ DAYS_COLUMNS = ("days_overdue", "days_since_last_visit", "days_missing", "max_da
 UNIT_COLUMNS = ("value", "target", "change_last_month", "change_last_year", "amber_within", "mean", "upl", "lpl")
 UNIT_DECIMALS = {"%": 1, "children per FTE": 1, "FTE": 2, "children": 0, "episodes": 0, "days": 0,
                  "placements": 0, "files": 0, "rows": 0}
-MISSING_WORDS = {"denominator": NOT_APPLICABLE}  # a count measure has no denominator
+# a count measure has no denominator; an authority without a figure is not ranked
+MISSING_WORDS = {"denominator": NOT_APPLICABLE, "rank": "not ranked", "meets_target": "no figure"}
 
 
 def _key(column: str) -> str:

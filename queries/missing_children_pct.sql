@@ -16,7 +16,11 @@
 --   'children looked after during the year' (SFR50/2017 Miss_Miss_DuringYear over all children looked after in the
 --   year). At 31 March the 12 months are the DfE collection year (1 April to 31 March). Away from placement (A)
 --   episodes are not counted, as in the DfE figure.
--- source: fact_missing, fact_care_episode, fact_child_month, series_rows() (etl/derived_health.sql)
+-- source: fact_missing, fact_care_episode, fact_child_month, source_coverage, dim_child_key, series_rows()
+--   (etl/derived_health.sql). How: a child is in the 12 months to month end m when the episode they began last on or
+--   before m (short breaks aside) was open at m - they were looked after at m (fact_child_month) - or ended in those
+--   12 months; so the cohort is the month's snapshot plus, for each episode that ended, the up to 12 month ends after
+--   it before the child's next episode began (no range join of every episode with every month)
 -- polarity: neutral
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -24,80 +28,112 @@
 -- window: 12 months
 -- benchmark: missing_children_pct
 
+
 with
 
-months as (
+bounds as (
+    -- month numbers (year * 12 + month - 1) of the first and last month asked for
     select
-        last_day(r.m::date) as month_end,
-        (r.m - interval 11 month)::date as window_start
-    from range(date_trunc('month', $from_month::date), last_day($to_month::date) + interval 1 day,
-               interval 1 month) as r (m)
+        year($from_month::date) * 12 + month($from_month::date) - 1 as first_idx,
+        year($to_month::date) * 12 + month($to_month::date) - 1 as last_idx
 ),
 
-placements as (
-    -- episodes in force (fact_care_episode: overlaps resolved), short breaks (V3/V4) left out episode by episode
-    select la_code, child, decom as placement_start, dec as placement_end
+episodes as (
+    -- episodes other than short breaks (V3/V4) from fact_care_episode, where overlaps are resolved, so a child's
+    -- episodes follow one another: the one begun last on or before a date is the one that ended last; next_idx is
+    -- the month the child's next such episode began
+    select
+        la_code,
+        child_key,
+        decom,
+        dec,
+        year(dec) * 12 + month(dec) - 1 as dec_idx,
+        lead(year(decom) * 12 + month(decom) - 1) over (
+            partition by child_key order by decom, coalesce(dec, date '9999-12-31')
+        ) as next_idx
     from fact_care_episode
     where ($la_codes is null or list_contains($la_codes, la_code))
       and (ls is null or ls not in ('V3', 'V4'))
-      and decom <= last_day($to_month::date)
-      and (dec is null or dec >= date_trunc('month', $from_month::date) - interval 11 month)
 ),
 
-looked_after_in_window as (
-    -- one row per child and month end; team_month = the last month end in the window they were looked after at
-    -- (the month end itself, or the last month end before their latest placement in the window ended)
-    select
-        p.la_code,
-        p.child,
-        m.month_end,
-        m.window_start,
-        case when bool_or(p.placement_end is null or p.placement_end > m.month_end) then m.month_end
-             else last_day(max(p.placement_end) - interval 1 month) end as team_month
-    from placements as p
-    join months as m
-        on p.placement_start <= m.month_end
-       and coalesce(p.placement_end, date '9999-12-31') >= m.window_start
-    group by p.la_code, p.child, m.month_end, m.window_start
+in_care as (
+    -- looked after at the month end under such an episode: their team then (fact_child_month)
+    select la_code, child_key, year(month_end) * 12 + month(month_end) - 1 as idx, team
+    from fact_child_month
+    where ($la_codes is null or list_contains($la_codes, la_code))
+      and month_end between last_day($from_month::date) and last_day($to_month::date)
+      and (ls is null or ls not in ('V3', 'V4'))
+),
+
+uncovered_months as (
+    -- month ends the authority's episodes do not cover (fact_child_month has no row there)
+    select a.la_code, last_day(r.m::date) as month_end
+    from dim_authority as a
+    cross join range(date_trunc('month', $from_month::date), last_day($to_month::date) + interval 1 day,
+                     interval 1 month) as r (m)
+    where ($la_codes is null or list_contains($la_codes, a.la_code))
+      and not exists (
+          select 1 from source_coverage as c
+          where c.la_code = a.la_code and c.source = 'episodes' and c.month_end = last_day(r.m::date)
+      )
+),
+
+in_care_uncovered as (
+    select e.la_code, e.child_key, year(u.month_end) * 12 + month(u.month_end) - 1 as idx, 'Unallocated' as team
+    from episodes as e
+    join uncovered_months as u
+        on u.la_code = e.la_code and e.decom <= u.month_end and coalesce(e.dec, date '9999-12-31') > u.month_end
+),
+
+left_care as (
+    -- not looked after at the month end, but an episode ended in the 12 months to it (and the child's next one has
+    -- not begun): team_month, the month end before the one the episode ended in, gives the team while it is inside
+    -- the 12 months (up to 10 months after the episode's month), else 'Unallocated'
+    select e.la_code, e.child_key, e.dec_idx, cm.team as team_then,
+        unnest(range(greatest(e.dec_idx, b.first_idx),
+                     least(e.dec_idx + 11, coalesce(e.next_idx - 1, e.dec_idx + 11), b.last_idx) + 1)) as idx
+    from episodes as e
+    cross join bounds as b
+    left join fact_child_month as cm
+        on cm.child_key = e.child_key and cm.month_end = last_day(e.dec - interval 1 month)
+    where e.dec_idx between b.first_idx - 11 and b.last_idx
 ),
 
 went_missing as (
-    select distinct
-        la_code,
-        child,
-        last_day((date_trunc('month', mis_start) + to_months(r.k::integer))::date) as month_end
-    from fact_missing
+    -- each child and month whose 12 months include the start of a missing (M) episode, as one number
+    -- (child_key * 100000 + month number) for a quicker join
+    select distinct k.child_key::bigint * 100000 + year(f.mis_start) * 12 + month(f.mis_start) - 1 + r.k as child_month
+    from fact_missing as f
+    join dim_child_key as k using (la_code, child)
     cross join range(12) as r (k)
-    where ($la_codes is null or list_contains($la_codes, la_code))
-      and missing_type = 'M'
-      and mis_start >= date_trunc('month', $from_month::date) - interval 11 month
-      and mis_start <= last_day($to_month::date)
+    where ($la_codes is null or list_contains($la_codes, f.la_code))
+      and f.missing_type = 'M'
+      and f.mis_start >= date_trunc('month', $from_month::date) - interval 11 month
+      and f.mis_start <= last_day($to_month::date)
 ),
 
-with_team as (
-    select
-        l.la_code,
-        l.child,
-        l.month_end,
-        case when l.team_month >= l.window_start then coalesce(cm.team, 'Unallocated') else 'Unallocated' end as team,
-        w.child is not null as missing
-    from looked_after_in_window as l
-    left join fact_child_month as cm
-        on cm.la_code = l.la_code and cm.child = l.child and cm.month_end = l.team_month
-    left join went_missing as w
-        on w.la_code = l.la_code and w.child = l.child and w.month_end = l.month_end
+cohort as (
+    -- every child looked after at any time in the 12 months to each month end, once, with their team
+    select la_code, child_key, idx, team from in_care
+    union all
+    select la_code, child_key, idx, team from in_care_uncovered
+    union all
+    select la_code, child_key, idx, case when idx <= dec_idx + 10 then coalesce(team_then, 'Unallocated')
+                                         else 'Unallocated' end
+    from left_care
 ),
 
 counts as (
     -- per team; one team per child per window, so series_rows() sums them into 'All teams'
     select
-        la_code,
-        team,
-        month_end,
-        count(*) filter (where missing) as numerator,
+        c.la_code,
+        c.team,
+        last_day(make_date((c.idx // 12)::integer, (c.idx % 12 + 1)::integer, 1)) as month_end,
+        count(w.child_month) as numerator,
         count(*) as denominator
-    from with_team
-    group by la_code, month_end, team
+    from cohort as c
+    left join went_missing as w on w.child_month = c.child_key::bigint * 100000 + c.idx
+    group by c.la_code, c.idx, c.team
 ),
 
 final as (

@@ -35,11 +35,13 @@ bounds as (
 ),
 
 missing as (
-    select la_code, child, missing_type, mis_start, start_team as team
-    from fact_missing_episode
-    where ($la_codes is null or list_contains($la_codes, la_code))
-      and mis_start >= date_trunc('month', $from_month::date) - interval 11 month
-      and mis_start <= last_day($to_month::date)
+    -- the child as its integer key (dim_child_key), for a quicker window below
+    select m.la_code, k.child_key as child, m.missing_type, m.mis_start, m.start_team as team
+    from fact_missing_episode as m
+    join dim_child_key as k using (la_code, child)
+    where ($la_codes is null or list_contains($la_codes, m.la_code))
+      and m.mis_start >= date_trunc('month', $from_month::date) - interval 11 month
+      and m.mis_start <= last_day($to_month::date)
 ),
 
 episodes as (
@@ -78,7 +80,7 @@ child_edges as (
         lag(idx) over w as prev_idx,
         lead(idx) over w as next_idx
     from child_months
-    window w as (partition by la_code, team, missing_type, child order by idx)
+    window w as (partition by child, team, missing_type order by idx)
 ),
 
 child_changes as (

@@ -18,8 +18,8 @@
 --   is not in this series until it is held (then it counts as late in its month): see reviews_overdue_list for
 --   children whose next review is overdue on a date. Team = the child's team at the month end (fact_child_month;
 --   for a child who left care during the month, the team at the month end before; else 'Unallocated').
--- source: fact_review, fact_placement, fact_child_month, dim_calendar (working days), authority_coverage,
---   review_data_start() (etl/derived_reviews.sql)
+-- source: fact_review_in_period (etl/derived_reviews.sql: fact_review, fact_placement, fact_child_month, dim_calendar
+--   working days, review_data_start()), authority_coverage
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -28,113 +28,38 @@
 -- headline: yes
 -- short: Reviews in time
 -- extra columns: late_reviews
+
 with
 
 reviews as (
-    select la_code, child, review_date
-    from fact_review
+    -- fact_review_in_period (etl/derived_reviews.sql): each review held in a period of care, its number in the
+    -- period, the review before it, the 20th working day after the period's start and the child's team then
+    select la_code, team, review_date, period_start, review_seq, previous_review_date, first_review_due, data_start
+    from fact_review_in_period
     where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
-),
-
-placements as (
-    select la_code, child, period_no, placement_start, placement_end
-    from fact_placement
-    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
-),
-
-data_start as (
-    -- 1 April of the authority's first return year: review_data_start() in etl/derived_reviews.sql
-    select * from review_data_start()
-    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
-),
-
-periods as (
-    select
-        la_code, child, min(placement_start) as period_start,
-        case when bool_or(placement_end is null) then null else max(placement_end) end as period_end
-    from placements
-    group by la_code, child, period_no
-),
-
-calendar as (
-    -- working days (Monday to Friday, not an England bank holiday) and their running count: dim_calendar
-    select d, is_working_day, working_day_no from dim_calendar
-),
-
-first_due as (
-    select p.la_code, p.child, p.period_start, w.d as first_review_due
-    from periods as p
-    join calendar as c on c.d = p.period_start
-    join calendar as w on w.is_working_day and w.working_day_no = c.working_day_no + 20
-),
-
-reviews_in_period as (
-    select r.la_code, r.child, r.review_date, p.period_start
-    from reviews as r
-    join periods as p
-        on p.la_code = r.la_code and p.child = r.child and r.review_date >= p.period_start
-       and (p.period_end is null or r.review_date <= p.period_end)
-),
-
-numbered as (
-    select
-        *,
-        row_number() over w as review_seq,
-        lag(review_date) over w as previous_review_date
-    from reviews_in_period
-    window w as (partition by la_code, child, period_start order by review_date)
+      and review_date between date_trunc('month', $from_month::date) and last_day($to_month::date)
 ),
 
 assessed as (
     select
-        n.la_code, n.child, n.review_date,
+        la_code, team, review_date,
         case
-            when n.period_start >= s.data_start and n.review_seq = 1 then f.first_review_due
-            when n.period_start >= s.data_start and n.review_seq = 2 then (n.previous_review_date + interval 3 month)::date
-            when n.review_seq >= 2 then (n.previous_review_date + interval 6 month)::date
+            when period_start >= data_start and review_seq = 1 then first_review_due
+            when period_start >= data_start and review_seq = 2 then (previous_review_date + interval 3 month)::date
+            when review_seq >= 2 then (previous_review_date + interval 6 month)::date
         end as due_date
-    from numbered as n
-    join data_start as s using (la_code)
-    left join first_due as f using (la_code, child, period_start)
+    from reviews
 ),
 
 in_range as (
-    select
-        la_code, child, review_date, last_day(review_date) as month_end,
-        (review_date <= due_date)::integer as in_time
+    select la_code, team, last_day(review_date) as month_end, (review_date <= due_date)::integer as in_time
     from assessed
     where due_date is not null
-      and review_date between date_trunc('month', $from_month::date) and last_day($to_month::date)
-),
-
-child_months as (
-    select la_code, child, month_end, team
-    from fact_child_month
-    where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))
-),
-
-at_month_end as (
-    select r.*, m.team
-    from in_range as r
-    left join child_months as m
-        on m.la_code = r.la_code and m.child = r.child and m.month_end = r.month_end
-),
-
-with_team as (
-    -- the child's team at the review's month end, else (left care in the month) at the month end before
-    select la_code, month_end, in_time, team from at_month_end where team is not null
-    union all
-    select r.la_code, r.month_end, r.in_time, coalesce(b.team, 'Unallocated') as team
-    from at_month_end as r
-    left join child_months as b
-        on b.la_code = r.la_code and b.child = r.child
-       and b.month_end = (date_trunc('month', r.review_date) - interval 1 day)::date
-    where r.team is null
 ),
 
 team_counts as (
     select la_code, team, month_end, sum(in_time)::integer as numerator, count(*)::integer as denominator
-    from with_team
+    from in_range
     group by la_code, team, month_end
 ),
 

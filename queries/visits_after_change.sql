@@ -23,7 +23,8 @@
 --   2010) for most placements; long-term placements may lawfully go 3 months, so this is an indicator of lapses,
 --   not a statutory count. Changes whose after window would end after the authority's last recorded visit are left
 --   out until it is complete.
--- source: fact_allocation, fact_placement, fact_visit, fact_worker_spell, dim_worker, fact_child_month, dim_authority
+-- source: fact_allocation_keyed, fact_placement, fact_visit_keyed (each visit with the child's visit before it),
+--   fact_worker_spell_keyed, dim_worker_key (etl/derived.sql), dim_authority, authority_coverage
 -- polarity: lower is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -56,47 +57,48 @@ months as (
 
 data_end as (
     select la_code, max(visit_date) as last_visit_in_data
-    from fact_visit
+    from fact_visit_keyed
     where ($la_codes is null or list_contains($la_codes, la_code))
     group by la_code
 ),
 
 periods as (
     select
-        la_code,
-        child,
+        child_key,
         period_no,
         min(placement_start) as period_start,
         case when bool_or(placement_end is null) then null else max(placement_end) end as period_end
     from fact_placement
     where ($la_codes is null or list_contains($la_codes, la_code))
-    group by all
+    group by child_key, period_no
 ),
 
 allocations as (
     select
         la_code,
-        child,
+        child_key,
         sw_id,
+        worker_key,
         sw_decom,
         lag(sw_id) over w as prev_sw_id,
         lag(sw_dec) over w as prev_sw_dec
-    from fact_allocation
+    from fact_allocation_keyed
     where ($la_codes is null or list_contains($la_codes, la_code))
-    window w as (partition by la_code, child order by sw_decom, sw_id)
+    window w as (partition by child_key order by sw_decom, sw_id)
 ),
 
 changes as (
     select
         a.la_code,
-        a.child,
+        a.child_key,
         a.sw_id,
+        a.worker_key,
         a.sw_decom as change_date,
         greatest(a.sw_decom - 90, p.period_start) as before_start,
         least(a.sw_decom + 90, coalesce(p.period_end, a.sw_decom + 90)) as after_end
     from allocations as a
     join periods as p
-        on p.la_code = a.la_code and p.child = a.child
+        on p.child_key = a.child_key
        and p.period_start <= a.sw_decom and (p.period_end is null or p.period_end > a.sw_decom)
     where a.prev_sw_id is not null
       and a.prev_sw_id <> a.sw_id
@@ -111,16 +113,20 @@ complete_changes as (
 ),
 
 change_team as (
+    -- the new worker's team on the change date: their latest spell begun on or before it and not ended before it
+    -- (fact_worker_spell_keyed), else their latest team (dim_worker_key), else 'Unallocated'; one row per child,
+    -- worker and change date
     select
-        c.*,
-        coalesce(s.team, w.team, 'Unallocated') as team
+        c.la_code, c.child_key, c.change_date, c.before_start, c.after_end,
+        coalesce(arg_max(coalesce(s.team, w.team, 'Unallocated'), s.start_date), any_value(w.team), 'Unallocated')
+            as team
     from complete_changes as c
-    left join fact_worker_spell as s
-        on s.la_code = c.la_code and s.sw_id = c.sw_id
+    left join fact_worker_spell_keyed as s
+        on s.worker_key = c.worker_key
        and s.start_date <= c.change_date and (s.end_date is null or s.end_date >= c.change_date)
-    left join dim_worker as w
-        on w.la_code = c.la_code and w.sw_id = c.sw_id
-    qualify row_number() over (partition by c.la_code, c.child, c.sw_id, c.change_date order by s.start_date desc) = 1
+    left join dim_worker_key as w
+        on w.worker_key = c.worker_key
+    group by c.la_code, c.child_key, c.sw_id, c.change_date, c.before_start, c.after_end
 ),
 
 numbered as (
@@ -128,47 +134,32 @@ numbered as (
     from change_team
 ),
 
-window_visits as (
-    select c.change_id, c.change_date, v.visit_date
-    from numbered as c
-    join fact_visit as v
-        on v.la_code = c.la_code and v.child = c.child
-       and v.visit_date between c.before_start and c.after_end
-),
-
-points as (
-    select change_id, false as is_after, before_start as point from numbered
-    union all
-    select change_id, false, change_date from numbered
-    union all
-    select change_id, true, change_date from numbered
-    union all
-    select change_id, true, after_end from numbered
-    union all
-    select change_id, visit_date >= change_date, visit_date from window_visits
-),
-
-gaps as (
-    select
-        change_id,
-        is_after,
-        point - lag(point) over (partition by change_id, is_after order by point) as gap_days
-    from points
-),
-
 longest as (
+    -- the longest gap between consecutive points of (window start, its visits, window end): the first visit's gap
+    -- from the start, the end's gap from the last visit, or a visit's gap from the one before it when that one is in
+    -- the window too (the end - the start when the window has no visit). A visit on the change day is an after visit.
     select
-        change_id,
-        coalesce(max(gap_days) filter (where not is_after), 0) as longest_gap_before,
-        coalesce(max(gap_days) filter (where is_after), 0) as longest_gap_after
-    from gaps
-    group by change_id
-),
-
-per_change as (
-    select n.la_code, n.team, last_day(n.change_date) as month_end, l.longest_gap_before, l.longest_gap_after
+        n.la_code,
+        n.team,
+        last_day(n.change_date) as month_end,
+        greatest(
+            coalesce(min(w.visit_date) filter (where w.visit_date < n.change_date), n.change_date) - n.before_start,
+            n.change_date - coalesce(max(w.visit_date) filter (where w.visit_date < n.change_date), n.before_start),
+            coalesce(max(w.visit_date - w.previous_visit_date)
+                filter (where w.visit_date < n.change_date and w.previous_visit_date >= n.before_start), 0)
+        ) as longest_gap_before,
+        greatest(
+            coalesce(min(w.visit_date) filter (where w.visit_date >= n.change_date), n.after_end) - n.change_date,
+            n.after_end - coalesce(max(w.visit_date) filter (where w.visit_date >= n.change_date), n.change_date),
+            coalesce(max(w.visit_date - w.previous_visit_date)
+                filter (where w.visit_date >= n.change_date and w.previous_visit_date >= n.change_date), 0)
+        ) as longest_gap_after
     from numbered as n
-    join longest as l using (change_id)
+    left join fact_visit_keyed as w
+        -- the child's visits from the before window's start to the after window's end, each with the one before it
+        on w.child_key = n.child_key
+       and w.visit_date between n.before_start and n.after_end
+    group by n.change_id, n.la_code, n.team, n.change_date, n.before_start, n.after_end
 ),
 
 counts as (
@@ -181,7 +172,7 @@ counts as (
         count(*) filter (where longest_gap_before > 42) as changes_gap_before,
         round(avg(longest_gap_before), 1) as mean_longest_gap_before,
         round(avg(longest_gap_after), 1) as mean_longest_gap_after
-    from per_change
+    from longest
     group by grouping sets ((la_code, month_end), (la_code, month_end, team))
 ),
 

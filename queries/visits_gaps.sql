@@ -17,7 +17,8 @@
 --   placement starts, then 6 weeks (42 days), or 3 months for long-term placements (see visits_in_time): a longest
 --   gap above 42 days means at least one child's visits lapsed unless their placement is long-term. Gaps are whole
 --   days (visit date - previous visit date). Only children looked after at the month end are counted.
--- source: fact_child_month, fact_placement, fact_visit (as fact_visit_keyed), dim_authority
+-- source: fact_child_month_visit (etl/derived_visits.sql: fact_child_month, fact_placement, fact_visit), dim_authority,
+--   authority_coverage
 -- polarity: lower is better
 -- unit: days
 -- params: $la_codes, $team, $from_month, $to_month
@@ -48,69 +49,19 @@ months as (
                interval 1 month) as r (m)
 ),
 
-child_month as (
-    select la_code, child_key, month_end, team, placement_start
-    from fact_child_month
+child_gaps as (
+    -- fact_child_month_visit (etl/derived_visits.sql): each child looked after at the month end with their last visit
+    -- in the current placement and the longest gap ended by a visit in the month
+    select
+        la_code,
+        child_key,
+        month_end,
+        team,
+        month_end - coalesce(last_visit_date, placement_start) as days_without_visit,
+        longest_ended_gap
+    from fact_child_month_visit
     where ($la_codes is null or list_contains($la_codes, la_code))
       and month_end between last_day($from_month::date) and last_day($to_month::date)
-),
-
-placements as (
-    select
-        row_number() over () as placement_id, child_key, placement_start,
-        coalesce(placement_end, date '9999-12-31') as placement_end
-    from fact_placement
-    where ($la_codes is null or list_contains($la_codes, la_code))
-),
-
-visits as (
-    select child_key, visit_date
-    from fact_visit_keyed
-    where ($la_codes is null or list_contains($la_codes, la_code))
-      and visit_date <= last_day($to_month::date)
-),
-
-visits_in_placement as (
-    -- every visit, with the placement it falls in (none for a visit outside any placement)
-    select v.child_key, v.visit_date, p.placement_id, p.placement_start
-    from visits as v
-    left join placements as p
-        on p.child_key = v.child_key and p.placement_start <= v.visit_date and v.visit_date < p.placement_end
-),
-
-ended_gaps as (
-    select
-        child_key,
-        visit_date,
-        case when placement_id is not null then visit_date - coalesce(
-            lag(visit_date) over (partition by placement_id order by visit_date),
-            placement_start
-        ) end as gap_days
-    from visits_in_placement
-),
-
-visit_months as (
-    -- per child and month with a visit: the month's last visit and the longest gap that ended in the month
-    select child_key, last_day(visit_date) as month_end, max(visit_date) as last_visit_date,
-        max(gap_days) as longest_ended_gap
-    from ended_gaps
-    group by child_key, last_day(visit_date)
-),
-
-child_gaps as (
-    -- the latest month with a visit on or before the month end: its last visit is the latest visit, and when that
-    -- month is this month its longest gap is the longest that ended in this month
-    select
-        cm.la_code,
-        cm.child_key,
-        cm.month_end,
-        cm.team,
-        cm.month_end - case when vm.last_visit_date >= cm.placement_start then vm.last_visit_date
-                            else cm.placement_start end as days_without_visit,
-        case when vm.month_end = cm.month_end then vm.longest_ended_gap end as longest_ended_gap
-    from child_month as cm
-    asof left join visit_months as vm
-        on vm.child_key = cm.child_key and vm.last_visit_date <= cm.month_end
 ),
 
 child_longest as (
@@ -118,33 +69,21 @@ child_longest as (
     from child_gaps
 ),
 
-team_stats as (
-    select
-        la_code, team, month_end,
-        max(longest_gap) as longest_gap_days,
-        count(*) as children,
-        round(median(days_without_visit), 1) as median_days_without_visit,
-        max(days_without_visit) as max_days_without_visit,
-        count(*) filter (where longest_gap > 42) as children_over_42_days
-    from child_longest
-    group by la_code, team, month_end
-),
-
-authority_medians as (
-    select la_code, month_end, round(median(days_without_visit), 1) as median_days_without_visit
-    from child_longest
-    group by la_code, month_end
-),
-
 stats as (
-    select * from team_stats
-    union all
+    -- per team, and for the authority ('All teams': its own median over all its children) in the same pass; the
+    -- authority's counts stay hugeint (sum's type), as the measure has always returned them
     select
-        t.la_code, 'All teams' as team, t.month_end, max(t.longest_gap_days), sum(t.children),
-        any_value(m.median_days_without_visit), max(t.max_days_without_visit), sum(t.children_over_42_days)
-    from team_stats as t
-    join authority_medians as m using (la_code, month_end)
-    group by t.la_code, t.month_end
+        la_code,
+        case when grouping(team) = 1 then 'All teams' else team end as team,
+        month_end,
+        max(longest_gap) as longest_gap_days,
+        case when grouping(team) = 1 then count(*)::hugeint else count(*) end as children,
+        round(median(days_without_visit::integer), 1) as median_days_without_visit,
+        max(days_without_visit) as max_days_without_visit,
+        case when grouping(team) = 1 then (count(*) filter (where longest_gap > 42))::hugeint
+             else count(*) filter (where longest_gap > 42) end as children_over_42_days
+    from child_longest
+    group by grouping sets ((la_code, team, month_end), (la_code, month_end))
 ),
 
 spine as (

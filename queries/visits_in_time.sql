@@ -21,8 +21,8 @@
 --   means the visit date <= start + N days, so a child last visited exactly 42 days before the month end is in time
 --   and 43 days is overdue; 3 months is calendar months (31 March + 3 months = 30 June; the day after is overdue).
 --   A visit on the placement's start day counts as the first visit in that placement.
--- source: fact_child_month, fact_visit and fact_care_episode (as fact_visit_keyed, fact_episode_keyed),
---   authority_coverage, visit_rule() and visit_due_date() (etl/derived_visits.sql)
+-- source: fact_child_month_visit (etl/derived_visits.sql: fact_child_month with each child's last visit in the
+--   placement, the placement type then, visit_rule() and visit_due_date()), authority_coverage
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -33,63 +33,21 @@
 -- extra_columns: children_7_days, children_6_weeks, children_3_months (children under each rule) and
 --   overdue_7_days, overdue_6_weeks, overdue_3_months (of those, overdue)
 
+
 with
 
 child_month as (
-    select la_code, child_key, month_end, team, placement_start, place
-    from fact_child_month
+    -- fact_child_month_visit (etl/derived_visits.sql): each child looked after at the month end with the reg 28
+    -- rule that applies (visit_rule()) and the date their next visit is due (visit_due_date())
+    select la_code, team, month_end, rule_applied, due_date
+    from fact_child_month_visit
     where ($la_codes is null or list_contains($la_codes, la_code))
       and month_end between last_day($from_month::date) and last_day($to_month::date)
 ),
 
-visits as (
-    select child_key, visit_date
-    from fact_visit_keyed
-    where ($la_codes is null or list_contains($la_codes, la_code))
-      and visit_date <= last_day($to_month::date)
-),
-
-episodes as (
-    select child_key, decom, place
-    from fact_episode_keyed
-    where ($la_codes is null or list_contains($la_codes, la_code))
-),
-
-latest_visit as (
-    select cm.*, v.visit_date as latest_visit_date
-    from child_month as cm
-    asof left join visits as v
-        on v.child_key = cm.child_key and v.visit_date <= cm.month_end
-),
-
-last_visit as (
-    select
-        * exclude (latest_visit_date),
-        case when latest_visit_date >= placement_start then latest_visit_date end as last_visit_date
-    from latest_visit
-),
-
-placement_type_at_visit as (
-    select lv.*, e.place as place_at_last_visit
-    from last_visit as lv
-    asof left join episodes as e
-        on e.child_key = lv.child_key and e.decom <= lv.last_visit_date
-),
-
-rules as (
-    -- reg 28 timescales: visit_rule() in etl/derived_visits.sql
-    select *, visit_rule(last_visit_date, place_at_last_visit, placement_start) as rule_applied
-    from placement_type_at_visit
-),
-
-due as (
-    select *, visit_due_date(rule_applied, placement_start, last_visit_date) as due_date
-    from rules
-),
-
 status as (
     select *, month_end <= due_date as in_time
-    from due
+    from child_month
 ),
 
 counts as (
