@@ -21,7 +21,8 @@ window w as (partition by la_code, sw_id order by start_date);
 
 -- fact_workforce_month: social workers in post per authority, team and month end (fact_worker_spell_clean).
 -- Grain: one 'All teams' row per authority and month end from the month of its first spell to its data's end (the
--- latest of its own fact_child_month.month_end and its spells' start and end months: one authority's data never
+-- latest of its own fact_child_month.month_end, the months its files cover (source_coverage) and its spells' start
+-- and end months: one authority's data never
 -- lengthens another's, so loading one authority leaves the others' rows as they were), plus one row per team and
 -- month end from the team's first spell month to its last spell's end month within that span (zeros when no one is
 -- in post).
@@ -33,6 +34,7 @@ with
 data_end as (
     select la_code, max(d) as last_month from (
         select la_code, max(month_end) as d from fact_child_month group by la_code
+        union all select la_code, max(month_end) from source_coverage group by la_code
         union all select la_code, last_day(max(start_date)) from fact_worker_spell group by la_code
         union all select la_code, last_day(max(end_date)) from fact_worker_spell group by la_code
     )

@@ -296,6 +296,7 @@ def _build(con: duckdb.DuckDBPyConnection, sources: list[Source], old_db: Path, 
     create_schema(con)
     codes = [s.la_code for s in sources]
     if in_place:  # con is a copy of the old warehouse: only these authorities' rows are replaced
+        say(0.02, "replacing these authorities in a copy of the existing warehouse")
         remove_authorities(con, codes)
     elif old_db.exists():
         say(0.02, "copying other authorities from the existing warehouse")

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from lens.formatting import fmt_value, month_label
+from lens.formatting import day_label, fmt_value, month_label
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY, YELLOW, BLACK, GREY = (
@@ -312,7 +312,7 @@ def footer_text(measure_title: str, period: tuple[dt.date, dt.date] | None, auth
         parts.append(f"{month_label(period[0])} to {month_label(period[1])}")
     parts.append(authority)
     if data_date:
-        parts.append(f"data to {data_date:%d %b %Y}")
+        parts.append(f"data to {day_label(data_date)}")
     parts.append("Source: Practice Lens")
     return " · ".join(parts)
 

@@ -21,6 +21,14 @@ def is_missing(value: Any) -> bool:
         return False
 
 
+def day_label(value: Any) -> str:
+    """'4 Mar 2018': the one way a date is written on screen, in exports and in the pack."""
+    if is_missing(value):
+        return ""
+    t = pd.Timestamp(value)
+    return f"{t.day} {t:%b %Y}"
+
+
 def month_label(value: Any) -> str:
     """'Mar 2018' for any date-like value."""
     if is_missing(value):

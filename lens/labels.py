@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from lens.formatting import is_missing
+from lens.formatting import day_label, is_missing
 from lens.spc_chart import ASSURANCE_LABELS, POINT_NAMES, RULE_WORDS, VARIATION_LABELS
 from lens.suppress import SUPPRESSED
 
@@ -217,6 +217,8 @@ COLUMNS: dict[str, Col] = {
     "rows_read": Col("Rows read", "Rows in the file", 0),
     "rows_loaded": Col("Rows loaded", "Rows kept", 0),
     "rows_rejected": Col("Rows rejected", "Rows kept out for breaking a rule of the input contract", 0),
+    "rows_superseded": Col("Rows superseded", "Valid rows a later return restates (the later one is loaded): rows "
+                           "read = loaded + rejected + superseded", 0),
     "duration_s": Col("Duration (seconds)", "How long the file took to load", 2),
     "sha256": Col("SHA-256 checksum", "Fingerprint of the file, to trace a number to it"),
     "column_name": Col("Column", "The column that broke the rule"),
@@ -422,8 +424,7 @@ def date_text(value: Any, with_time: bool = False) -> str:
     """A date as people write it, '4 Mar 2018'; a moment as '4 Mar 2018, 21:03'."""
     if is_missing(value):
         return NOT_RECORDED
-    t = pd.Timestamp(value)
-    return f"{t.day} {t:%b %Y}" + (f", {t:%H:%M}" if with_time else "")
+    return day_label(value) + (f", {pd.Timestamp(value):%H:%M}" if with_time else "")
 
 
 def _plural(n: int, word: str) -> str:

@@ -31,7 +31,7 @@ from reportlab.platypus import (
 )
 
 import queries
-from lens import charts, commentary, config, early_warning
+from lens import charts, commentary, config, early_warning, labels
 from lens.benchmarks import BANDS, with_bands
 from lens.formatting import finding, fmt_change, fmt_value, month_long
 from lens.heatmap import performance_grid
@@ -184,7 +184,7 @@ def _benchmark_words(context: pd.DataFrame, m: queries.Measure, end: dt.date) ->
     unit = m.fields.get("unit", "")
     band = (f"; quartile band {r['band']} ({int(r['rank'])} of {int(r['n_authorities'])} authorities, 1 the best; "
             "A is the best quarter)") if r["band"] in BANDS else ""
-    return (f"Published {pd.Timestamp(r['period_end']):%d %b %Y}: {fmt_value(r['value'], unit)}; statistical "
+    return (f"Published {labels.date_text(r['period_end'])}: {fmt_value(r['value'], unit)}; statistical "
             f"neighbours ({config.neighbour_average()}) {fmt_value(r['neighbours_' + config.neighbour_average()], unit)}; "
             f"region {fmt_value(r['region_value'], unit)}; "
             f"England {fmt_value(r['england_value'], unit)}{band}.")

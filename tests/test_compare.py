@@ -93,7 +93,7 @@ def compare_env(tmp_path, monkeypatch):
 
 def compare_page(**query) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.query_params["la"] = f"Slough ({SLOUGH})"
+    at.query_params["la"] = SLOUGH
     for k, v in query.items():
         at.query_params[k] = v
     at.run()
@@ -191,3 +191,29 @@ def test_board_mode_suppresses_small_counts_and_ranks_nobody_on_them(compare_env
     assert any("No authority has a figure to rank for Mar 2018" in i.value for i in at.info)
     assert any("Slough is not ranked for March 2018: suppressed (a count under 5)." in m.value for m in at.markdown)
     assert not [d for d in at.dataframe if "Child" in d.value.columns]
+
+
+@pytest.mark.parametrize(("la", "month"), [(WOKINGHAM, "2018-02"), (WOKINGHAM.lower(), "Feb 2018"),
+                                           (f"Wokingham ({WOKINGHAM})", "2018-02")])
+def test_a_shared_link_opens_the_authority_and_month_it_names(compare_env, la, month):
+    # `?la=` takes the ONS code (any case; the old label form still opens); `?month=` takes 2018-02 or 'Feb 2018';
+    # the URL then carries the code and 2018-02, so a link copied from the address bar reproduces the view.
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["la"] = la
+    at.query_params["month"] = month
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.sidebar.selectbox(key="la").value == WOKINGHAM
+    assert at.sidebar.select_slider(key="month").value == "2018-02"
+    assert (at.query_params["la"], at.query_params["month"]) == (WOKINGHAM, "2018-02")
+
+
+def test_a_link_to_an_unknown_authority_or_month_opens_the_first_authority_at_its_latest_month(compare_env):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["la"] = "Z00000000"
+    at.query_params["month"] = "2031-01"
+    at.run()
+    assert not at.exception
+    first = CITY  # the list is in name order: City of London first
+    assert (at.sidebar.selectbox(key="la").value, at.sidebar.select_slider(key="month").value) == (first, "2018-03")
+    assert (at.query_params["la"], at.query_params["month"]) == (first, "2018-03")

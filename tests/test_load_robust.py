@@ -324,7 +324,7 @@ def test_a_killed_load_leaves_the_old_warehouse_and_the_next_load_clears_its_fil
     db = copy_db(base_db, tmp_path / "wh")
     before = sha(db)
     left: list[str] = []
-    for stage in ["copying other authorities", "reading episodes", "building placements", "swap"]:
+    for stage in ["replacing these authorities", "reading episodes", "building placements", "swap"]:
         proc = helper(db, stage, "kill", tmp_path / "log", FIXTURES / "la_b")
         assert proc.wait(timeout=60) == -9, stage
         assert sha(db) == before, stage
@@ -377,7 +377,8 @@ def test_two_loads_at_once_take_turns_and_keep_every_authority(tmp_path: Path, b
             if proc is not None and proc.poll() is None:
                 proc.kill()
                 proc.wait()
-    assert "copying other authorities from the existing warehouse" in c_log.read_text()  # A and B, once B was in
+    # C started from A and B, once B was in (a copy of the warehouse with C's rows replaced)
+    assert "replacing these authorities in a copy of the existing warehouse" in c_log.read_text()
     assert q(db, "select la_code, count(*) from dim_child group by 1 order by 1") == [(LA_A, 3), (LA_B, 1), (LA_C, 1)]
     assert [r[0] for r in q(db, "select la_code from load_log where file = 'authority.toml' order by load_id")] == [
         LA_A, LA_B, LA_C]  # C's load took its time under the lock, after B's

@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 import queries
-from lens import charts, commentary
+from lens import charts, commentary, labels
+from lens.formatting import month_label
 from queries import coverage
 from ui import audit, data, widgets
 from ui.filters import current
@@ -33,8 +34,8 @@ def render_data_quality() -> None:
     c[0].metric("Rows rejected (latest load)", f"{int(rejected['rows_rejected'].sum()) if len(rejected) else 0:,}")
     c[1].metric("Rows kept with a warning", f"{len(warnings):,}")
     c[2].metric("Files missing (latest load)", f"{len(missing)}")
-    c[3].metric("Last loaded", f"{log['loaded_at'].max():%d %b %Y}" if len(log) else "never")
-    c[4].metric("Data to", f"{cover['last_month'].max():%b %Y}" if cover["last_month"].notna().any() else "—",
+    c[3].metric("Last loaded", labels.date_text(log["loaded_at"].max(), with_time=True) if len(log) else "never")
+    c[4].metric("Data to", month_label(cover["last_month"].max()) if cover["last_month"].notna().any() else "—",
                 help="The last month any file covers (never from a date typed into the future)")
 
     if log.empty:
@@ -66,7 +67,7 @@ def render_data_quality() -> None:
                 widgets.table(warnings, key="dq-warnings")
                 widgets.downloads("dq-warnings", f, ["dq_warnings"], warnings, title="Rows kept with a warning")
 
-    st.subheader(f"Commentary, {f.month:%b %Y}")
+    st.subheader(f"Commentary, {month_label(f.month)}")
     ov = data.measure("overview", **f.authority_params)
     ov = ov[(ov["team"] == "All teams") & (pd.to_datetime(ov["month_end"]) == pd.Timestamp(f.month))]
     notes = data.commentary_notes(f.la_code, f.month)
@@ -97,6 +98,9 @@ def render_data_quality() -> None:
     widgets.table(fresh, key="dq-fresh")
 
     st.subheader("Load log")
+    st.caption("Every row read is loaded, rejected (above, with the reason) or superseded: a valid row that a later "
+               "return restates, such as an episode in both the 2017 and the 2018 files, is loaded once, from the "
+               "later file. Rows read = loaded + rejected + superseded.")
     widgets.table(log, key="dq-log")
     widgets.downloads("dq-log", f, ["dq_load_log"], log, title="Load log")
     widgets.definitions(["dq_rejected_by_reason", "dq_warnings", "dq_coverage", "dq_files_missing", "dq_freshness",

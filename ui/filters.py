@@ -61,6 +61,16 @@ def _month_end(key: str) -> dt.date:
     return (pd.Timestamp(key + "-01") + pd.offsets.MonthEnd(0)).date()
 
 
+def _seed_from_url(key: str, accepted: dict[str, str]) -> None:
+    """Start a session's widget at the URL's value (a shared link), if the URL names a choice there is."""
+    raw = st.query_params.get(key)
+    if key in st.session_state or raw is None:
+        return  # the session's own choice wins once it has one; each change is written back to the URL
+    chosen = accepted.get(raw.strip()) or accepted.get(raw.strip().lower())
+    if chosen is not None:
+        st.session_state[key] = chosen
+
+
 def sidebar() -> Filters | None:
     """Draw the sidebar filters and return the choice; None when the warehouse holds no authority yet."""
     auths = data.authorities().dropna(subset=["last_month"])
@@ -68,15 +78,21 @@ def sidebar() -> Filters | None:
         return None
     names = dict(zip(auths["la_code"], auths["la_name"], strict=True))
     st.sidebar.header("Filters")
-    la_code = st.sidebar.selectbox("Authority", list(names), format_func=lambda c: f"{names[c]} ({c})",
-                                   key="la", bind="query-params")
+    labels = {c: f"{names[c]} ({c})" for c in names}
+    _seed_from_url("la", {**{c: c for c in names}, **{c.lower(): c for c in names},
+                          **{label: c for c, label in labels.items()}})
+    la_code = st.sidebar.selectbox("Authority", list(names), format_func=labels.get, key="la")
+    st.query_params["la"] = la_code  # the code, not the label: `?la=E06000039` is the link to share
     row = auths.set_index("la_code").loc[la_code]
     first, last = pd.Timestamp(row["first_month"]).date(), pd.Timestamp(row["last_month"]).date()
 
     options = _month_options(first, last)
-    month_key = st.sidebar.select_slider("Month", options=options, value=options[-1], format_func=lambda k:
-                                         month_label(_month_end(k)), key="month", bind="query-params",
-                                         help="Lists are as at the end of this month; trends end here.")
+    _seed_from_url("month", {**{k: k for k in options}, **{month_label(_month_end(k)): k for k in options}})
+    if st.session_state.get("month") not in options:  # first visit, or another authority's months
+        st.session_state["month"] = options[-1]
+    month_key = st.sidebar.select_slider("Month", options=options, format_func=lambda k: month_label(_month_end(k)),
+                                         key="month", help="Lists are as at the end of this month; trends end here.")
+    st.query_params["month"] = month_key  # 2018-03, as the command line takes it ('Mar 2018' is read too)
     period = st.sidebar.selectbox("Period shown", list(PERIODS), index=list(PERIODS).index(
         config.get("default_months")) if config.get("default_months") in PERIODS else 1,
         format_func=PERIODS.get, key="period", bind="query-params")

@@ -81,7 +81,7 @@ def benchmark_panel(measure: str, f: Filters) -> None:
     upto = ctx[pd.to_datetime(ctx["period_end"]) <= pd.Timestamp(f.month)]  # the year the chosen month falls in
     r = (upto if len(upto) else ctx).iloc[-1]
     when = pd.Timestamp(r["period_end"])
-    st.markdown(f"**Compared with other authorities** · the DfE's published figures for {when:%d %b %Y}")
+    st.markdown(f"**Compared with other authorities** · the DfE's published figures for {labels.date_text(when)}")
     c = st.columns(5)
     c[0].metric("Published", fmt_value(r["value"], unit), help="This authority's figure as the DfE published it")
     average = config.neighbour_average()
@@ -273,7 +273,7 @@ def child_list(measure: str, f: Filters, team: str | None, key: str) -> None:
 
     m = queries.get(measure)
     period = "from_month" in m.params  # a list for the period shown (e.g. entrants), not as at a date
-    when = f"{month_label(f.from_month)} to {month_label(f.month)}" if period else f"as at {f.month:%d %b %Y}"
+    when = f"{month_label(f.from_month)} to {month_label(f.month)}" if period else f"as at {labels.date_text(f.month)}"
     st.subheader(f"{m.title}, {when}" + (f" · {team}" if team else ""))
     status = data.availability(measure, la_codes=[f.la_code], as_of=f.month)
     state, note = (status["status"].iloc[0], status["status_note"].iloc[0]) if len(status) else ("ok", "")
