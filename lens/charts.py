@@ -34,14 +34,20 @@ def wrap_title(title: str, width: int) -> str:
     return "<br>".join(lines)
 
 
+def title_extra(title: str, board: bool = False) -> int:
+    """Pixels a wrapped title needs beyond its first line (the title's type is 18 px, 24 px in board mode)."""
+    return round(1.35 * (24 if board else 18)) * (title or "").count("<br>")
+
+
 def style(fig: go.Figure, title: str = "", unit: str = "", board: bool = False, height: int | None = None) -> go.Figure:
     """Apply the house layout: palette, fonts (bigger in board mode), month axis as 'Mar 2018', unit on the y axis."""
     size = 20 if board else 14
-    title = wrap_title(title, 62 if board else 88)
-    extra = 26 * title.count("<br>")  # room for a wrapped title above the legend
+    # wrapped to fit a full-width chart on a 1280-pixel laptop screen beside the sidebar (about 820 pixels)
+    title = wrap_title(title, 56 if board else 78)
+    extra = title_extra(title, board)  # room for a wrapped title above the legend
     fig.update_layout(
-        title={"text": title, "x": 0.0, "xref": "paper", "xanchor": "left", "y": 0.97, "yref": "container",
-               "font": {"size": size + 4}},
+        title={"text": title, "x": 0.01, "xref": "container", "xanchor": "left", "y": 0.98, "yref": "container",
+               "yanchor": "top", "pad": {"t": 14}, "font": {"size": size + 4}},
         font={"family": FONT, "size": size, "color": "#222222"},
         colorway=PALETTE,
         plot_bgcolor="white",
@@ -55,6 +61,31 @@ def style(fig: go.Figure, title: str = "", unit: str = "", board: bool = False, 
     fig.update_yaxes(gridcolor="#E5E5E5", zeroline=False, title_text=axis_title(unit), rangemode="tozero")
     if unit == "%":
         fig.update_yaxes(ticksuffix="%")
+    return fig
+
+
+def fit_legend(fig: go.Figure, board: bool = False, width: int = 820) -> go.Figure:
+    """Room for a legend above the plot that wraps onto several rows, so it never runs into the title.
+
+    The rows are estimated for a chart `width` pixels wide (a full-width chart on a 1280-pixel laptop screen) by
+    packing the legend's entries as the browser does; each row past the first adds its height to the top margin.
+    """
+    legend = fig.layout.legend
+    if fig.layout.showlegend is False or legend.orientation != "h" or legend.yanchor != "bottom":
+        return fig
+    size = (fig.layout.legend.font.size or fig.layout.font.size or (20 if board else 14))
+    names = [t.name for t in fig.data if t.name and t.showlegend is not False]
+    margin = fig.layout.margin
+    usable = width - (margin.l or 80) - (margin.r or 30)
+    rows, used = 1, 0.0
+    for name in names:
+        item = 40 + 0.56 * size * len(str(name))
+        if used and used + item > usable:
+            rows, used = rows + 1, 0.0
+        used += item
+    if rows > 1:
+        more = round(1.5 * size) * (rows - 1)
+        fig.update_layout(margin={"t": (margin.t or 110) + more}, height=(fig.layout.height or 420) + more)
     return fig
 
 
@@ -345,7 +376,7 @@ def heatmap(grid: pd.DataFrame, title: str, colour_by: str = "rag", board: bool 
         ))
     style(fig, title, "", board, height=140 + (66 if board else 58) * len(measures))
     fig.update_layout(hovermode="closest", legend={"y": -0.02, "yanchor": "top", "orientation": "h"},
-                      margin={"t": 120 if title else 60, "b": 60})
+                      margin={"t": (120 if title else 60) + title_extra(fig.layout.title.text, board), "b": 60})
     fig.update_xaxes(side="top", type="category", categoryorder="array", categoryarray=teams, showgrid=False,
                      title_text="", tickangle=0)
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=measures[::-1], showgrid=False,
@@ -430,7 +461,8 @@ def compare_lines(df: pd.DataFrame, focus: str, focus_name: str, median: pd.Data
     _month_axis(fig)
     # the key under the plot: five entries above it would run into the title (board mode's larger type)
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.2 if board else -0.12, "x": 0,
-                              "xanchor": "left"}, margin={"b": 150 if board else 110, "t": 80})
+                              "xanchor": "left"},
+                      margin={"b": 150 if board else 110, "t": 80 + title_extra(fig.layout.title.text, board)})
     fig.update_xaxes(title_text="")  # the months need no heading, and the key sits where it would be
     values = pd.to_numeric(df["value"], errors="coerce").dropna()
     if unit == "%" and len(values):  # zoomed to the authorities' spread: lines need no zero baseline

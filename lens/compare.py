@@ -88,8 +88,13 @@ def position_sentence(table: pd.DataFrame, month: dt.date, shown_value: str, hig
         return f"{row['la_name']} is not ranked for {when}: {note}."
     order = "highest first" if higher_is_better is None else "best first"
     partial = " (partial data)" if row["status"] == PARTIAL else ""
-    return (f"{row['la_name']} is {_ordinal(int(row['rank']))} of {ranked_n} authorities with a figure for {when} "
+    return (f"{row['la_name']} is {_ordinal(int(row['rank']))} of {authorities(ranked_n)} with a figure for {when} "
             f"({order}): {shown_value}{partial}.")
+
+
+def authorities(n: int) -> str:
+    """'1 authority', '4 authorities'."""
+    return f"{n} authority" if n == 1 else f"{n} authorities"
 
 
 def _ordinal(n: int) -> str:

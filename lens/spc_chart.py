@@ -11,7 +11,7 @@ import base64
 import pandas as pd
 import plotly.graph_objects as go
 
-from lens.charts import BLACK, BLUE, GREY, ORANGE, PURPLE, VERMILION, months, style
+from lens.charts import BLACK, BLUE, GREY, ORANGE, PURPLE, VERMILION, months, style, title_extra
 from lens.formatting import fmt_value, month_label
 from lens.spc import SpcResult
 
@@ -125,8 +125,9 @@ def spc_figure(result: SpcResult, title: str, unit: str, board: bool = False, ic
     style(fig, title, unit, board)
     # the key under the plot, so the top right is free for the icons; a little taller to make room for it
     fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.2, "yanchor": "top"},
-                      margin={"t": ICON_MARGIN if icons else 60 if title else 30, "b": 150 if board else 120},
-                      height=(640 if board else 520))
+                      margin={"t": (ICON_MARGIN if icons else 60 if title else 30)
+                              + title_extra(fig.layout.title.text, board), "b": 150 if board else 120},
+                      height=(640 if board else 520) + title_extra(fig.layout.title.text, board))
     fig.update_xaxes(tickformat="%b %Y", title_text="", hoverformat="%b %Y")
     if unit == "%":  # limits can pass 0 or 100: show them rather than clip at the house 0-105 range
         lo = min([0.0, *df[["lpl", "value"]].min().dropna().tolist()])

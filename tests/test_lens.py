@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from lens import charts
@@ -157,3 +158,23 @@ def test_annual_figures_are_points_not_a_line_and_long_titles_wrap():
     assert charts.wrap_title(title, 62) == ("Average caseload per case-holding social worker held at about"
                                             "<br>14.5 children per FTE over two years")
     assert "<br>" in charts.trend(oc2, title, "%", board=True).layout.title.text
+
+
+def test_a_legend_that_wraps_gets_its_own_rows_above_the_plot():
+    # 1280-pixel laptop: a full-width chart is 820 px, 820 - 80 - 30 = 710 px for the legend. Normal mode (14 px
+    # type): an entry takes 40 px + 0.56 * 14 = 7.84 px a character.
+    def fig(names: list[str], board: bool = False) -> go.Figure:
+        f = go.Figure([go.Bar(x=[1], y=[1], name=n) for n in names])
+        return charts.fit_legend(charts.style(f, "A title", "%", board), board)
+    two = fig(["This authority", "Target (90.0%)"])  # 40 + 110 + 40 + 110 = 300 px: one row
+    assert (two.layout.margin.t, two.layout.height) == (110, 420)
+    # five bands: 40, 32, 32, 31 and 32 characters = 353.6, 290.9, 290.9, 283.0 and 290.9 px. Row 1: 353.6 + 290.9
+    # = 644.5; the third would make 935.4 > 710. Row 2: 290.9 + 283.0 = 573.9; the fifth would make 864.8. Row 3: the
+    # fifth. Three rows: + 2 * round(1.5 * 14) = 42 px.
+    bands = ["4 or more social workers during the year", "3 social workers during the year",
+             "2 social workers during the year", "1 social worker during the year", "No social worker during the year"]
+    many = fig(bands)
+    assert (many.layout.margin.t, many.layout.height) == (152, 462)
+    # board mode (20 px type): 488.0, 398.4, 398.4, 387.2, 398.4 px: no two fit in 710, five rows, + 4 * 30 px
+    board = fig(bands, board=True)
+    assert (board.layout.margin.t, board.layout.height) == (230, 640)

@@ -93,6 +93,7 @@ def render_compare() -> None:
     if table["rank"].notna().any():
         fig = charts.ranked_bars(table, f"{m.title}, {month_label(f.month)}", unit, target, f.board,
                                  m.higher_is_better, median=month_median.iloc[0] if len(month_median) else None)
+        charts.fit_legend(fig, f.board)
         st.plotly_chart(fig, key="compare-ranked", theme=None, config={"displaylogo": False})
         widgets.downloads("compare-ranked", f, [name], shown_table, fig, f"{m.title} by authority")
     else:
@@ -105,8 +106,9 @@ def render_compare() -> None:
 
     st.subheader("Trend")
     trend_fig = charts.compare_lines(rows, f.la_code, f.la_name, median,
-                                     f"{m.title}: {f.la_name} against {len(names)} authorities", unit, target,
+                                     f"{m.title}: {f.la_name} against {compare.authorities(len(names))}", unit, target,
                                      f.board)
+    charts.fit_legend(trend_fig, f.board)
     st.plotly_chart(trend_fig, key="compare-trend", theme=None, config={"displaylogo": False})
     widgets.data_status(rows[rows["la_code"] == f.la_code], f)
     trend_table = rows.assign(la_name=rows["la_code"].map(names))[

@@ -30,11 +30,14 @@ def render_data_quality() -> None:
     warnings = data.measure("dq_warnings", **p)
     cover = data.measure("dq_coverage", **p)
 
-    c = st.columns(5)
-    c[0].metric("Rows rejected (latest load)", f"{int(rejected['rows_rejected'].sum()) if len(rejected) else 0:,}")
+    c = st.columns([1, 1.2, 1, 1.5, 1.3])  # room for a date such as "30 Nov 2026" on a 1280-pixel screen
+    c[0].metric("Rows rejected", f"{int(rejected['rows_rejected'].sum()) if len(rejected) else 0:,}",
+                help="Rows kept out of the measures in the latest load, for breaking a rule of the input contract")
     c[1].metric("Rows kept with a warning", f"{len(warnings):,}")
-    c[2].metric("Files missing (latest load)", f"{len(missing)}")
-    c[3].metric("Last loaded", labels.date_text(log["loaded_at"].max(), with_time=True) if len(log) else "never")
+    c[2].metric("Files missing", f"{len(missing)}", help="Files of the input contract absent from the latest load")
+    c[3].metric("Last loaded", labels.date_text(log["loaded_at"].max()) if len(log) else "never",
+                help="When the latest load finished: "
+                     + (labels.date_text(log["loaded_at"].max(), with_time=True) if len(log) else "never"))
     c[4].metric("Data to", month_label(cover["last_month"].max()) if cover["last_month"].notna().any() else "—",
                 help="The last month any file covers (never from a date typed into the future)")
 

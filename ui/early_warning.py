@@ -64,6 +64,7 @@ def spc_chart(measure: str, raw: pd.DataFrame, f: Filters, title: str, key: str)
     shown = widgets.board_safe(raw, f)
     fig = spc_figure(found.result, title, unit, board=f.board, icons=False)  # the icons are beside it
     charts.mark_data_gaps(fig, shown, f.board)  # partial months: hollow grey markers, outside the SPC
+    charts.fit_legend(fig, f.board)
     st.plotly_chart(fig, key=key, theme=None, config={"displaylogo": False})
     def image() -> go.Figure:  # a PNG or SVG carries its icons in the corner; made only when one is asked for
         out = spc_figure(found.result, title, unit, board=f.board)

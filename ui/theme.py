@@ -93,6 +93,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
             with trend_tab:
                 fig = charts.trend(rows, sentence, unit, widgets.target_of(headline),
                                    widgets.published(headline, f), f.board)
+                charts.fit_legend(fig, f.board)
                 st.plotly_chart(fig, key=f"{headline}-trend", theme=None, config={"displaylogo": False})
                 widgets.downloads(f"{headline}-trend", f, [headline],
                                   rows.drop(columns=["suppressed"], errors="ignore"), fig, m.title)
@@ -112,6 +113,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
                 st.caption("Click a team's bar to narrow the list of children below to that team.")
             fig = charts.team_bars(month_rows, f"{m.title} by team, {month_label(f.month)}", unit,
                                    widgets.target_of(headline), f.board, m.higher_is_better)
+            charts.fit_legend(fig, f.board)
             event = st.plotly_chart(fig, key=f"{headline}-teams", on_select="rerun", selection_mode="points", theme=None,
                                     config={"displaylogo": False})
             points = (event or {}).get("selection", {}).get("points", []) if not f.board else []
@@ -131,6 +133,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
             no_data(cm.title.lower(), rows)
             continue
         widgets.data_status(rows, f)
+        charts.fit_legend(fig, f.board)
         st.plotly_chart(fig, key=f"{chart.measure}-chart", theme=None, config={"displaylogo": False})
         widgets.downloads(f"{chart.measure}-chart", f, [chart.measure],
                           rows.drop(columns=["suppressed"], errors="ignore"), fig, cm.title)
