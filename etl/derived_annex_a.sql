@@ -1,5 +1,5 @@
 -- Derived tables for Ofsted's Annex A List 8 (children in care, loaded from annex_a.xlsx by etl/load_annex_a.py):
--- the children in care on the snapshot date, for the snapshot measures (queries/annex_a_*.sql), and their
+-- the children in care on the snapshot date, for the snapshot measures (queries/*_annex_a.sql), and their
 -- reconciliation with the event data (queries/dq_annex_a_*.sql). Built after derived.sql (fact_care_episode,
 -- worker_and_team_on(), dim_calendar); an authority without an Annex A workbook has no rows here.
 

@@ -291,18 +291,18 @@ def _all_teams(db: Path, measure: str, month: str = "2018-03") -> pd.Series:
 
 @pytest.mark.parametrize(("measure", "numerator", "denominator", "value", "extra"), [
     # visits: A1, A3 (3 months), A5, A7, A8 in time; A2 (43 days) and A4 (no visit, 7 days) overdue: 5 of 7
-    ("annex_a_visits_in_time", 5, 7, 71.4, {"children_7_days": 1, "children_3_months": 1, "children_6_weeks": 5,
+    ("visits_in_time_annex_a", 5, 7, 71.4, {"children_7_days": 1, "children_3_months": 1, "children_6_weeks": 5,
                                             "overdue_7_days": 1, "overdue_6_weeks": 1, "overdue_3_months": 0}),
     # reviews: A2 (6 months to 30 Mar) and A8 (first review, 3 months to 20 Mar) overdue: 5 of 7
-    ("annex_a_reviews_up_to_date", 5, 7, 71.4, {"first_review_overdue": 0}),
+    ("reviews_up_to_date_annex_a", 5, 7, 71.4, {"first_review_overdue": 0}),
     # health: A5 left out (V3); A2 (12 months to 30 Mar) and A3 (under 5: 6 months to 30 Mar) overdue: 4 of 6
-    ("annex_a_health_up_to_date", 4, 6, 66.7, {"iha_overdue": 0, "rha_overdue": 2}),
+    ("health_up_to_date_annex_a", 4, 6, 66.7, {"iha_overdue": 0, "rha_overdue": 2}),
     # dental: in care 12 months and not a short break: A1, A2, A3, A7; A1 (31 Mar, the last day) and A7 in time
-    ("annex_a_dental", 2, 4, 50.0, {}),
+    ("health_dental_annex_a", 2, 4, 50.0, {}),
     # 3+ placements: A1 (3) of A1, A2, A3, A4, A8; A5 a short break, A7 not recorded
-    ("annex_a_placements_3plus", 1, 5, 20.0, {"placements_not_recorded": 1}),
+    ("placements_3plus_annex_a", 1, 5, 20.0, {"placements_not_recorded": 1}),
     # missing: A1 (offered), A3 (unknown), A7 (not offered): 1 of 3; A1 refused it
-    ("annex_a_missing_rhi_offered", 1, 3, 33.3, {"offer_not_recorded": 1, "accepted": 0}),
+    ("missing_rhi_offered_annex_a", 1, 3, 33.3, {"offer_not_recorded": 1, "accepted": 0}),
 ])
 def test_snapshot_measures(annex_only: Path, measure: str, numerator: int, denominator: int, value: float,
                            extra: dict) -> None:
@@ -315,7 +315,7 @@ def test_snapshot_measures(annex_only: Path, measure: str, numerator: int, denom
 def test_snapshot_teams_add_up_and_other_months_are_no_data(annex_only: Path) -> None:
     con = duckdb.connect(str(annex_only), read_only=True)
     try:
-        df = queries.run("annex_a_visits_in_time", con, from_month="2018-03", to_month="2018-03")
+        df = queries.run("visits_in_time_annex_a", con, from_month="2018-03", to_month="2018-03")
         # Team A: A1, A2, A7 (2 in time); Team B: A3, A4, A8 (2); A5 unallocated (1)
         assert dict(zip(df["team"], zip(df["numerator"], df["denominator"], strict=True), strict=True)) == {
             "All teams": (5, 7), "Team A": (2, 3), "Team B": (2, 3), "Unallocated": (1, 1)}
