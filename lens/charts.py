@@ -192,7 +192,8 @@ def snapshot(df: pd.DataFrame, title: str, unit: str, period: tuple[dt.date, dt.
         end_label(fig, hi, float(target), "Target", BLACK)
     style(fig, title, unit, board)
     fig.update_layout(margin={"r": 80}, showlegend=True)
-    fit_y_axis(fig, unit, [target] if target is not None and not pd.isna(target) else [])
+    # from zero: one point on an axis fitted to it would look like a precise trend
+    fit_y_axis(fig, unit, [0.0] + ([target] if target is not None and not pd.isna(target) else []))
     _month_axis(fig)
     fig.update_xaxes(range=[lo - pd.Timedelta(days=20), hi + pd.Timedelta(days=20)])
     return fig
