@@ -334,7 +334,7 @@ def _build(con: duckdb.DuckDBPyConnection, sources: list[Source], old_db: Path, 
         _load_kind(con, name, refs, loaded_at.date())
         seconds[name] = time.perf_counter() - started
         done_bytes += sum(r.size for r in refs)
-    say(0.85, "checking the Annex A lists")
+    say(0.855, "checking the Annex A lists")
     checked = insert_lists(con, lists)
     say(0.86, "building worker, team and authority dimensions")
     finish_dimensions(con, codes)

@@ -1,5 +1,5 @@
 -- title: Children on which Annex A List 8 and the event data disagree
--- theme: data quality
+-- theme: data_quality
 -- question: Which children are in care on the Annex A snapshot date in one source and not the other, or have a
 --   different last visit, review, health assessment or dental check in each, and who is their social worker?
 -- shape: list

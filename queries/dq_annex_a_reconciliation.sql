@@ -1,5 +1,5 @@
 -- title: Annex A List 8 agreeing with the event data
--- theme: data quality
+-- theme: data_quality
 -- question: On the Annex A List 8 snapshot date, what share of the children in care in either source are in both
 --   and have the same last visit, review, health assessment and dental check in each?
 -- shape: series

@@ -1,5 +1,5 @@
 -- title: Annex A lists loaded
--- theme: data quality
+-- theme: data_quality
 -- question: Which Annex A lists were loaded, as at which date (and where that date was read), and how many children
 --   in care do they hold?
 -- shape: table

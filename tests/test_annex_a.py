@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import filecmp
 import json
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -455,19 +454,6 @@ def test_data_quality_in_board_mode_shows_counts_suppressed_and_no_child(reconci
 
 
 # ---------- the sample authority with its Annex A workbook ----------
-
-@pytest.fixture(scope="module")
-def sample_annex(tmp_path_factory, sample_sources) -> tuple[Path, dict[str, str]]:
-    from etl.generate_annex_a import write_annex_a
-
-    base = tmp_path_factory.mktemp("sample_annex")
-    folder = base / sample_sources[0].name
-    shutil.copytree(sample_sources[0], folder)
-    made = write_annex_a(folder)
-    db = base / "w.duckdb"
-    load([folder], db)
-    return db, made
-
 
 def test_the_sample_workbook_disagrees_only_where_it_was_made_to(sample_annex) -> None:
     db, made = sample_annex

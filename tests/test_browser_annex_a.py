@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_annex_a import annex_only, sample_annex  # noqa: F401 - fixtures
+from tests.test_annex_a import annex_only  # noqa: F401 - a fixture
 from tests.test_browser import ROOT, SHOTS, _free_port, _open, browser  # noqa: F401 - browser is a fixture
 
 
@@ -53,7 +53,7 @@ def test_data_quality_shows_the_sample_reconciliation(sample_annex, browser):  #
         heading.wait_for(timeout=60_000)
         heading.scroll_into_view_if_needed()
         assert page.locator("[data-testid='stException']").count() == 0
-        assert page.get_by_text("In Annex A only").count() >= 1
+        page.get_by_text("In Annex A only").first.wait_for(timeout=60_000)  # the metric and the table's row
         page.screenshot(path=str(SHOTS / "annex-a-data-quality.png"), full_page=True)
         children = page.get_by_role("heading", name="Children on which Annex A List 8 and the event data disagree, "
                                                     "as at 31 Mar 2018")

@@ -290,7 +290,8 @@ def child_list(measure: str, f: Filters, team: str | None, key: str) -> None:
         st.info(str(refused), icon=":material/lock:")
         return
     if df.empty:
-        st.success("No children on this list: everyone is in time.")
+        st.success("No children on this list: " + ("the two sources agree." if m.theme == "data_quality"
+                                                   else "everyone is in time."))
         return
     st.caption(f"{len(df)} {'children' if 'episode' not in m.fields.get('grain', '') else 'episodes'}, worst first.")
     access.note_narrowed(df)
