@@ -17,6 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--authorities", type=int, default=1, help="how many authorities")
     gen.add_argument("--start", default="2013-04", help="first month, YYYY-MM")
     gen.add_argument("--end", default="2018-03", help="last month, YYYY-MM")
+    gen.add_argument("--annex-a", action="store_true",
+                     help="also write each authority's Ofsted Annex A workbook (annex_a.xlsx, List 8) as at the last "
+                          "day, agreeing with its event data but for a few deliberate disagreements")
 
     load = sub.add_parser("load", help="load one or more source folders into the warehouse")
     load.add_argument("sources", nargs="+",

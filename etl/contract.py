@@ -6,6 +6,8 @@ generator both read it, so the files we write and the files we accept cannot dri
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 # --- code lists (DfE SSDA903 guidance and the CSWW census; see shared/reference/ssda903-codes.md) ---
@@ -377,3 +379,181 @@ DATETIME_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M", "%Y
                     "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y", "%Y-%m-%d")
 
 AUTHORITY_FILE = "authority.toml"  # keys: la_code (LA_CODE_PATTERN, e.g. E06000039), la_name
+
+
+# --- Ofsted Annex A (ILACS): the inspection lists councils already produce, as one Excel workbook ---
+# Headers as Ofsted's Annex A template publishes them (List 8 'children in care': the template's own wording, as
+# reproduced in Social Finance's liia-tools, liiatools/spec/annex_a/samples/Annex_A.xlsx and
+# liiatools/annex_a_pipeline/spec/Annex_A_schema.yml and Annex_A_schema_2020.yml; see docs/data-formats.md) come
+# first in each column's `headers`; the other names are variants authorities' exports use. Headers are matched on
+# header_key() (case, spacing, punctuation, curly quotes and a '(Y/N)' ignored), so one entry covers
+# 'Child Unique ID', 'CHILD_UNIQUE_ID' and 'child unique id'.
+
+ANNEX_A_FILE = "annex_a.xlsx"  # in the source folder, beside authority.toml
+ANNEX_A_DATE_KEY = "annex_a_date"  # authority.toml: the date the workbook's lists were extracted (its snapshot)
+# A cell above the header row that names the snapshot: its text starts with one of these (header_key() compared),
+# and the date is in the same cell ('Data as at 31/03/2018') or the next non-empty cell to its right.
+ANNEX_A_DATE_LABELS = ("data as at", "as at", "snapshot date", "date of extract", "extract date", "data extracted",
+                       "data date", "date of data", "report date", "run date")
+ANNEX_A_HEADER_ROWS = 30  # the header row is looked for in the sheet's first rows (titles may sit above it)
+ANNEX_A_STANDARD = "Ofsted ILACS Annex A (children's social care data for inspection)"
+# Codes in an Annex A cell: 'E1: Placement order', 'a) U1: Foster placement ...', 'C2' -> the SSDA903 code.
+ANNEX_A_CODE_RE = r"(?:^|[^A-Za-z0-9])([A-Z][0-9]{1,2})(?=$|[^A-Za-z0-9])"
+# Yes/no cells: 'Y', 'Yes', 'a) Yes', '1' are yes; 'N', 'No', 'b) No', '0' no; 'Unknown', 'c) Unknown' and
+# blank are not recorded (null). Keys are header_key() of the cell.
+ANNEX_A_FLAGS: dict[str, bool | None] = {
+    "y": True, "yes": True, "ayes": True, "1": True, "true": True,
+    "n": False, "no": False, "bno": False, "0": False, "false": False,
+    "unknown": None, "cunknown": None, "notknown": None, "notrecorded": None,
+}
+
+
+def header_key(text: object) -> str:
+    """A header (or cell) as compared: lower case, curly quotes and '&' plain, '(Y/N)' dropped, only letters and
+    digits kept, so 'Child Unique ID', 'CHILD_UNIQUE_ID' and 'child unique id ' are one name."""
+    s = unicodedata.normalize("NFKC", str(text)).casefold()
+    s = re.sub(r"\(\s*y\s*/\s*n\s*\)|\(\s*yes\s*/\s*no\s*\)", " ", s).replace("&", " and ")
+    return re.sub(r"[^a-z0-9]", "", s)
+
+
+@dataclass(frozen=True)
+class AnnexColumn:
+    """A column of an Annex A list: where it goes, its type and every header authorities give it."""
+
+    name: str  # column of fact_annex_a_cla
+    kind: str  # "id" | "date" | "int" | "flag" | "code" | "text"
+    headers: tuple[str, ...]  # the published header first, then the variants accepted
+    help: str = ""
+    required: bool = True  # the header must be in the sheet
+    nullable: bool = True  # an empty cell is allowed
+    codes: tuple[str, ...] = ()
+    low: int | None = None
+    high: int | None = None
+    # a bad value: "reject" keeps the row out (rejected_rows); "blank" empties the value and lists a warning
+    on_error: str = "blank"
+    reserved: tuple[str, ...] = ()
+
+    @property
+    def published(self) -> str:
+        return self.headers[0]
+
+    @property
+    def limit(self) -> int | None:
+        return MAX_LENGTH.get(self.kind)
+
+
+@dataclass(frozen=True)
+class AnnexSheet:
+    """One list (sheet) of the Annex A workbook that Practice Lens loads."""
+
+    name: str  # the source's name in source_coverage and in measures' `requires:`
+    sheet: str  # the published sheet name
+    label: str  # how a sentence names it
+    help: str
+    columns: tuple[AnnexColumn, ...]
+    sheet_re: str  # sheet names accepted (matched on the name lower-cased, punctuation as spaces)
+
+    @property
+    def required_columns(self) -> tuple[AnnexColumn, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+    def header_map(self) -> dict[str, AnnexColumn]:
+        """header_key() of every accepted header -> its column (one mapping: a header names one column)."""
+        out: dict[str, AnnexColumn] = {}
+        for col in self.columns:
+            for h in col.headers:
+                k = header_key(h)
+                if k in out and out[k].name != col.name:
+                    raise ValueError(f"Annex A header {h!r} would name both {out[k].name} and {col.name}")
+                out[k] = col
+        return out
+
+
+def _a(name: str, kind: str, headers: tuple[str, ...], help: str = "", **kw) -> AnnexColumn:
+    return AnnexColumn(name=name, kind=kind, headers=headers, help=help, **kw)
+
+
+ANNEX_A_LIST_8 = AnnexSheet(
+    name="annex_a_list_8",
+    sheet="List 8",
+    label="Annex A List 8",
+    help="Children in care: one row per child looked after in the period the list covers, with the dates of their "
+         "latest visit, review, health assessment and dental check as at the snapshot date.",
+    sheet_re=r"list ?0?8( .*)?",
+    columns=(
+        _a("child", "id", ("Child Unique ID", "Child ID", "ChildID", "Child Unique Identifier", "Unique Child ID",
+                           "Child Identifier", "Child Reference", "LA Child ID", "CHILD"),
+           "The child's identifier in the case system (the SSDA903 CHILD, so the two can be reconciled)",
+           nullable=False, on_error="reject"),
+        _a("dob", "date", ("Date of Birth", "DOB", "Child's Date of Birth"), "Date of birth"),
+        _a("cla_start", "date", ("Date Started to be Looked After", "Date Started Looked After",
+                                 "Date Child Started to be Looked After",
+                                 "Date Started to be Looked After (Current Period)", "Date Entered Care",
+                                 "Date Started in Care"),
+           "Start of the current period of care", nullable=False, on_error="reject"),
+        _a("cla_end", "date", ("Date Ceased to be Looked After", "Date Ceased Looked After",
+                               "Date Child Ceased to be Looked After", "Date Left Care"),
+           "End of care (blank while looked after)", on_error="reject"),
+        _a("legal_status", "code", ("Child's Legal Status", "Legal Status", "Current Legal Status"),
+           "Legal status (the SSDA903 code is read from text such as 'C2: FCO')", required=False, codes=LS),
+        _a("last_review", "date", ("Date of Latest Statutory Review", "Date of Last Statutory Review",
+                                   "Date of Last Review", "Date of Latest Review", "Date of Last CLA Review",
+                                   "Date of Last LAC Review", "Date of Latest CLA Review", "Last Review Date"),
+           "The latest looked-after review"),
+        _a("last_visit", "date", ("Date of Last Social Work Visit", "Date of Last Statutory Visit",
+                                  "Date of the Last Statutory Visit", "Date of Last Statutory Social Work Visit",
+                                  "Date of Latest Statutory Visit", "Date of Last Visit", "Last Social Work Visit",
+                                  "Last Statutory Visit Date"),
+           "The latest statutory social work visit"),
+        _a("last_health", "date", ("Date of Last Health Assessment", "Date of Latest Health Assessment",
+                                   "Last Health Assessment Date", "Date of Last Health Assessment (IHA or RHA)"),
+           "The latest health assessment (initial or review)"),
+        _a("last_dental", "date", ("Date of Last Dental Check", "Date of Latest Dental Check",
+                                   "Date of Last Dental Check-up", "Last Dental Check Date",
+                                   "Date of Last Dental Assessment"),
+           "The latest dental check"),
+        _a("placements_12m", "int", ("Number of Placements in the Last 12 months",
+                                     "Number of Placements in Last 12 Months", "No. of Placements in the Last 12 Months",
+                                     "Placements in the Last 12 Months", "Number of Placements (Last 12 Months)"),
+           "Placements in the 12 months to the snapshot", low=0, high=100),
+        _a("placement_start", "date", ("Start Date of Most Recent Placement", "Start Date of Current Placement",
+                                       "Start Date of Latest Placement", "Placement Start Date",
+                                       "Date of Current Placement"),
+           "Start of the current placement (visit timescales run from it)", required=False),
+        _a("place", "code", ("Placement Type", "Current Placement Type", "Type of Placement"),
+           "Placement type (the SSDA903 PLACE code is read from text such as 'a) U1: Foster placement')",
+           required=False, codes=PLACE),
+        _a("missing_12m", "int", ("Number of Episodes the Child has been 'Missing' from their Placement in the "
+                                  "last 12 months",
+                                  "Number of Episodes Missing from Placement in the Last 12 Months",
+                                  "Number of Missing Episodes in the Last 12 Months",
+                                  "Missing Episodes in the Last 12 Months"),
+           "Missing episodes in the 12 months to the snapshot", low=0, high=1000),
+        _a("absent_12m", "int", ("Number of Episodes the Child has been 'Absent' from their Placement in the last "
+                                 "12 months",
+                                 "Number of Episodes Absent from Placement in the Last 12 Months",
+                                 "Number of Absent Episodes in the Last 12 Months",
+                                 "Absent Episodes in the Last 12 Months"),
+           "Away-from-placement (absent) episodes in the 12 months", low=0, high=1000),
+        _a("rhi_offered", "flag", ("Was the child offered a Return Interview after their last missing episode (Y/N)?",
+                                   "Was the child offered a Return Home Interview after their last missing episode",
+                                   "Return Interview Offered", "Return Home Interview Offered",
+                                   "Offered Return Interview"),
+           "Offered a return interview after the last missing episode (Y, N; Unknown or blank: not recorded)"),
+        _a("rhi_accepted", "flag", ("Did the child accept a Return Interview after their last missing episode (Y/N)?",
+                                    "Did the child accept a Return Home Interview after their last missing episode",
+                                    "Return Interview Accepted", "Return Home Interview Accepted",
+                                    "Accepted Return Interview"),
+           "Accepted the return interview (Y, N; Unknown or blank: not recorded)"),
+        _a("team", "text", ("Allocated Team", "Team", "Allocated Team Name"),
+           "The allocated worker's team (blank: 'Unallocated')", required=False, reserved=RESERVED_TEAMS),
+        _a("social_worker", "text", ("Allocated Worker", "Allocated Social Worker", "Social Worker"),
+           "The allocated worker, as the workbook names them", required=False),
+    ),
+)
+ANNEX_A_SHEETS: tuple[AnnexSheet, ...] = (ANNEX_A_LIST_8,)
+
+# Every source a measure may be built on (`requires:`), with how a sentence names it: the CSV files and the Annex A
+# lists. source_coverage holds the months each covers (an Annex A list: the month of its snapshot date).
+SOURCE_LABELS: dict[str, str] = {f.name: f.label or f.name for f in ALL_FILES} | {
+    s.name: s.label for s in ANNEX_A_SHEETS}

@@ -11,6 +11,12 @@ import sys
 from pathlib import Path
 
 from etl.contract import (
+    ANNEX_A_DATE_KEY,
+    ANNEX_A_DATE_LABELS,
+    ANNEX_A_FILE,
+    ANNEX_A_HEADER_ROWS,
+    ANNEX_A_SHEETS,
+    ANNEX_A_STANDARD,
     AUTHORITY_FILE,
     DATE_FORMATS,
     DATETIME_FORMATS,
@@ -21,6 +27,7 @@ from etl.contract import (
     RESERVED_SUFFIX,
     SSDA903_FILES,
     SYNTHETIC_LA_CODE_PATTERN,
+    AnnexSheet,
     Column,
     SourceFile,
 )
@@ -100,6 +107,49 @@ def _file_section(spec: SourceFile) -> list[str]:
     return lines + [""]
 
 
+ANNEX_KINDS = {"id": "identifier", "date": "date", "int": "whole number", "flag": "yes / no", "code": "code",
+               "text": "text"}
+
+
+def _annex_section(spec: AnnexSheet) -> list[str]:
+    lines = [
+        f"### `{ANNEX_A_FILE}`, sheet `{spec.sheet}` (optional)",
+        "",
+        spec.help,
+        "",
+        f"- Standard: {ANNEX_A_STANDARD}",
+        f"- Sheet: named like '{spec.sheet}' (regular expression `{spec.sheet_re}` on the name lower-cased with "
+        "punctuation as spaces: 'List 8', 'LIST8 - Children in care'), else the one sheet whose header row holds "
+        "every required column",
+        f"- Header row: the first of the sheet's first {ANNEX_A_HEADER_ROWS} rows that names the child and three more "
+        "columns; rows above it may hold a title and the snapshot date",
+        f"- Snapshot date: `{ANNEX_A_DATE_KEY}` in `{AUTHORITY_FILE}`, or a cell above the header row starting "
+        + ", ".join(f"'{label}'" for label in ANNEX_A_DATE_LABELS)
+        + " with the date in it or in the next cell to its right; both given must agree",
+        "- Loaded into: `fact_annex_a_cla` (and `annex_a_snapshot`); covers the month of the snapshot date",
+        "",
+        "| column | type | in header | may be empty | allowed values | accepted headers (the published one first) "
+        "| meaning |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for col in spec.columns:
+        allowed: list[str] = []
+        if col.codes:
+            allowed.append("SSDA903 codes, read from the cell's text")
+        if col.low is not None or col.high is not None:
+            allowed.append(f"{col.low} to {col.high}")
+        if col.limit:
+            allowed.append(f"at most {col.limit} printable characters")
+        if col.kind == "flag":
+            allowed.append("Y, Yes, a) Yes, 1 / N, No, b) No, 0 / Unknown or blank: not recorded")
+        headers = "; ".join(f"{h}" for h in col.headers)
+        bad = "row rejected" if col.on_error == "reject" else "blanked"
+        lines.append(f"| {col.name} | {ANNEX_KINDS[col.kind]} | {'required' if col.required else 'optional'} | "
+                     f"{'yes' if col.nullable else 'no'} | {'; '.join([*allowed, f'a bad value: {bad}'])} | {headers} | "
+                     f"{col.help} |")
+    return lines + [""]
+
+
 def render() -> str:
     """The generated part of docs/data-formats.md, markers included."""
     lines = [
@@ -139,6 +189,10 @@ def render() -> str:
     lines += ["### Case-system extracts (`extracts/`, not per year)", ""]
     for spec in EXTRACT_FILES:
         lines += _file_section(spec)
+    lines += ["Ofsted Annex A lists Practice Lens reads (the workbook `annex_a.xlsx` beside `authority.toml`, "
+              "optional; see *Ofsted Annex A* above):", ""]
+    for sheet in ANNEX_A_SHEETS:
+        lines += _annex_section(sheet)
     lines.append(END)
     return "\n".join(lines) + "\n"
 

@@ -181,8 +181,12 @@ def _one(job: tuple[Path, int, int, int, int]) -> tuple[int, Path, dict[str, int
 
 
 def generate(out: Path, seed: int = 2018, authorities: int = 1, start: str = "2013-04", end: str = "2018-03",
-             progress: bool = False, workers: int | None = None) -> list[Path]:
-    """Write `authorities` synthetic source folders under `out`; returns them in authority order."""
+             progress: bool = False, workers: int | None = None, annex_a: bool = False) -> list[Path]:
+    """Write `authorities` synthetic source folders under `out`; returns them in authority order.
+
+    With `annex_a`, each also gets an Annex A workbook (annex_a.xlsx, List 8 as at the data's last day) agreeing with
+    its event data but for a few deliberate disagreements (etl/generate_annex_a.py); the other files are the same.
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     d0, d1 = month_range(start, end)
@@ -207,6 +211,14 @@ def generate(out: Path, seed: int = 2018, authorities: int = 1, start: str = "20
     else:
         for job in jobs:
             done(*_one(job))
+    if annex_a:
+        from etl.generate_annex_a import write_annex_a
+
+        for index in sorted(roots):
+            made = write_annex_a(roots[index], dt.date.fromordinal(d1))
+            if progress:
+                print(f"{roots[index].name}: annex_a.xlsx written, made to disagree on {len(made)} children",
+                      file=sys.stderr, flush=True)
     if progress:
         rows = ", ".join(f"{k} {v:,}" for k, v in sorted(totals.items()))
         print(f"generated {authorities} authorit{'y' if authorities == 1 else 'ies'} in "
@@ -224,5 +236,5 @@ def generate_cli(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     generate(Path(args.out), seed=args.seed, authorities=args.authorities, start=args.start, end=args.end,
-             progress=True)
+             progress=True, annex_a=args.annex_a)
     return 0

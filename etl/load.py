@@ -24,6 +24,7 @@ import duckdb
 import pandas as pd
 
 from etl.contract import ALL_FILES, UNPRINTABLE_RE2
+from etl.load_annex_a import AnnexList, Checked, insert_lists, read_annex
 from etl.load_lock import remove_leftovers, warehouse_lock
 from etl.load_sources import FileRef, LoadError, Source, scan_sources, sha256_file, shown_text
 from etl.load_sql import (
@@ -105,6 +106,7 @@ class LoadReport:
     duration_s: float = 0.0
     found_in: dict[str, int] = field(default_factory=dict)  # folder given -> authority folders loaded from inside it
     leftovers: list[str] = field(default_factory=list)  # files of an interrupted load removed before this one
+    notes: list[str] = field(default_factory=list)  # file-level findings that did not stop the load
 
     @property
     def files_loaded(self) -> int:
@@ -158,6 +160,7 @@ class LoadReport:
             if files:
                 shown = "; ".join(files[:8]) + (f"; ... and {len(files) - 8} more" if len(files) > 8 else "")
                 lines.append(f"  {why}: {shown}")
+        lines.extend(f"  {note}" for note in self.notes)
         if self.leftovers:
             lines.append(f"  removed {len(self.leftovers):,} file{'' if len(self.leftovers) == 1 else 's'} an "
                          f"interrupted load left: {', '.join(self.leftovers[:4])}"
@@ -303,12 +306,15 @@ def _build(con: duckdb.DuckDBPyConnection, sources: list[Source], old_db: Path, 
         copy_other_authorities(con, old_db, codes)
     by_kind = _assign_file_ids(sources)
     all_refs = [ref for name in ORDER for ref in by_kind[name]]
+    lists = [a for s in sources for a in s.annex if a.sheet is not None]
+    for i, found in enumerate(lists):  # numbered after the CSV files
+        found.file_id = len(all_refs) + i
     con.register("files_frame", pd.DataFrame({
-        "file_id": [r.file_id for r in all_refs],
-        "la_code": [r.la_code for r in all_refs],
-        "rel": [r.rel for r in all_refs],
-        "return_year": pd.array([r.return_year for r in all_refs], dtype="Int32"),
-        "kind": [r.spec.name for r in all_refs],
+        "file_id": [r.file_id for r in all_refs] + [a.file_id for a in lists],
+        "la_code": [r.la_code for r in all_refs] + [a.la_code for a in lists],
+        "rel": [r.rel for r in all_refs] + [a.rel for a in lists],
+        "return_year": pd.array([r.return_year for r in all_refs] + [None] * len(lists), dtype="Int32"),
+        "kind": [r.spec.name for r in all_refs] + [a.spec.name for a in lists],
     }))
     con.execute("create temp table load_files as select file_id::integer as file_id, la_code::varchar as la_code, "
                 "rel::varchar as rel, return_year::integer as return_year, kind::varchar as kind from files_frame")
@@ -329,12 +335,14 @@ def _build(con: duckdb.DuckDBPyConnection, sources: list[Source], old_db: Path, 
         _load_kind(con, name, refs, loaded_at.date())
         seconds[name] = time.perf_counter() - started
         done_bytes += sum(r.size for r in refs)
+    say(0.855, "checking the Annex A lists")
+    checked = insert_lists(con, lists)
     say(0.86, "building worker, team and authority dimensions")
     finish_dimensions(con, codes)
     fill_source_coverage(con, codes, loaded_at.date())
     con.executemany("insert into dim_authority values ($1, $2, $3, $4, $5)",
                     [[s.la_code, s.la_name, str(s.path.resolve()), loaded_at, s.synthetic] for s in sources])
-    results = _file_results(con, sources, by_kind, seconds, hashes.result())
+    results = _file_results(con, sources, by_kind, seconds, hashes.result(), checked)
     _write_log(con, results, load_id, loaded_at)
     shown = {"load_id": load_id, "unprintable": UNPRINTABLE_RE2}
     con.execute(f"insert into rejected_rows select $load_id, f.la_code, f.rel, r.line, r.column_name, "
@@ -356,7 +364,8 @@ def _build(con: duckdb.DuckDBPyConnection, sources: list[Source], old_db: Path, 
 
 
 def _file_results(con: duckdb.DuckDBPyConnection, sources: list[Source], by_kind: dict[str, list[FileRef]],
-                  seconds: dict[str, float], hashes: dict[Path, str]) -> list[FileResult]:
+                  seconds: dict[str, float], hashes: dict[Path, str], checked: dict[int, Checked]
+                  ) -> list[FileResult]:
     """One FileResult per present and per missing file; a kind's read time is shared out by file size.
 
     A row read is rejected, superseded by a later view of its key, or loaded.
@@ -379,8 +388,26 @@ def _file_results(con: duckdb.DuckDBPyConnection, sources: list[Source], by_kind
                 duration_s=round(seconds[ref.spec.name] * ref.size / kind_bytes[ref.spec.name], 6),
             ))
         results.extend(FileResult(source.la_code, str(source.path), rel, "missing") for rel in source.missing)
+        results.extend(_annex_result(found, hashes, checked) for found in source.annex)
         results.extend(FileResult(source.la_code, str(source.path), rel, "ignored") for rel in source.ignored)
     return results
+
+
+def _annex_result(found: AnnexList, hashes: dict[Path, str], checked: dict[int, Checked]) -> FileResult:
+    """The load_log row of an Annex A list: missing (no such sheet), empty (a header and no rows) or loaded."""
+    if found.sheet is None:
+        return FileResult(found.la_code, found.source, found.rel, "missing", hashes[found.path])
+    c = checked[found.file_id]
+    rejected = len({r[0] for r in c.rejects})
+    return FileResult(found.la_code, found.source, found.rel, "loaded" if c.rows_read else "empty",
+                      hashes[found.path], c.rows_read, len(c.kept), rejected)
+
+
+def _annex_notes(sources: list[Source]) -> list[str]:
+    """A line for each Annex A workbook without a list Practice Lens reads (the load goes on without it)."""
+    return [f"{found.path}: no sheet {found.spec.sheet} ({found.spec.label}; its sheets: "
+            f"{', '.join(found.sheets) or 'none'}): name that list's sheet '{found.spec.sheet}'"
+            for s in sources for found in s.annex if found.sheet is None]
 
 
 def _write_log(con: duckdb.DuckDBPyConnection, results: list[FileResult], load_id: str, loaded_at: datetime) -> None:
@@ -410,6 +437,8 @@ def load(sources: list[Path], db: Path, progress: Progress | None = None, *,
     say: Progress = progress or (lambda fraction, message: None)
     say(0.0, "checking source folders")
     scanned = scan_sources([Path(s) for s in sources])
+    for s in scanned:
+        s.annex = read_annex(s.path, s.la_code, dt.date.today())
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
     with warehouse_lock(db, config.load_lock_timeout() if lock_timeout is None else lock_timeout):
@@ -428,7 +457,8 @@ def _build_and_swap(scanned: list[Source], db: Path, memory_limit: str, say: Pro
     loaded_at = datetime.now()
     load_id = new_load_id(loaded_at)
     tmp = db.with_name(f"{db.name}.tmp-{load_id}")
-    paths = [s.path / "authority.toml" for s in scanned] + [r.path for s in scanned for r in s.files]
+    paths = [s.path / "authority.toml" for s in scanned] + [r.path for s in scanned for r in s.files] + list(
+        dict.fromkeys(a.path for s in scanned for a in s.annex))
     with ThreadPoolExecutor(max_workers=1) as pool:
         hashes = pool.submit(lambda: {p: sha256_file(p) for p in paths})
         try:
@@ -448,7 +478,8 @@ def _build_and_swap(scanned: list[Source], db: Path, memory_limit: str, say: Pro
             raise
     return LoadReport(load_id=load_id, db=db, authorities=[(s.la_code, s.la_name) for s in scanned],
                       files=results, rejected_by_reason=by_reason, warnings_by_rule=by_rule,
-                      found_in=dict(Counter(str(s.found_in) for s in scanned if s.found_in is not None)))
+                      found_in=dict(Counter(str(s.found_in) for s in scanned if s.found_in is not None)),
+                      notes=_annex_notes(scanned))
 
 
 def _terminal_progress() -> Progress:

@@ -58,6 +58,7 @@ class Source:
     found_in: Path | None = None  # the folder given, when this source is one of the authority folders inside it
     ignored: list[str] = field(default_factory=list)  # folders under ssda903/ that are not years, e.g. ssda903/20x7/
     synthetic: bool = False  # authority.toml's `synthetic = true`: generated data, no real child
+    annex: list = field(default_factory=list)  # the Annex A lists of annex_a.xlsx (etl/load_annex_a.AnnexList)
 
 
 def shown_text(text: str, limit: int = 200) -> str:

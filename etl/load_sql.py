@@ -37,10 +37,14 @@ REASONS: dict[str, str] = {
     "end before start": "an end date (or time) is before its start date, e.g. DEC before DECOM",
     "date after the load date": "an event dated after the day of the load (a date typed into the future)",
     "date after the collection year": "an SSDA903 event dated after 31 March of its return's collection year",
-    "before date of birth": "an event dated before the child's date of birth (header.csv DOB)",
+    "before date of birth": "an event dated before the child's date of birth (header.csv DOB; in Annex A, a start "
+                            "of care before the row's Date of Birth)",
     "episode starts at 18 or over": "an episode that starts on or after the child's 18th birthday (DfE validator)",
     "unknown child": "CHILD is not in any accepted header.csv row of that authority (any year)",
     "unknown missing episode": "a return interview whose CHILD and MIS_START match no accepted missing episode",
+    "date after the snapshot date": "an Annex A row whose start of care is after the workbook's snapshot date",
+    "child listed twice": "an Annex A child on two rows that are both in care at the snapshot date: the earlier row "
+                          "is rejected, the later kept",
 }
 
 # Rules that keep the row but are listed (load_warnings), with what was done: the value blanked, the row kept as
@@ -66,6 +70,10 @@ WARNINGS: dict[str, str] = {
     "event after 18th birthday": "a review, visit, missing episode or other event after the child turned 18 (kept)",
     "overlapping episodes": "an episode still open when the child's next episode started (DfE validator error): "
                             "the later DECOM wins, so it is treated as ending on that day",
+    "date after the snapshot date": "an Annex A date after the workbook's snapshot date (blanked: a date ceased after "
+                                    "it means still in care then)",
+    "before date of birth": "an Annex A visit, review, health assessment, dental check or placement start before the "
+                            "row's Date of Birth (blanked)",
 }
 ACTIONS = ("reject", "blank", "keep", "rename")
 

@@ -154,6 +154,44 @@ create table if not exists fact_establishment (   -- funded posts per team (opti
     -- key: (la_code, team, start_date), unique (the loader de-duplicates; no index: it would make national loads ~4x slower)
 );
 
+-- ---------- Ofsted Annex A (annex_a.xlsx, optional; etl/load_annex_a.py) ----------
+-- fact_annex_a_cla: Annex A List 8 (children in care), one row per row kept, as at the workbook's snapshot date
+-- (annex_a_snapshot). Dates after the snapshot, or before the row's date of birth, are blanked with a warning.
+create table if not exists fact_annex_a_cla (
+    la_code          varchar not null,
+    child            varchar not null,   -- Child Unique ID (the SSDA903 CHILD of the same child)
+    snapshot_date    date not null,
+    sheet_row        integer not null,   -- the row's number in the sheet, as Excel shows it
+    dob              date,
+    cla_start        date not null,      -- Date Started to be Looked After (current period of care)
+    cla_end          date,               -- Date Ceased to be Looked After; null while looked after
+    legal_status     varchar,            -- SSDA903 LS code read from the cell ('C2: FCO' -> C2)
+    last_review      date,
+    last_visit       date,
+    last_health      date,
+    last_dental      date,
+    placements_12m   integer,
+    placement_start  date,               -- Start Date of Most Recent Placement
+    place            varchar,            -- SSDA903 PLACE code read from the cell ('a) U1: ...' -> U1)
+    missing_12m      integer,
+    absent_12m       integer,
+    rhi_offered      boolean,            -- after the last missing episode; null = not recorded
+    rhi_accepted     boolean,
+    team             varchar,            -- Allocated Team (null: unallocated)
+    social_worker    varchar             -- Allocated Worker, as the workbook names them
+);
+
+-- annex_a_snapshot: one row per Annex A list loaded: its sheet, snapshot date and where that date was read.
+create table if not exists annex_a_snapshot (
+    la_code        varchar not null,
+    list           varchar not null,     -- annex_a_list_8
+    sheet          varchar not null,     -- the sheet's name in the workbook
+    snapshot_date  date not null,
+    date_from      varchar not null,     -- authority.toml annex_a_date, or the sheet's cell holding it
+    header_row     integer not null,     -- the header row's number in the sheet
+    rows_kept      integer not null
+);
+
 -- ---------- published benchmarks (python -m etl benchmarks; kept across loads) ----------
 -- benchmark_value: the DfE's published figure of a measure for England ('national'), a region ('regional') or an
 -- authority ('la'), per period (31 March for the annual SSDA903 tables, 30 September for the workforce census).
@@ -206,11 +244,12 @@ create table if not exists load_log (
 -- measure built on that file, never 0). SSDA903 files: the 12 months of each return year present. Event extracts
 -- (visits, health_assessments, return_interviews): from the month of their first to the month of their last dated
 -- row. Workforce and establishment: from their first start month (or the start of the authority's other data, if
--- later) to the authority's data end while any row is open. Never after the month of the load (a date typed into
--- the future does not extend it).
+-- later) to the authority's data end while any row is open. An Annex A list (annex_a_list_8): the month of its
+-- snapshot date only (a snapshot, not a history). Never after the month of the load (a date typed into the future
+-- does not extend it).
 create table if not exists source_coverage (
     la_code    varchar not null,
-    source     varchar not null,        -- contract file name: episodes, visits, sw_episodes, ...
+    source     varchar not null,        -- contract file name: episodes, visits, sw_episodes, annex_a_list_8, ...
     month_end  date not null
 );
 

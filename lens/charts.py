@@ -203,6 +203,33 @@ def trend(df: pd.DataFrame, title: str, unit: str, target: float | None = None,
     return fig
 
 
+def snapshot(df: pd.DataFrame, title: str, unit: str, period: tuple[dt.date, dt.date], target: float | None = None,
+             board: bool = False, name: str = "Annex A List 8") -> go.Figure:
+    """A figure taken once, at a snapshot date (month_end, value): one labelled point at its month on the period's
+    axis, never a line, so it cannot be read as a monthly trend."""
+    fig = go.Figure()
+    data = df.dropna(subset=["value"]).sort_values("month_end")
+    fig.add_trace(go.Scatter(
+        x=months(data["month_end"]), y=data["value"], mode="markers+text", name=name,
+        marker={"symbol": "diamond", "size": 16 if board else 13, "color": VERMILION,
+                "line": {"color": BLACK, "width": 1}},
+        text=[fmt_value(v, unit) for v in data["value"]], textposition="top center",
+        hovertemplate="%{y:.1f}" + ("%" if unit == "%" else f" {unit}") + f"<extra>{name}</extra>",
+    ))
+    lo, hi = months(pd.Series(period))
+    if target is not None and not pd.isna(target):
+        fig.add_trace(go.Scatter(x=[lo, hi], y=[target, target], mode="lines", name=f"Target ({fmt_value(target, unit)})",
+                                 line={"color": BLACK, "width": 2, "dash": "dash"}, hoverinfo="skip"))
+        end_label(fig, hi, float(target), "Target", BLACK)
+    style(fig, title, unit, board)
+    fig.update_layout(margin={"r": 80}, showlegend=True)
+    # from zero: one point on an axis fitted to it would look like a precise trend
+    fit_y_axis(fig, unit, [0.0] + ([target] if target is not None and not pd.isna(target) else []))
+    _month_axis(fig)
+    fig.update_xaxes(range=[lo - pd.Timedelta(days=20), hi + pd.Timedelta(days=20)])
+    return fig
+
+
 def is_annual(month_ends: pd.Series) -> bool:
     """A series published once a year (every month end in the same calendar month, more than one year)."""
     m = pd.to_datetime(pd.Series(month_ends)).dropna()

@@ -40,6 +40,10 @@ SETTINGS: dict[str, Setting] = {
                           "Where the first start writes the generated sample authority's source files."),
     "sample_seed": Setting("PRACTICE_LENS_SAMPLE_SEED", "2018",
                            "Random seed for the generated sample authority (same seed, same data)."),
+    "sample_annex_a": Setting("PRACTICE_LENS_SAMPLE_ANNEX_A", "true",
+                              "Whether the first start also writes the sample authority's Ofsted Annex A workbook "
+                              "(annex_a.xlsx, List 8, with a few deliberate disagreements), so the Data quality page "
+                              "shows the reconciliation: true or false."),
     "targets_path": Setting("PRACTICE_LENS_TARGETS", str(ROOT / "queries" / "targets.csv"),
                             "CSV of targets per measure (an authority can edit its own copy)."),
     "suppress_below": Setting("PRACTICE_LENS_SUPPRESS_BELOW", "5",
@@ -84,6 +88,14 @@ def companion_db(warehouse: str | Path | None = None) -> Path:
 def suppress_below() -> int:
     """Smallest count shown in board mode."""
     return int(get("suppress_below"))
+
+
+def sample_annex_a() -> bool:
+    """Whether the first start's sample authority gets an Annex A workbook."""
+    value = get("sample_annex_a").strip().lower()
+    if value not in ("true", "false", "1", "0", "yes", "no"):
+        raise ValueError(f"PRACTICE_LENS_SAMPLE_ANNEX_A must be true or false, not {value!r}")
+    return value in ("true", "1", "yes")
 
 
 def image_timeout() -> float:

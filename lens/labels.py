@@ -236,6 +236,37 @@ COLUMNS: dict[str, Col] = {
     "place_provider": Col("Placement provider", "SSDA903 placement provider (PLACE_PROVIDER)"),
     "review_code": Col("Participation in review", "SSDA903 review participation code (REVIEW_CODE)"),
     "assessment_type": Col("Assessment", "Kind of health assessment"),
+    # Ofsted Annex A List 8 (queries/*_annex_a.sql, queries/dq_annex_a_*.sql)
+    "list": Col("Annex A list", "Which Annex A list (annex_a_list_8: List 8, children in care)"),
+    "sheet": Col("Sheet", "The workbook's sheet the list was read from"),
+    "snapshot_date": Col("Snapshot date", "The day the Annex A list describes (when it was extracted)"),
+    "date_from": Col("Date read from", "Where the snapshot date was read: authority.toml or a cell of the sheet"),
+    "header_row": Col("Header row", "The sheet's row holding the column headers", 0),
+    "rows_kept": Col("Rows kept", "Rows of the list that went into the warehouse", 0),
+    "children_in_care": Col("Children in care", "Children on the list in care on its snapshot date", 0),
+    "placements_not_recorded": Col("Placements not recorded", "Children with no number of placements on the list",
+                                   0),
+    "offer_not_recorded": Col("Offer not recorded", "Children whose return interview offer is neither Y nor N", 0),
+    "accepted": Col("Accepted", "Children the list says accepted the return interview", 0),
+    "in_both": Col("In both", "Children in care on the snapshot date in Annex A and in the event data", 0),
+    "only_annex_a": Col("In Annex A only", "Children on Annex A List 8, not looked after in the episodes then", 0),
+    "only_event": Col("In the event data only", "Children looked after in the episodes, not on Annex A List 8", 0),
+    "visit_differs": Col("Last visit differs", "Annex A and the visits extract give different last visits"),
+    "review_differs": Col("Last review differs", "Annex A and the SSDA903 reviews give different last reviews"),
+    "health_differs": Col("Last health assessment differs", "Annex A and the health assessments extract disagree"),
+    "dental_differs": Col("Last dental check differs", "Annex A and the health assessments extract disagree"),
+    "finding": Col("Finding", "In Annex A only, in the event data only, or dates differ"),
+    "differs": Col("Dates that differ", "Which of last visit, review, health assessment and dental check differ"),
+    "annex_last_visit": Col("Annex A last visit", "Date of Last Social Work Visit on Annex A List 8"),
+    "event_last_visit": Col("Recorded last visit", "The latest visit on or before the snapshot date (visits extract)"),
+    "annex_last_review": Col("Annex A last review", "Date of Latest Statutory Review on Annex A List 8"),
+    "event_last_review": Col("Recorded last review", "The latest review on or before the snapshot date (SSDA903)"),
+    "annex_last_health": Col("Annex A last health assessment", "Date of Last Health Assessment on Annex A List 8"),
+    "event_last_health": Col("Recorded last health assessment", "The latest initial or review health assessment on "
+                                                               "or before the snapshot date (health extract)"),
+    "annex_last_dental": Col("Annex A last dental check", "Date of Last Dental Check on Annex A List 8"),
+    "event_last_dental": Col("Recorded last dental check", "The latest dental check on or before the snapshot date "
+                                                           "(health extract)"),
 }
 
 # --- code lists (words from shared/reference/ssda903-codes.md and the DfE SSDA903 guidance) ---

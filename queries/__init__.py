@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from etl.contract import FILES_BY_NAME
+from etl.contract import SOURCE_LABELS
 from queries import coverage
 
 QUERY_DIR = Path(__file__).resolve().parent
@@ -183,8 +183,12 @@ def validate(measure: Measure) -> list[str]:
     if measure.shape in ("series", "list") and not measure.requires:
         problems.append(f"{measure.name}: header lacks 'requires' (the source files it is built on)")
     for r in measure.requires:
-        if r not in FILES_BY_NAME:
+        if r not in SOURCE_LABELS:
             problems.append(f"{measure.name}: requires unknown source {r!r}")
+    stands_for = measure.fields.get("stands_in_for")
+    if stands_for and (stands_for not in measures() or measures()[stands_for].shape != "series"
+                       or measure.shape != "series"):
+        problems.append(f"{measure.name}: stands_in_for must name a series measure, and it must be one")
     if measure.fields.get("pending") and measure.fields["pending"] not in measure.fields.get("extra_columns", ""):
         problems.append(f"{measure.name}: pending names a column not in extra_columns")
     if measure.fields.get("window") and not re.fullmatch(r"\d+ months?", measure.fields["window"]):
@@ -275,6 +279,29 @@ def measures_markdown() -> str:
             lines += [f"- **{k.replace('_', ' ').capitalize()}**: {v}" for k, v in m.fields.items() if k != "title"]
             lines.append("")
     return "\n".join(lines)
+
+
+def stand_in(name: str) -> Measure | None:
+    """The snapshot measure that stands in for series `name` where its own sources give no data (header field
+    `stands_in_for`, e.g. the Annex A List 8 figure for visits_in_time); None when there is none."""
+    return next((m for m in measures().values() if m.fields.get("stands_in_for") == name), None)
+
+
+def stand_in_rows(name: str, con: duckdb.DuckDBPyConnection, **params: Any) -> pd.DataFrame:
+    """The rows of `name`'s stand-in that have data ('ok') in a month where `name` itself has none ('no data': its
+    sources do not cover the month), for the authorities, team and months asked for. Where both have data, the event
+    data's figure is the one shown and this is empty (Data quality reconciles the two)."""
+    sub = stand_in(name)
+    if sub is None:
+        return pd.DataFrame()
+    df = run(sub.name, con, **params)
+    ok = df[df["status"].eq(coverage.OK)] if len(df) else df
+    if ok.empty:
+        return ok.reset_index(drop=True)
+    own = get(name)
+    status = coverage.status_of_rows(con, ok, own.requires, own.window)
+    absent = status.loc[status["status"].eq(coverage.NO_DATA), ["la_code", "month_end"]]
+    return ok.merge(absent, on=["la_code", "month_end"]).reset_index(drop=True)
 
 
 def headline_measures() -> list[Measure]:

@@ -12,16 +12,15 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from etl.contract import FILES_BY_NAME
+from etl.contract import SOURCE_LABELS
 
 OK, PARTIAL, NO_DATA = "ok", "partial", "no data"
 STATUSES = (OK, PARTIAL, NO_DATA)
 
 
 def label(source: str) -> str:
-    """How a sentence names a source file: 'the visits extract', 'SSDA903 episodes'."""
-    spec = FILES_BY_NAME.get(source)
-    return spec.label if spec and spec.label else source
+    """How a sentence names a source file: 'the visits extract', 'SSDA903 episodes', 'Annex A List 8'."""
+    return SOURCE_LABELS.get(source, source)
 
 
 def covered_months(con: duckdb.DuckDBPyConnection, la_codes: list[str] | None,

@@ -7,9 +7,10 @@
 -- numerator: n/a
 -- denominator: n/a
 -- rule: An authority is listed once it has been loaded; its months run from the first to the last month end
---   with a child looked after (fact_child_month). synthetic is true only where its authority.toml said
+--   with a child looked after (fact_child_month), or to the month of its Annex A snapshot if that is later (an
+--   authority with only its Annex A workbook has that one month). synthetic is true only where its authority.toml said
 --   `synthetic = true` (generated data); false for a warehouse loaded before that column existed.
--- source: dim_authority, fact_child_month
+-- source: dim_authority, fact_child_month, annex_a_snapshot
 -- polarity: neutral
 -- unit: n/a
 -- params: none
@@ -22,8 +23,14 @@ authorities as (
 ),
 
 months as (
+    -- the months of the SSDA903 episodes, and the month of an Annex A snapshot (an authority with only its Annex A
+    -- workbook loaded is shown at that month)
     select la_code, min(month_end) as first_month, max(month_end) as last_month
-    from fact_child_month
+    from (
+        select la_code, month_end from fact_child_month
+        union all
+        select la_code, last_day(snapshot_date) from annex_a_snapshot
+    )
     group by la_code
 ),
 

@@ -23,3 +23,21 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory, sample_sources: list[Pat
     db = tmp_path_factory.mktemp("sample_db") / "warehouse.duckdb"
     load(sample_sources, db)
     return db
+
+
+@pytest.fixture(scope="session")
+def sample_annex(tmp_path_factory: pytest.TempPathFactory, sample_sources: list[Path]) -> tuple[Path, dict[str, str]]:
+    """The sample authority with its Annex A workbook (etl/generate_annex_a.py) loaded: the warehouse, and which child
+    each deliberate disagreement is."""
+    import shutil
+
+    from etl.generate_annex_a import write_annex_a
+    from etl.load import load
+
+    base = tmp_path_factory.mktemp("sample_annex")
+    folder = base / sample_sources[0].name
+    shutil.copytree(sample_sources[0], folder)
+    made = write_annex_a(folder)
+    db = base / "warehouse.duckdb"
+    load([folder], db)
+    return db, made

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from etl.contract import ALL_FILES, FILES_BY_NAME
+from etl.contract import ALL_FILES, ANNEX_A_SHEETS, FILES_BY_NAME
 from etl.docs import BEGIN, DOC, END, main, render, updated
 
 
@@ -24,6 +24,12 @@ def test_every_file_and_column_has_its_row() -> None:
     assert "| DECOM | date | required | no |  | Date episode commenced |" in text
     assert "| SDQ_SCORE | whole number | required | yes | 0 to 40 | Strengths and difficulties score |" in text
     assert "`" + "` `".join(FILES_BY_NAME["episodes"].columns[5].codes) + "`" in text  # every PLACE code
+    # Annex A: every list's section, and every header each column accepts (the published one first)
+    for sheet in ANNEX_A_SHEETS:
+        assert f"### `annex_a.xlsx`, sheet `{sheet.sheet}` (optional)" in text
+        for col in sheet.columns:
+            assert f"| {col.name} | " in text and "; ".join(col.headers) in text, col.name
+    assert "| Child Unique ID; Child ID; ChildID;" in text
 
 
 def test_a_stale_doc_is_caught_and_repaired() -> None:

@@ -64,6 +64,9 @@ PAIRS: dict[str, list[Pair]] = {
     ],
     # An episode is listed once its 72 hours have run out, so as at the end of month m the list holds every exception
     # among the returns of month m - 1 (all their deadlines have passed): the series' denominator - numerator then.
+    # Annex A List 8 against the event data at its snapshot date: everyone who is not 'agree' (no data in the other
+    # months, and on the default sample, which has no workbook: tests/test_annex_a.py checks it with one)
+    "dq_annex_a_differences_list": [Pair("dq_annex_a_reconciliation", missed)],
     "missing_rhi_list": [
         Pair("missing_rhi_in_time", missed,
              lambda df, m: df[df["status"].isin(["offered late", "no interview recorded"])

@@ -128,6 +128,20 @@ def availability(name: str, **params: Any) -> pd.DataFrame:
     return _availability(name, db_version(config.db_path()), _frozen(params)).copy()
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _stand_in(name: str, version: float, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    cur = connection().cursor()
+    try:
+        return queries.stand_in_rows(name, cur, **dict(params))
+    finally:
+        cur.close()
+
+
+def stand_in(name: str, **params: Any) -> pd.DataFrame:
+    """Rows of a measure's stand-in (the Annex A snapshot) for months its own sources do not cover, cached."""
+    return _stand_in(name, db_version(config.db_path()), _frozen(params)).copy()
+
+
 def authorities() -> pd.DataFrame:
     """Authorities in the warehouse (la_code, la_name)."""
     return measure("filter_authorities")
@@ -146,7 +160,7 @@ def ensure_warehouse() -> None:
             "This takes under a minute and happens once.")
     bar = st.progress(0.0, text="Generating the sample authority's source files…")
     sample_dir = Path(config.get("sample_dir"))
-    sources = generate(sample_dir, seed=int(config.get("sample_seed")))
+    sources = generate(sample_dir, seed=int(config.get("sample_seed")), annex_a=config.sample_annex_a())
     bar.progress(0.4, text="Loading the sources into the warehouse…")
 
     def progress(fraction: float, message: str) -> None:

@@ -3,15 +3,24 @@ files missing, data freshness and the load log."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import streamlit as st
 
 import queries
 from lens import charts, commentary, labels
-from lens.formatting import month_label
+from lens.formatting import fmt_value, month_label
+from lens.suppress import SUPPRESSED
 from queries import coverage
 from ui import audit, data, widgets
-from ui.filters import current
+from ui.filters import Filters, current
+
+# The reconciliation's counts, in the order the page shows them: column -> label.
+RECONCILED = {"denominator": "Children in either", "in_both": "In both", "only_annex_a": "In Annex A only",
+              "only_event": "In the event data only", "visit_differs": "Last visit differs",
+              "review_differs": "Last review differs", "health_differs": "Last health assessment differs",
+              "dental_differs": "Last dental check differs"}
 
 
 def render_data_quality() -> None:
@@ -70,6 +79,8 @@ def render_data_quality() -> None:
                 widgets.table(warnings, key="dq-warnings")
                 widgets.downloads("dq-warnings", f, ["dq_warnings"], warnings, title="Rows kept with a warning")
 
+    annex_a(f)
+
     st.subheader(f"Commentary, {month_label(f.month)}")
     ov = data.measure("overview", **f.authority_params)
     ov = ov[(ov["team"] == "All teams") & (pd.to_datetime(ov["month_end"]) == pd.Timestamp(f.month))]
@@ -107,5 +118,47 @@ def render_data_quality() -> None:
     widgets.table(log, key="dq-log")
     widgets.downloads("dq-log", f, ["dq_load_log"], log, title="Load log")
     widgets.definitions(["dq_rejected_by_reason", "dq_warnings", "dq_coverage", "dq_files_missing", "dq_freshness",
-                         "dq_load_log"])
+                         "dq_load_log", "dq_annex_a_snapshot", "dq_annex_a_reconciliation",
+                         *([] if f.board else ["dq_annex_a_differences_list"])])
     audit.section()  # analysts and admins only
+
+
+def annex_a(f: Filters) -> None:
+    """Annex A List 8 reconciled with the event data at its snapshot date: counts, then the children who differ."""
+    snaps = data.measure("dq_annex_a_snapshot", la_codes=[f.la_code])
+    if snaps.empty:
+        return
+    st.subheader("Annex A List 8 and the event data")
+    snap = snaps.iloc[-1]
+    day = pd.Timestamp(snap["snapshot_date"]).date()
+    month = (pd.Timestamp(day) + pd.offsets.MonthEnd(0)).date()
+    st.caption(f"Ofsted's Annex A List 8 (children in care) as at {day:%d %b %Y}, the date read from "
+               f"{snap['date_from']}: {int(snap['children_in_care']):,} children in care on it. Compared with the "
+               "SSDA903 episodes and the extracts on the same day, to find recording errors before inspectors do.")
+    rec = data.measure("dq_annex_a_reconciliation", la_codes=[f.la_code], team=f.team, from_month=month,
+                       to_month=month)
+    rows = widgets.team_rows(rec, f)
+    rows = rows[pd.to_datetime(rows["month_end"]) == pd.Timestamp(month)] if len(rows) else rows
+    if rows.empty or rows["status"].iloc[-1] == coverage.NO_DATA:
+        note = str(rows["status_note"].iloc[-1]) if len(rows) else "no event data for the month"
+        st.info(f"Nothing to reconcile Annex A with in {month_label(month)}: {note.removeprefix('no data: ')}.",
+                icon=":material/info:")
+        return
+    row = rows.iloc[-1]
+    counts = pd.DataFrame({"check": list(RECONCILED.values()),
+                           "children": [int(row[c]) for c in RECONCILED]})
+    shown = widgets.board_table(counts, f, ["children"])
+    small = f.board and (0 < row["denominator"] < 5 or 0 < row["numerator"] < 5)
+    c = st.columns(4)
+    c[0].metric("Agree", SUPPRESSED if small else fmt_value(row["value"], "%"),
+                help="Children in both sources whose last visit, review, health assessment and dental check agree, "
+                     "of the children in care in either")
+    for col, name in zip(c[1:], ("only_annex_a", "only_event", "in_both"), strict=True):
+        value = shown.loc[counts["check"] == RECONCILED[name], "children"].iloc[0]
+        col.metric(RECONCILED[name], value if value == SUPPRESSED else f"{int(value):,}")
+    widgets.table(shown, key="dq-annex-a-counts")
+    widgets.downloads("dq-annex-a", f, ["dq_annex_a_reconciliation"],
+                      rows.drop(columns=["suppressed"], errors="ignore"), title="Annex A reconciliation")
+    # the children behind the counts, as at the snapshot's month (never in board mode; the role's rules apply)
+    widgets.child_list("dq_annex_a_differences_list", dataclasses.replace(f, month=month), None,
+                       key="dq-annex-a-children")

@@ -76,6 +76,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
     rows = widgets.board_safe(raw, f)
     if raw.empty or raw["value"].isna().all():
         no_data(m.title.lower(), raw)
+        widgets.stand_in(headline, f, key=headline)
     else:
         widgets.data_status(raw, f)
         widgets.headline_metrics(rows, headline, f)
@@ -98,6 +99,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
                 widgets.downloads(f"{headline}-trend", f, [headline],
                                   rows.drop(columns=["suppressed"], errors="ignore"), fig, m.title)
 
+        widgets.stand_in(headline, f, key=headline)  # a month the event data miss inside the period
         widgets.benchmark_panel(headline, f)
         widgets.commentary(headline, f)
 
@@ -131,10 +133,12 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
         st.subheader(cm.title)
         if rows.empty or ("value" in rows and rows["value"].isna().all()):
             no_data(cm.title.lower(), rows)
+            widgets.stand_in(chart.measure, f, key=chart.measure)
             continue
         widgets.data_status(rows, f)
         charts.fit_legend(fig, f.board)
         st.plotly_chart(fig, key=f"{chart.measure}-chart", theme=None, config={"displaylogo": False})
+        widgets.stand_in(chart.measure, f, key=chart.measure)
         widgets.downloads(f"{chart.measure}-chart", f, [chart.measure],
                           rows.drop(columns=["suppressed"], errors="ignore"), fig, cm.title)
         widgets.benchmark_panel(chart.measure, f)

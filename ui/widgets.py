@@ -290,12 +290,52 @@ def child_list(measure: str, f: Filters, team: str | None, key: str) -> None:
         st.info(str(refused), icon=":material/lock:")
         return
     if df.empty:
-        st.success("No children on this list: everyone is in time.")
+        st.success("No children on this list: " + ("the two sources agree." if m.theme == "data_quality"
+                                                   else "everyone is in time."))
         return
     st.caption(f"{len(df)} {'children' if 'episode' not in m.fields.get('grain', '') else 'episodes'}, worst first.")
     access.note_narrowed(df)
     table(df, key=f"{key}-table")
     downloads(key, f, [measure], data.list_download(measure, params, df), title=m.title)
+
+
+def stand_in(measure: str, f: Filters, key: str) -> bool:
+    """Where the event data give a measure no figure but Annex A List 8 does (its snapshot month inside the period
+    shown): that figure, labelled as an Annex A snapshot, one point at its month. True when one was drawn."""
+    from ui import data
+
+    sub = queries.stand_in(measure)
+    if sub is None:
+        return False
+    rows = team_rows(data.stand_in(measure, **f.series_params), f)
+    if rows.empty:
+        return False
+    unit = sub.fields.get("unit", "")
+    safe = board_safe(rows, f)
+    last = safe.iloc[-1]
+    month_end = pd.Timestamp(last["month_end"])
+    snaps = data.measure("dq_annex_a_snapshot", la_codes=[f.la_code])
+    same = snaps[pd.to_datetime(snaps["snapshot_date"]).dt.to_period("M") == month_end.to_period("M")]
+    day = pd.Timestamp(same["snapshot_date"].iloc[0]) if len(same) else month_end
+    suppressed = bool(last.get("suppressed", False))
+    with st.container(border=True, key=f"{key}-annex-a"):
+        st.markdown(f"**{sub.title}**")
+        st.caption(f"Source: Annex A List 8, as at {day:%d %b %Y}. The event data give no figure for "
+                   f"{month_label(month_end.date())}, so this figure is worked out from the authority's Annex A "
+                   "inspection list instead: one snapshot, not a monthly trend (its definition is below).")
+        c = st.columns(3)
+        c[0].metric(f"Annex A List 8, {day:%d %b %Y}", SUPPRESSED if suppressed else fmt_value(last["value"], unit))
+        c[1].metric("Children counted", str(last.get("denominator_shown", last["denominator"]))
+                    if not pd.isna(last["denominator"]) else "—")
+        c[2].metric("Snapshot month", month_label(month_end.date()))
+        fig = charts.snapshot(safe, f"{sub.title}, as at {day:%d %b %Y}", unit, (f.from_month, f.month),
+                              board=f.board)
+        st.plotly_chart(fig, key=f"{key}-annex-a-chart", theme=None, config={"displaylogo": False})
+        downloads(f"{key}-annex-a", f, [sub.name], safe.drop(columns=["suppressed"], errors="ignore"), fig,
+                  sub.title)
+        with st.expander("How the Annex A figure is worked out", icon=":material/info:"):
+            st.text(sub.definition())
+    return True
 
 
 def table(df: pd.DataFrame, key: str) -> None:
