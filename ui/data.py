@@ -63,9 +63,10 @@ def _frozen(params: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
 def measure(name: str, **params: Any) -> pd.DataFrame:
     """A measure's result for these filters, through the registry, cached per warehouse version.
 
-    A child-level list goes through the rules of the person signed in (see child_list); NotAllowed when refused.
+    A child-level list (or one child's history) goes through the rules of the person signed in (see child_list);
+    NotAllowed when refused.
     """
-    if queries.get(name).shape == "list":
+    if queries.get(name).shape in queries.CHILD_SHAPES:
         return child_list(name, params)
     df = _run(name, db_version(config.db_path()), _frozen(params)).copy()
     if name == "dq_warnings" and len(df):
