@@ -107,7 +107,9 @@ class PlanWriter:
         r, ctx, D = self.r, self.ctx, self.dates
         lines = self.w.lines("plan_actions")
         stop = min(p.end - 1, ctx.d1)
-        plans = [d for d in [p.start, *reviews] if ctx.d0 <= d <= stop]
+        # the story child's plan was agreed at a meeting three weeks before their worker went: nothing in it is done
+        extra = [p.lapse_at - 21] if p.lapse_at else []
+        plans = [d for d in sorted([p.start, *reviews, *extra]) if ctx.d0 <= d <= stop]
         for day in plans:
             age = (day - child.dob) / YEAR
             for _ in range(r.randrange(*ACTIONS_PER_PLAN)):

@@ -10,8 +10,8 @@
 -- denominator: n/a
 -- rule: The window runs from the later of the start of the child's current period of care and $as_of - 1 year + 1 day,
 --   to $as_of. Social worker: each allocation in the window (from its start or the window's, to its end or $as_of),
---   status 'change' when it began with a change of social worker (fact_sw_change, as visits_after_change), else
---   'allocated'. Visit: 'late' when more than 42 days after the child's visit before it (or, for the first in the
+--   status 'change' when it began in the window with a change of social worker (fact_sw_change, as
+--   visits_after_change), else 'allocated'. Visit: 'late' when more than 42 days after the child's visit before it (or, for the first in the
 --   placement, after the placement's start: the 6-week rule of most placements): 'after more than 6 weeks', else
 --   'within 6 weeks'.
 --   Plan action (raised in the current period of care, due or open in the window): 'done in time' (COMPLETED_DATE
@@ -47,7 +47,7 @@ allocations as (
         greatest(a.sw_decom, w.window_start) as event_date,
         least(coalesce(a.sw_dec, $as_of::date), $as_of::date) as end_date,
         a.sw_id as label,
-        case when c.change_date is not null then 'change' else 'allocated' end as status,
+        case when c.change_date >= w.window_start then 'change' else 'allocated' end as status,
         'allocated from ' || strftime(a.sw_decom, '%d %b %Y')
             || coalesce(' to ' || strftime(a.sw_dec, '%d %b %Y'), '') as detail,
         'sw:' || a.sw_id || ':' || strftime(a.sw_decom, '%Y-%m-%d') as event_id

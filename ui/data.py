@@ -18,6 +18,7 @@ from lens.access import NotAllowed
 from lens.audit import AuditLog, AuditUnavailable, store_path
 from lens.commentary import Note
 from lens.rebase_log import RebaseLog
+from queries import coverage
 
 
 def db_version(path: Path) -> float:
@@ -127,6 +128,20 @@ def _availability(name: str, version: float, params: tuple[tuple[str, Any], ...]
 def availability(name: str, **params: Any) -> pd.DataFrame:
     """Whether a measure's sources cover a month, per authority (la_code, status, status_note), cached."""
     return _availability(name, db_version(config.db_path()), _frozen(params)).copy()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _month_notes(version: float, la_code: str, month: dt.date, sources: tuple[str, ...]) -> dict[str, str]:
+    cur = connection().cursor()
+    try:
+        return coverage.month_notes(cur, la_code, month, sources)
+    finally:
+        cur.close()
+
+
+def month_notes(la_code: str, month: dt.date, sources: tuple[str, ...]) -> dict[str, str]:
+    """Which of these source files do not cover the month for the authority, and why (cached)."""
+    return dict(_month_notes(db_version(config.db_path()), la_code, month, sources))
 
 
 def authorities() -> pd.DataFrame:
