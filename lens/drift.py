@@ -28,6 +28,7 @@ DUE_IN_TIME, DUE_LATE, OVERDUE, NOT_DUE = "Action done in time", "Action done la
 SUP_OK, SUP_POOR = "Supervision with actions and timescales", "Supervision without"
 MISSING = "Missing or away"
 WORKER = "Social worker"
+CHANGE = "New social worker"
 
 
 def lane_y(lane: str) -> int:
@@ -91,7 +92,7 @@ def drift_timeline(events: pd.DataFrame, as_of: dt.date, title: str, board: bool
     """The child's events in lanes: allocations as bars with each change of worker a dashed line down the chart,
     visits and supervisions as dots coloured by whether they were in time, plan actions from their due date (a line
     to the day done when late, to the as-at date while overdue), missing episodes as bars; `absent` maps a lane to
-    why it has no data ('the visits extract not supplied'), shown in its label."""
+    why it has no data ('no data: the visits extract not supplied'), written across that lane."""
     absent = absent or {}
     traces: dict[str, _Trace] = {}
 
@@ -166,15 +167,20 @@ def drift_timeline(events: pd.DataFrame, as_of: dt.date, title: str, board: bool
             marker={"symbol": symbol, "color": colour, "size": sizes, "line": {"width": 2, "color": colour}},
         ))
     for day in sorted(set(changes)):
-        fig.add_vline(x=pd.Timestamp(day).timestamp() * 1000, line={"color": VERMILION, "dash": "dash", "width": 1.5},
-                      annotation_text="new social worker", annotation_position="top",
-                      annotation_font={"color": VERMILION, "size": 11 if not board else 14})
+        fig.add_vline(x=pd.Timestamp(day).timestamp() * 1000, line={"color": VERMILION, "dash": "dash", "width": 1.5})
+    if changes:  # the dashed lines' legend entry (shapes have none)
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=CHANGE, hoverinfo="skip",
+                                 line={"color": VERMILION, "dash": "dash", "width": 1.5}))
     fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line={"color": "#444444", "width": 1.5},
                   annotation_text=f"as at {as_of:%d %b %Y}", annotation_position="top left")
     style(fig, title, "", board, height=520 if not board else 640)
-    ticks = [f"{lane} ({absent[lane]})" if lane in absent else lane for lane in LANES]
-    fig.update_yaxes(tickvals=[lane_y(lane) for lane in LANES], ticktext=ticks, range=[-0.6, len(LANES) - 0.4],
-                     rangemode="normal", showgrid=False, zeroline=False, title_text="", ticksuffix="")
+    fig.update_yaxes(tickvals=[lane_y(lane) for lane in LANES], ticktext=list(LANES), range=[-0.6, len(LANES) - 0.4],
+                     rangemode="normal", showgrid=False, zeroline=False, title_text="", ticksuffix="",
+                     automargin=True)
+    for lane, why in absent.items():
+        if lane in LANES:
+            fig.add_annotation(x=0.01, xref="paper", xanchor="left", y=lane_y(lane), yref="y", text=why,
+                               showarrow=False, font={"color": "#595959", "size": 12 if not board else 15})
     for lane in LANES[::2]:  # light bands behind every other lane
         y = lane_y(lane)
         fig.add_hrect(y0=y - 0.5, y1=y + 0.5, fillcolor="#F2F2F2", line_width=0, layer="below")
@@ -183,5 +189,7 @@ def drift_timeline(events: pd.DataFrame, as_of: dt.date, title: str, board: bool
     last = max([*starts, as_of])
     fig.update_xaxes(range=[first - dt.timedelta(days=10), last + dt.timedelta(days=20)], tickformat="%b %Y",
                      showgrid=True, gridcolor="#E5E5E5")
-    fig.update_layout(hovermode="closest", legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0})
+    # the legend sits under the plot, so the title needs no room for it above
+    fig.update_layout(hovermode="closest", legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+                      margin={"t": 70 + 26 * title.count("<br>")})
     return fig

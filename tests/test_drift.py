@@ -43,7 +43,8 @@ def test_each_kind_of_event_is_its_own_legend_entry_in_its_lane():
     fig = drift.drift_timeline(EVENTS, AS_OF, "Child C1")
     got = traces(fig)
     assert set(got) == {drift.WORKER, drift.VISIT_OK, drift.VISIT_LATE, drift.REVIEW, drift.DUE_IN_TIME,
-                        drift.DUE_LATE, drift.OVERDUE, drift.NOT_DUE, drift.SUP_OK, drift.SUP_POOR, drift.MISSING}
+                        drift.DUE_LATE, drift.OVERDUE, drift.NOT_DUE, drift.SUP_OK, drift.SUP_POOR, drift.MISSING,
+                        drift.CHANGE}
     # lanes from the top: Social worker at y 5 down to Missing at y 0, labelled in that order
     assert fig.layout.yaxis.ticktext == drift.LANES
     assert list(fig.layout.yaxis.tickvals) == [5, 4, 3, 2, 1, 0]
@@ -71,8 +72,8 @@ def test_a_change_of_worker_is_a_dashed_line_and_the_as_at_date_a_solid_one():
     change, as_at = lines
     assert change.x0 == pd.Timestamp("2018-01-01").timestamp() * 1000 and change.line.dash == "dash"
     assert as_at.x0 == pd.Timestamp(AS_OF).timestamp() * 1000
-    texts = [a.text for a in fig.layout.annotations]
-    assert texts == ["new social worker", "as at 31 Mar 2018"]
+    assert [a.text for a in fig.layout.annotations] == ["as at 31 Mar 2018"]
+    assert traces(fig)[drift.CHANGE].line.dash == "dash"  # the dashed lines' legend entry
     # the workers' names over their bars, W2's bar to the as-at date
     names = next(t for t in fig.data if t.mode == "text")
     assert list(names.text) == ["W1", "W2"]
@@ -84,7 +85,9 @@ def test_a_change_of_worker_is_a_dashed_line_and_the_as_at_date_a_solid_one():
 def test_a_lane_without_data_says_why_and_the_summary_counts_by_hand():
     fig = drift.drift_timeline(EVENTS[EVENTS["lane"] != "Supervision"], AS_OF, "Child C1",
                                absent={"Supervision": "no data: the supervisions extract not supplied"})
-    assert fig.layout.yaxis.ticktext[4] == "Supervision (no data: the supervisions extract not supplied)"
+    why = [a for a in fig.layout.annotations if a.text.startswith("no data")]
+    assert [(a.text, a.y) for a in why] == [("no data: the supervisions extract not supplied", 1)]
+    assert fig.layout.yaxis.ticktext == drift.LANES
     # 1 change, 1 overdue, 1 done late, 1 visit after 6+ weeks; last visit 20/2 (39 days), last supervision 10/2 (49)
     assert drift.summary(EVENTS, AS_OF) == {"changes": 1, "overdue_actions": 1, "late_actions": 1, "late_visits": 1,
                                             "days_since_visit": 39, "days_since_supervision": 49}

@@ -95,7 +95,7 @@ def test_the_drift_view_draws_the_chosen_childs_year_and_logs_the_view(env):
     # read from the page: 4 overdue actions, 105 days since the last visit (18/7 to 31/10/2017)
     assert shown["Actions overdue"] == str(expected["overdue_actions"]) == "4"
     assert shown["Days since a visit"] == str(expected["days_since_visit"]) == "105"
-    assert shown["Changes of social worker"] == str(expected["changes"])
+    assert shown["New social workers"] == str(expected["changes"])
     timeline = charts(at)[-1]
     assert timeline["layout"]["title"]["text"] == f"Child {STORY}: the year to Oct 2017"
     assert timeline["layout"]["yaxis"]["ticktext"] == list(drift.LANES)

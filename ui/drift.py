@@ -78,7 +78,7 @@ def render_drift(f: Filters, shown: dict[str, pd.DataFrame]) -> None:
     access.note_narrowed(events)
     numbers = drift.summary(events, f.month)
     m = st.columns(6)
-    m[0].metric("Changes of social worker", numbers["changes"], help="New social workers in the 12 months shown")
+    m[0].metric("New social workers", numbers["changes"], help="Changes of social worker in the 12 months shown")
     m[1].metric("Actions overdue", numbers["overdue_actions"], help=f"Due before {f.month:%d %b %Y} and not done")
     m[2].metric("Actions done late", numbers["late_actions"])
     m[3].metric("Visits after 6+ weeks", numbers["late_visits"],
