@@ -58,6 +58,10 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def buttons(at: AppTest) -> list[str]:
+    return [b.proto.label for b in at.get("download_button")]
+
+
 def charts(at: AppTest) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
@@ -87,8 +91,13 @@ def test_the_drift_view_draws_the_chosen_childs_year_and_logs_the_view(env):
     assert at.subheader[-1].value == "Drift: one child's year"
     pick = at.selectbox(key="drift-pick")
     assert f"{STORY} (overdue actions)" in pick.options  # on the overdue actions list that month
+    before = buttons(at)
     pick.set_value(STORY).run()
     assert not at.exception, [e.message for e in at.exception]
+    # the child's events download as CSV or Excel (checked and logged at the click), never as an unlogged image
+    after = buttons(at)
+    assert (after.count("CSV"), after.count("Excel")) == (before.count("CSV") + 1, before.count("Excel") + 1)
+    assert (after.count("PNG"), after.count("SVG")) == (before.count("PNG"), before.count("SVG"))
     events = queries.run("drift_history", con, la_codes=["Z99000001"], as_of=OCT, child=STORY)
     expected = drift.summary(events, OCT)
     shown = metrics(at)

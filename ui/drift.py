@@ -92,7 +92,9 @@ def render_drift(f: Filters, shown: dict[str, pd.DataFrame]) -> None:
     title = f"Child {child}: the year to {month_label(f.month)}"
     fig = drift.drift_timeline(events, f.month, title, f.board, lanes)
     st.plotly_chart(fig, key="drift-chart", theme=None, config={"displaylogo": False})
-    widgets.downloads("drift", f, [HISTORY], data.list_download(HISTORY, params, events), fig,
+    # the events as CSV or Excel, checked and logged when clicked; no PNG/SVG of the chart: an image of a child's
+    # year would leave the app unlogged
+    widgets.downloads("drift", f, [HISTORY], data.list_download(HISTORY, params, events), None,
                       f"Child {child}'s year")
     with st.expander("Every event, as a table", icon=":material/table:"):
         widgets.table(events[["lane", "event_date", "end_date", "label", "status", "detail"]], key="drift-table")
