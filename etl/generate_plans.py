@@ -35,7 +35,7 @@ SUPERVISION_TIMESCALES_P = 0.90  # of those with actions
 SUPERVISION_TIMESCALES_STORY_P = 0.70
 # --- legal ---
 PLO_BYPASS_P = 0.04  # care proceedings with no pre-proceedings, not an emergency
-PLO_BYPASS_STORY_P = 0.20
+PLO_BYPASS_STORY_P = 0.10
 PLO_NOT_PURSUED_P = 0.30  # a long s20 (V2) period with pre-proceedings that ended without court
 PLAN_AFTER_NOT_PURSUED_P = 0.85  # a plan recorded within weeks of the decision not to go to court
 PLAN_AFTER_NOT_PURSUED_STORY_P = 0.40
@@ -163,14 +163,16 @@ class PlanWriter:
         eps = p.episodes
         c1 = next((i for i, e in enumerate(eps) if e.ls == "C1"), None)
         if c1 is not None:
-            issued = max(eps[c1].decom - r.randrange(0, 8), child.dob)
+            lead = [e.decom for e in eps[:c1] if e.ls in ("L1", "L2", "L3")]
+            # applied for after any emergency order (which is why it had no pre-proceedings), before the ICO
+            issued = max(eps[c1].decom - r.randrange(0, 8), child.dob, *lead[:1])
             if issued > ctx.d1 or issued < ctx.d0 - 2 * 365:
                 return
             after = next((e.decom for e in eps[c1 + 1:] if e.ls != "C1"), None)
             final = after if after is not None else (p.end if p.end <= ctx.d1 else 0)
             if final and final > ctx.d1:
                 final = 0
-            emergency = any(e.ls in ("L1", "L2", "L3") for e in eps[:c1])
+            emergency = bool(lead)
             plo = ""
             if not emergency:
                 bypass_p = ctx.blend(PLO_BYPASS_P, PLO_BYPASS_STORY_P, issued)
