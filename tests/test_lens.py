@@ -157,3 +157,17 @@ def test_annual_figures_are_points_not_a_line_and_long_titles_wrap():
     assert charts.wrap_title(title, 62) == ("Average caseload per case-holding social worker held at about"
                                             "<br>14.5 children per FTE over two years")
     assert "<br>" in charts.trend(oc2, title, "%", board=True).layout.title.text
+
+
+def test_a_count_series_of_whole_numbers_gets_a_y_axis_that_shows_it():
+    # A count measure (plans_actions_overdue, missing_prolonged) is int64: Plotly hands its y back as numpy integers.
+    # The axis must still be scaled to them: 9 to 32 actions -> from 0 (9 is within a third of 32) to 32 + 12% of the
+    # 23 span = 34.76; before, the axis read 0 to 1 and the line was drawn off the chart.
+    import numpy as np
+    import plotly.graph_objects as go
+
+    from lens.charts import fit_y_axis
+
+    fig = go.Figure(go.Scatter(y=np.array([9, 20, 32], dtype="int64")))
+    fit_y_axis(fig, "actions")
+    assert fig.layout.yaxis.range == (0.0, 32 + 0.12 * 23)
