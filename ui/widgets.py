@@ -295,7 +295,10 @@ def child_list(measure: str, f: Filters, team: str | None, key: str) -> pd.DataF
     if df.empty:
         st.success("No children on this list: everyone is in time.")
         return df
-    st.caption(f"{len(df)} {'children' if 'episode' not in m.fields.get('grain', '') else 'episodes'}, worst first.")
+    grain = m.fields.get("grain", "")
+    noun = next((word for key, word in (("episode", "episodes"), ("action", "actions"), ("legal case", "cases"))
+                 if key in grain), "children")
+    st.caption(f"{len(df)} {noun}, worst first.")
     access.note_narrowed(df)
     table(df, key=f"{key}-table")
     downloads(key, f, [measure], data.list_download(measure, params, df), title=m.title)
