@@ -30,6 +30,7 @@ pages = {
         st.Page("app_pages/workforce.py", title="Workforce", icon=":material/groups:", url_path="workforce"),
         st.Page("app_pages/reviews.py", title="Reviews & stability", icon=":material/event_available:",
                 url_path="reviews-stability"),
+        st.Page("app_pages/plans_legal.py", title="Plans & legal", icon=":material/gavel:", url_path="plans-legal"),
     ],
     "About the data": [
         st.Page("app_pages/data_quality.py", title="Data quality", icon=":material/fact_check:", url_path="data-quality"),

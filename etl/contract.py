@@ -46,6 +46,15 @@ YES_NO = ("Y", "N")
 ASSESSMENT_TYPE = ("IHA", "RHA", "DENTAL")
 ORG_ROLE = ("1", "2", "3", "4", "5", "6")
 REASON_LEAVE = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10")
+# Case-system extracts for plans, supervision, legal work, strategy meetings and returns home (Practice Lens codes).
+PLAN_TYPE = ("CARE", "PATHWAY", "PERMANENCE", "PLACEMENT", "HEALTH", "EDUCATION", "OTHER")
+LEGAL_OUTCOME = ("ISSUED", "NOT_PURSUED")
+STRATEGY_REASON = ("MISSING", "CSE", "CCE", "S47", "OTHER")
+
+# Reasons an episode ceased that mean the child went home to their family (SSDA903 REC): returned home to parents
+# or another person with parental responsibility, as part of the care plan (E4A) or not (E4B), or left care to live
+# with parents or relatives (E13). The return-home measures count these periods of care.
+RETURN_HOME_REC = ("E4A", "E4B", "E13")
 
 # Placement codes that start a new placement for stability counts and visit timescales.
 NEW_PLACEMENT_RNE = ("S", "P", "T", "U", "B")
@@ -102,6 +111,8 @@ class Column:
     max_length: int | None = None
     # text: names with a meaning of their own in the measures (any case): stored with RESERVED_SUFFIX, with a warning.
     reserved: tuple[str, ...] = ()
+    # date: may lie after the day of the load (a due date), so "date after the load date" does not apply.
+    future_ok: bool = False
 
     @property
     def limit(self) -> int | None:
@@ -128,6 +139,8 @@ class SourceFile:
     # (column, other, action): `column` given while `other` is empty breaks a DfE rule, e.g. REC without DEC;
     # action "blank" empties `column` with a warning, "keep" keeps it with a warning.
     needs: tuple[tuple[str, str, str], ...] = ()
+    # At least one of these columns must have a value, else the row is rejected ("missing required value").
+    one_of: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -369,6 +382,115 @@ ESTABLISHMENT = SourceFile(
     ),
 )
 EXTRACT_FILES = EXTRACT_FILES + (ESTABLISHMENT,)
+
+# Optional extracts of what the case system holds about plans, supervision, legal work, strategy meetings and returns
+# home (Ofsted's letter: actions in plans not done in time, supervision without actions and timescales, pre-proceedings
+# bypassed, no strategy meeting for long missing episodes, no plan for children returning home). Without one, its
+# measures say no data.
+PLAN_FILES: tuple[SourceFile, ...] = (
+    SourceFile(
+        name="plan_actions",
+        folder="extracts",
+        standard=CASE,
+        help="Optional: one row per action in a child's plan (care, pathway or permanence plan), with its due date "
+             "and when it was done.",
+        label="the plan actions extract",
+        key=("CHILD", "ACTION_ID"),
+        date_order=(("RAISED_DATE", "DUE_DATE"), ("RAISED_DATE", "COMPLETED_DATE")),
+        event_date="RAISED_DATE",
+        columns=(
+            _c("CHILD", "id"),
+            _c("ACTION_ID", "id", "The action's identifier in the case system (unique for the child)"),
+            _c("PLAN_TYPE", "code", "Which plan the action is in", codes=PLAN_TYPE, nullable=True,
+               on_error="blank"),
+            _c("RAISED_DATE", "date", "Date the action was agreed (added to the plan)"),
+            _c("DUE_DATE", "date", "Date it is due: may be after the day of the load", future_ok=True),
+            _c("COMPLETED_DATE", "date", "Date it was done (blank while open)", nullable=True),
+            _c("OWNER_SW_ID", "id", "Worker responsible for the action", nullable=True, on_error="blank"),
+        ),
+    ),
+    SourceFile(
+        name="supervisions",
+        folder="extracts",
+        standard=CASE,
+        help="Optional: one row per case supervision of a child's case (the child's case discussed by the social "
+             "worker and their manager).",
+        label="the supervisions extract",
+        key=("CHILD", "SUPERVISION_DATE"),
+        event_date="SUPERVISION_DATE",
+        columns=(
+            _c("CHILD", "id"),
+            _c("SUPERVISION_DATE", "date", "Date of the supervision"),
+            _c("SW_ID", "id", "Social worker supervised", nullable=True, on_error="blank"),
+            _c("MANAGER_ID", "id", "Manager who supervised", nullable=True, on_error="blank"),
+            _c("ACTIONS_RECORDED", "code", "The record sets out actions (Y/N; blank counts as N)", codes=YES_NO,
+               nullable=True, on_error="blank"),
+            _c("TIMESCALES_RECORDED", "code", "The actions have timescales (Y/N; blank counts as N)", codes=YES_NO,
+               nullable=True, on_error="blank"),
+        ),
+    ),
+    SourceFile(
+        name="legal",
+        folder="extracts",
+        standard=CASE,
+        help="Optional: one row per legal case of a child looked after: pre-proceedings under the public law outline "
+             "(PLO) and care proceedings. A case that went straight to court has no PLO dates.",
+        label="the legal extract",
+        key=("CHILD", "PLO_DECISION_DATE", "PROCEEDINGS_ISSUED_DATE"),
+        date_order=(("PLO_DECISION_DATE", "PLO_LETTER_DATE"), ("PLO_DECISION_DATE", "PLO_MEETING_DATE"),
+                    ("PROCEEDINGS_ISSUED_DATE", "FINAL_ORDER_DATE")),
+        needs=(("PLO_LETTER_DATE", "PLO_DECISION_DATE", "keep"), ("PLO_MEETING_DATE", "PLO_DECISION_DATE", "keep"),
+               ("FINAL_ORDER_DATE", "PROCEEDINGS_ISSUED_DATE", "keep")),
+        one_of=("PLO_DECISION_DATE", "PROCEEDINGS_ISSUED_DATE"),
+        columns=(
+            _c("CHILD", "id"),
+            _c("PLO_DECISION_DATE", "date", "Legal planning meeting's decision that the threshold for pre-proceedings "
+               "is met", nullable=True),
+            _c("PLO_LETTER_DATE", "date", "Letter before proceedings sent to the parents", nullable=True),
+            _c("PLO_MEETING_DATE", "date", "Pre-proceedings meeting with the parents", nullable=True),
+            _c("PROCEEDINGS_ISSUED_DATE", "date", "Care proceedings issued (application made to court)",
+               nullable=True),
+            _c("FINAL_ORDER_DATE", "date", "Final order made (proceedings concluded)", nullable=True),
+            _c("OUTCOME", "code", "ISSUED went to court; NOT_PURSUED decided not to go to court; blank while "
+               "pre-proceedings go on", codes=LEGAL_OUTCOME, nullable=True),
+        ),
+    ),
+    SourceFile(
+        name="strategy_meetings",
+        folder="extracts",
+        standard=CASE,
+        help="Optional: one row per strategy meeting (or discussion) held about a child looked after.",
+        label="the strategy meetings extract",
+        key=("CHILD", "MEETING_DATE"),
+        date_order=(("MIS_START", "MEETING_DATE"),),
+        event_date="MEETING_DATE",
+        columns=(
+            _c("CHILD", "id"),
+            _c("MEETING_DATE", "date", "Date of the meeting"),
+            _c("REASON", "code", "Why it was held: MISSING from care, CSE / CCE sexual or criminal exploitation, "
+               "S47 child protection enquiry, OTHER", codes=STRATEGY_REASON, nullable=True, on_error="blank"),
+            _c("MIS_START", "date", "Start of the missing episode it was held about (as in missing.csv), if any",
+               nullable=True),
+        ),
+    ),
+    SourceFile(
+        name="return_home_plans",
+        folder="extracts",
+        standard=CASE,
+        help="Optional: one row per multi-agency plan for a child returning home from care.",
+        label="the return home plans extract",
+        key=("CHILD", "CEASED_DATE"),
+        event_date="CEASED_DATE",
+        columns=(
+            _c("CHILD", "id"),
+            _c("CEASED_DATE", "date", "Date the child ceased to be looked after (the episode's DEC in the return)"),
+            _c("PLAN_AGREED_DATE", "date", "Date the plan was agreed (blank if not yet agreed)", nullable=True),
+            _c("AGENCIES", "int", "Number of agencies that agreed the plan (social care, health, school, ...)",
+               nullable=True, low=0, high=30, on_error="blank"),
+        ),
+    ),
+)
+EXTRACT_FILES = EXTRACT_FILES + PLAN_FILES
 
 ALL_FILES: tuple[SourceFile, ...] = SSDA903_FILES + EXTRACT_FILES
 FILES_BY_NAME: dict[str, SourceFile] = {f.name: f for f in ALL_FILES}

@@ -86,6 +86,12 @@ def _file_section(spec: SourceFile) -> list[str]:
     if spec.event_date:
         lines.append(f"- {spec.event_date} must not be before the child's date of birth"
                      + ("; an episode must start before the 18th birthday" if spec.name == "episodes" else ""))
+    if spec.one_of:
+        lines.append(f"- At least one of {' and '.join(spec.one_of)} must have a value (else the row is rejected: "
+                     "missing required value)")
+    future = [c.name for c in spec.columns if c.future_ok]
+    if future:
+        lines.append(f"- {', '.join(future)} may be after the day of the load")
     for col, other, action in spec.needs:
         lines.append(f"- {col} without {other}: {'blanked' if action == 'blank' else 'kept'}, with a warning")
     blanked = [c.name for c in spec.columns if c.on_error == "blank"]

@@ -26,6 +26,7 @@ from etl import generate_params as P
 from etl.calendar import england_bank_holidays
 from etl.generate_children import YEAR, Child, Period, Strata, simulate_child
 from etl.generate_events import Context
+from etl.generate_plans import PlanWriter
 from etl.generate_workforce import Allocator, Workforce
 from etl.generate_write import (
     STREAMS,
@@ -159,6 +160,8 @@ def generate_authority(out: Path, seed: int, index: int, d0: int, d1: int) -> tu
     first_day = min([lo] + [c.dob for c in children] + [s.start for s in wf.spells])
     dates = Dates(first_day, d1 + 3 * 366)
     cw = ChildWriter(w, dates, ctx, years, seeds[5:])
+    # drawn after every other draw, so the plans extracts leave everything calibrated before them as it was
+    pw = PlanWriter(w, dates, ctx, wf, random.Random(int(rng.integers(2**62))))
     n = 0
     for child in children:
         if not any(p.start <= d1 and p.end >= d0 for p in child.periods):
@@ -166,7 +169,7 @@ def generate_authority(out: Path, seed: int, index: int, d0: int, d1: int) -> tu
         n += 1
         child.cid = f"C{n:06d}"
         child.upn = child_upn(index, n)
-        cw.write(child)
+        pw.write(child, cw.write(child))
         w.flush()
     write_workforce(w, dates, wf, [f"CLA Team {t + 1}" for t in range(wf.n_teams)], d1)
     w.close()

@@ -112,7 +112,8 @@ class ChildWriter:
         self.r = self.rs["details"]
         self.strata = Strata(self.rs["health"])
 
-    def write(self, child: Child) -> None:
+    def write(self, child: Child) -> list:
+        """Write the child's rows; returns their schedules (period, visits, reviews, health, missing) per period."""
         rs, ctx, D = self.rs, self.ctx, self.dates
         r = self.r
         sched = []
@@ -155,6 +156,7 @@ class ChildWriter:
                 offered, done, accepted = got
                 rhi.append(f"{cid},{D.i(start // E.MINUTES)},{D.iso_time(offered)},"
                            f"{D.iso_time(done) if done >= 0 else ''},{accepted}")
+        return sched
 
     def _year(self, child: Child, sched: list, y: int, ys: int, ye: int, dob_s: str) -> None:
         D, cid = self.dates, child.cid

@@ -69,10 +69,16 @@ TARGETS: dict[str, str] = {
     "health_assessments": "fact_health_assessment",
     "workforce": "fact_worker_spell",
     "establishment": "fact_establishment",
+    "plan_actions": "fact_plan_action",
+    "supervisions": "fact_supervision",
+    "legal": "fact_legal",
+    "strategy_meetings": "fact_strategy_meeting",
+    "return_home_plans": "fact_return_home_plan",
 }
 # header first (children must be known), missing before its return interviews.
 ORDER = ("header", "episodes", "reviews", "oc2", "sw_episodes", "missing", "return_interviews", "visits",
-         "health_assessments", "workforce", "establishment")
+         "health_assessments", "workforce", "establishment", "plan_actions", "supervisions", "legal",
+         "strategy_meetings", "return_home_plans")
 SPECS = {f.name: f for f in ALL_FILES}
 
 Progress = Callable[[float, str], None]

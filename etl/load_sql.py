@@ -27,14 +27,18 @@ _UNPRINTABLE = ("an identifier or text value holding a control character (a NUL 
 
 # Why a row is rejected, in the order the docs list them (the keys are the `reason` values in rejected_rows).
 REASONS: dict[str, str] = {
-    "missing required value": "a column that must have a value is empty",
+    "missing required value": "a column that must have a value is empty (in legal.csv: neither PLO_DECISION_DATE "
+                              "nor PROCEEDINGS_ISSUED_DATE has one)",
     "value too long": _TOO_LONG,
     "unprintable character": _UNPRINTABLE,
     "unparseable date": "not a date in an accepted format, or a year outside 1900-2100 (a two-digit year, say)",
     "code not in list": "a coded column holds a value that is not in its code list",
     "not a number": "a number column holds something that is not a number (a whole number for integer columns)",
     "number out of range": "a number is below or above the column's allowed range",
-    "end before start": "an end date (or time) is before its start date, e.g. DEC before DECOM",
+    "end before start": "an end date (or time) is before its start date, e.g. DEC before DECOM; a plan action "
+                        "completed (or due) before it was raised; a PLO letter or meeting before the PLO decision; "
+                        "a final order before proceedings were issued; a strategy meeting before the missing "
+                        "episode it names began",
     "date after the load date": "an event dated after the day of the load (a date typed into the future)",
     "date after the collection year": "an SSDA903 event dated after 31 March of its return's collection year",
     "before date of birth": "an event dated before the child's date of birth (header.csv DOB; in Annex A, a start "
@@ -67,6 +71,12 @@ WARNINGS: dict[str, str] = {
     "date after the collection year": "an end date after 31 March of the return's year (blanked: open at 31 March)",
     "REC without DEC": "a reason for ceasing on an episode with no DEC (blanked: the episode is open)",
     "DEC without REC": "an episode that ceased with no reason for ceasing (kept)",
+    "PLO_LETTER_DATE without PLO_DECISION_DATE": "a letter before proceedings with no PLO decision date (kept; no "
+                                                 "days from decision to letter)",
+    "PLO_MEETING_DATE without PLO_DECISION_DATE": "a pre-proceedings meeting with no PLO decision date (kept; no days "
+                                                  "from decision to meeting)",
+    "FINAL_ORDER_DATE without PROCEEDINGS_ISSUED_DATE": "a final order with no date the proceedings were issued "
+                                                        "(kept; no duration)",
     "event after 18th birthday": "a review, visit, missing episode or other event after the child turned 18 (kept)",
     "overlapping episodes": "an episode still open when the child's next episode started (DfE validator error): "
                             "the later DECOM wins, so it is treated as ending on that day",
@@ -156,8 +166,9 @@ def _checks(spec: SourceFile, params: dict) -> list[tuple[str, str, str, str]]:
         if col.kind in ("date", "datetime"):
             checks.append((f"{raw} is not null and {typed} is null", col.name, "unparseable date", bad))
             params["load_date"] = params.get("load_date")
-            checks.append((f"{typed}::date > $load_date::date", col.name, "date after the load date",
-                           _date_action(col)))
+            if not col.future_ok:
+                checks.append((f"{typed}::date > $load_date::date", col.name, "date after the load date",
+                               _date_action(col)))
             if col.after_year:
                 checks.append((f"{typed}::date > year_end", col.name, "date after the collection year",
                                col.after_year))
@@ -179,6 +190,10 @@ def _checks(spec: SourceFile, params: dict) -> list[tuple[str, str, str, str]]:
             checks.append((f"{typed} is not null and ({' or '.join(bounds)})", col.name, "number out of range", bad))
     for start, end in spec.date_order:
         checks.append((f"{_q(end)}::timestamp < {_q(start)}::timestamp", end, "end before start", "reject"))
+    if spec.one_of:
+        # judged on the values as read (before any blanking), like every other reject rule
+        empty = " and ".join(f"{_raw(name)} is null" for name in spec.one_of)
+        checks.append((empty, spec.one_of[0], "missing required value", "reject"))
     return checks
 
 

@@ -143,6 +143,12 @@ event_spans as (
     select la_code, 'return_interviews', min(mis_start),
            max(greatest(mis_start, coalesce(rhi_offered_at::date, mis_start), coalesce(rhi_at::date, mis_start)))
     from fact_missing where list_contains($codes, la_code) and has_rhi_record group by la_code
+    union all
+    select la_code, 'plan_actions', min(raised_date), max(greatest(raised_date, coalesce(completed_date, raised_date)))
+    from fact_plan_action where list_contains($codes, la_code) group by la_code
+    union all
+    select la_code, 'supervisions', min(supervision_date), max(supervision_date)
+    from fact_supervision where list_contains($codes, la_code) group by la_code
 ),
 present_events as (
     select e.* from event_spans as e
@@ -168,6 +174,27 @@ staff_spans as (
            case when bool_or(end_date is null) then null else max(greatest(start_date, end_date)) end
     from fact_establishment where list_contains($codes, la_code) group by la_code
 ),
+rare_spans as (
+    -- rare events: from the first dated row to the data end (a month without a row had no such event)
+    select la_code, 'legal' as source, min(least(plo_decision_date, plo_letter_date, plo_meeting_date,
+                                                   proceedings_issued_date, final_order_date)) as first_day
+    from fact_legal where list_contains($codes, la_code) group by la_code
+    union all
+    select la_code, 'strategy_meetings', min(meeting_date)
+    from fact_strategy_meeting where list_contains($codes, la_code) group by la_code
+    union all
+    select la_code, 'return_home_plans', min(least(ceased_date, coalesce(plan_agreed_date, ceased_date)))
+    from fact_return_home_plan where list_contains($codes, la_code) group by la_code
+),
+rare_months as (
+    select r.la_code, r.source, unnest(range(
+        date_trunc('month', greatest(r.first_day, coalesce(d.first_month, r.first_day)))::timestamp,
+        coalesce(d.last_month, last_day($load_date::date))::timestamp,
+        interval 1 month))::date as m
+    from rare_spans as r
+    left join data_span as d using (la_code)
+    semi join files as f on f.la_code = r.la_code and f.kind = r.source
+),
 staff_months as (
     -- staff in post from the later of the first spell and the start of the authority's other data (a worker who
     -- started in 2001 does not make 2001 a month of data), to the data end while any row is open
@@ -181,7 +208,8 @@ staff_months as (
 ),
 final as (
     select distinct la_code, source, last_day(m) as month_end
-    from (select * from returns union all select * from event_months union all select * from staff_months)
+    from (select * from returns union all select * from event_months union all select * from staff_months
+          union all select * from rare_months)
     where last_day(m) <= last_day($load_date::date)
 )
 select * from final order by la_code, source, month_end

@@ -190,6 +190,59 @@ create table if not exists annex_a_snapshot (
     date_from      varchar not null,     -- authority.toml annex_a_date, or the sheet's cell holding it
     header_row     integer not null,     -- the header row's number in the sheet
     rows_kept      integer not null
+
+-- ---------- plans, supervision, legal work, strategy meetings, returns home (optional case-system extracts) ----------
+create table if not exists fact_plan_action (
+    la_code         varchar not null,
+    child           varchar not null,
+    action_id       varchar not null,
+    plan_type       varchar,             -- CARE, PATHWAY, PERMANENCE, PLACEMENT, HEALTH, EDUCATION, OTHER
+    raised_date     date not null,
+    due_date        date not null,       -- may be after the load (an action not yet due)
+    completed_date  date,                -- null while open
+    owner_sw_id     varchar
+    -- key: (la_code, child, action_id), unique (the loader de-duplicates)
+);
+
+create table if not exists fact_supervision (   -- case supervision: one child's case discussed
+    la_code              varchar not null,
+    child                varchar not null,
+    supervision_date     date not null,
+    sw_id                varchar,
+    manager_id           varchar,
+    actions_recorded     boolean,             -- Y true, N false, null blank (counts as not recorded)
+    timescales_recorded  boolean
+    -- key: (la_code, child, supervision_date), unique (the loader de-duplicates)
+);
+
+create table if not exists fact_legal (   -- one legal case: pre-proceedings (PLO) and care proceedings
+    la_code                  varchar not null,
+    child                    varchar not null,
+    plo_decision_date        date,
+    plo_letter_date          date,
+    plo_meeting_date         date,
+    proceedings_issued_date  date,        -- at least one of plo_decision_date and this is given
+    final_order_date         date,
+    outcome                  varchar      -- ISSUED, NOT_PURSUED; null while pre-proceedings go on
+    -- key: (la_code, child, plo_decision_date, proceedings_issued_date)
+);
+
+create table if not exists fact_strategy_meeting (
+    la_code       varchar not null,
+    child         varchar not null,
+    meeting_date  date not null,
+    reason        varchar,               -- MISSING, CSE, CCE, S47, OTHER
+    mis_start     date                   -- the missing episode it was about (fact_missing.mis_start), if named
+    -- key: (la_code, child, meeting_date), unique (the loader de-duplicates)
+);
+
+create table if not exists fact_return_home_plan (
+    la_code           varchar not null,
+    child             varchar not null,
+    ceased_date       date not null,     -- matches the DEC of the episode that ended the period of care
+    plan_agreed_date  date,
+    agencies          integer
+    -- key: (la_code, child, ceased_date), unique (the loader de-duplicates)
 );
 
 -- ---------- published benchmarks (python -m etl benchmarks; kept across loads) ----------
@@ -246,7 +299,11 @@ create table if not exists load_log (
 -- row. Workforce and establishment: from their first start month (or the start of the authority's other data, if
 -- later) to the authority's data end while any row is open. An Annex A list (annex_a_list_8): the month of its
 -- snapshot date only (a snapshot, not a history). Never after the month of the load (a date typed into the future
--- does not extend it).
+-- does not extend it). Plan actions and supervisions (frequent events) are event extracts too: from their
+-- first to their last dated row (a plan action's raised or completed date; its due date may lie ahead). Legal cases,
+-- strategy meetings and return home plans are rare events: a month with no row is a month when none happened, so
+-- they cover from the month of their first dated row (or the start of the authority's other data, if later) to the
+-- end of the authority's data.
 create table if not exists source_coverage (
     la_code    varchar not null,
     source     varchar not null,        -- contract file name: episodes, visits, sw_episodes, annex_a_list_8, ...

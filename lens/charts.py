@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -116,7 +117,8 @@ def fit_y_axis(fig: go.Figure, unit: str, extra: list[float] | None = None) -> N
     for trace in fig.data:
         ys = getattr(trace, "y", None)
         if ys is not None:
-            values += [v for v in ys if isinstance(v, int | float)]
+            # numbers.Real, not int | float: an int64 series (a count) comes back as numpy integers, which are not int
+            values += [v for v in ys if isinstance(v, numbers.Real) and not isinstance(v, bool)]
     low, high, from_zero = y_range(values, unit)
     fig.update_yaxes(range=[low, high], rangemode=None)
     if not from_zero:

@@ -60,6 +60,15 @@ SETTINGS: dict[str, Setting] = {
     "image_timeout": Setting("PRACTICE_LENS_IMAGE_TIMEOUT", "30",
                              "Seconds the browser may take to start or to draw one chart image before it is closed "
                              "and the export fails, so a stuck browser cannot hold a server thread for ever."),
+    "supervision_weeks": Setting("PRACTICE_LENS_SUPERVISION_WEEKS", "6",
+                                 "How often, in weeks, each looked-after child's case should be discussed in "
+                                 "supervision (supervision_in_time: a supervision exactly this many weeks after the "
+                                 "last is in time, a day later is late). No regulation sets it: the employer "
+                                 "standards ask for regular supervision and councils' policies often make it "
+                                 "monthly, where not every case is discussed each time. 6 weeks is the longest "
+                                 "interval the regulations allow between statutory visits (reg 28), so a case not "
+                                 "discussed for longer has gone a whole visiting cycle without a manager looking at "
+                                 "it. Set your own policy's interval (1 to 52)."),
     "load_lock_timeout": Setting("PRACTICE_LENS_LOAD_LOCK_TIMEOUT", "600",
                                  "Seconds a load waits while another load writes the same warehouse (one at a time, "
                                  "or the later would drop the other's authorities) before it gives up."),
@@ -114,3 +123,11 @@ def neighbour_average() -> str:
     if value not in ("mean", "median"):
         raise ValueError(f"PRACTICE_LENS_NEIGHBOUR_AVERAGE must be 'mean' or 'median', not {value!r}")
     return value
+
+
+def supervision_weeks() -> int:
+    """Weeks within which each child's case should be discussed in supervision (1 to 52)."""
+    text = get("supervision_weeks").strip()
+    if not text.isdigit() or not 1 <= int(text) <= 52:
+        raise ValueError(f"PRACTICE_LENS_SUPERVISION_WEEKS must be a whole number of weeks from 1 to 52, not {text!r}")
+    return int(text)

@@ -25,7 +25,8 @@ REQUIRED_FIELDS = (
     "title", "theme", "question", "shape", "grain", "keys", "numerator", "denominator", "rule",
     "source", "polarity", "unit", "params",
 )
-SHAPES = ("series", "list", "table")
+SHAPES = ("series", "list", "history", "table")
+CHILD_SHAPES = ("list", "history")  # child-level: a list of children, or one child's history
 POLARITIES = ("higher is better", "lower is better", "neutral")
 
 # Parameters a measure may use, how they are coerced, and what they mean.
@@ -35,6 +36,9 @@ PARAMS: dict[str, str] = {
     "from_month": "first month of the series (a DATE; any day in the month)",
     "to_month": "last month of the series (a DATE; any day in the month)",
     "as_of": "the date a child-level list is worked out at",
+    "child": "one child's identifier (a child's history, e.g. drift_history); null = no child",
+    "supervision_weeks": "weeks within which each child's case should be discussed in supervision (default: the "
+                         "supervision_weeks setting, PRACTICE_LENS_SUPERVISION_WEEKS)",
 }
 
 _PARAM_RE = re.compile(r"\$([a-z_][a-z0-9_]*)")
@@ -180,7 +184,9 @@ def validate(measure: Measure) -> list[str]:
             problems.append(f"{measure.name}: unknown parameter ${p}")
     if measure.shape == "list" and not measure.name.endswith("_list"):
         problems.append(f"{measure.name}: a child-level list's name must end in _list")
-    if measure.shape in ("series", "list") and not measure.requires:
+    if measure.shape == "history" and (not measure.name.endswith("_history") or "child" not in measure.params):
+        problems.append(f"{measure.name}: one child's history must end in _history and take $child")
+    if measure.shape in ("series", *CHILD_SHAPES) and not measure.requires:
         problems.append(f"{measure.name}: header lacks 'requires' (the source files it is built on)")
     for r in measure.requires:
         if r not in SOURCE_LABELS:
@@ -238,8 +244,12 @@ def coerce_params(measure: Measure, given: dict[str, Any], con: duckdb.DuckDBPyC
             if isinstance(v, str):
                 v = [v]
             out[p] = list(v) if v else None
-        elif p == "team":
+        elif p in ("team", "child"):
             out[p] = v or None
+        elif p == "supervision_weeks":
+            from lens import config
+
+            out[p] = int(v) if v else config.supervision_weeks()
         elif p in ("from_month", "to_month", "as_of"):
             d = _as_date(v)
             if d is None:
@@ -436,7 +446,7 @@ def run(name: str, con: duckdb.DuckDBPyConnection, **params: Any) -> pd.DataFram
     df = con.execute(measure.sql, bound).df()
     if measure.shape == "series" and measure.requires:
         return _with_status(measure, df, con, bound)
-    if measure.shape == "list" and measure.requires and not df.empty:
+    if measure.shape in CHILD_SHAPES and measure.requires and not df.empty:
         status = availability(name, con, sorted(df["la_code"].unique()), bound.get("as_of"))
         shown = status.loc[status["status"] != coverage.NO_DATA, "la_code"]
         return df[df["la_code"].isin(shown)].reset_index(drop=True)

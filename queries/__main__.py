@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--from", dest="from_month", help="first month, YYYY-MM")
     run.add_argument("--to", dest="to_month", help="last month, YYYY-MM")
     run.add_argument("--as-of", dest="as_of", help="date for child-level lists, YYYY-MM-DD")
+    run.add_argument("--child", help="one child's identifier, for a child's history (drift_history)")
     run.add_argument("--format", choices=("csv", "json"), default="csv")
     run.add_argument("--spc", action="store_true",
                      help="series only: add SPC columns (docs/early-warning.md): mean, upl, lpl, provisional, rule, "
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         measure = queries.get(args.name)
         queries.check_selection(con, args.la, args.team, args.from_month, args.to_month, args.as_of)
-        if measure.shape == "list":
+        if measure.shape in queries.CHILD_SHAPES:
             # no list of children where a source does not cover the month: say so rather than print an empty list
             status = queries.availability(args.name, con, la_codes=args.la, as_of=args.as_of)
             missing = status[status["status"] == "no data"]
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
             for row in status[status["status"] != "ok"].itertuples():
                 print(f"{row.la_code}: {row.status_note}", file=sys.stderr)
         df = queries.run(args.name, con, la_codes=args.la, team=args.team, from_month=args.from_month,
-                         to_month=args.to_month, as_of=args.as_of)
+                         to_month=args.to_month, as_of=args.as_of, child=args.child)
     except KeyError as e:
         print(e.args[0], file=sys.stderr)
         return 2

@@ -115,3 +115,16 @@ def status_of_rows(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, sources: 
             f"partial: looks back {window} months and {label(s)} covers {int(n)} of them"
             for s, n in zip(out.loc[partial, "partial_source"], out.loc[partial, "partial_have"], strict=True)]
     return out[["la_code", "month_end", "status", "status_note"]]
+
+
+def month_notes(con: duckdb.DuckDBPyConnection, la_code: str, month: dt.date,
+                sources: tuple[str, ...]) -> dict[str, str]:
+    """For each of `sources` that does not cover `month` for this authority, why: 'the visits extract not supplied'
+    (a chart with a lane per source names the lanes that are empty for want of data, not for want of events)."""
+    keys = pd.DataFrame({"la_code": [la_code], "month_end": [month]})
+    out = {}
+    for source in sources:
+        row = status_of_rows(con, keys, (source,), 1).iloc[0]
+        if row["status"] == NO_DATA:
+            out[source] = str(row["status_note"]).removeprefix("no data: ")
+    return out

@@ -8,9 +8,10 @@
 -- numerator: n/a
 -- denominator: n/a
 -- rule: source_coverage (built by the loader; see docs/data-formats.md 'Absent files and years'): an SSDA903 file
---   covers the 12 months of its return year; a visits, health assessments or return interviews extract the months
---   from its first to its last dated row; workforce and establishment from their first start to the data's end
---   while a row is open; never after the month of the load. months_covered counts them; gaps counts the months
+--   covers the 12 months of its return year; a visits, health assessments, return interviews, plan actions or
+--   supervisions extract the months from its first to its last dated row; workforce and establishment from their
+--   first start to the data's end while a row is open; legal, strategy meetings and return home plans (rare events)
+--   from their first dated row to the data's end; never after the month of the load. months_covered counts them; gaps counts the months
 --   between first_month and last_month that are not covered (a year's file missing, say).
 -- source: source_coverage, load_log, dim_authority
 -- polarity: neutral

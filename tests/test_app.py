@@ -26,6 +26,9 @@ THEME_PAGES = {
     "app_pages/health.py": ("health_up_to_date", ["health_overdue_list", "health_iha_late_list"]),
     "app_pages/workforce.py": ("workforce_agency_rate", []),
     "app_pages/reviews.py": ("reviews_in_time", ["reviews_overdue_list", "placements_3plus_list"]),
+    "app_pages/plans_legal.py": ("plans_actions_on_time", ["plans_actions_overdue_list", "supervision_overdue_list",
+                                                           "legal_proceedings_list", "legal_no_plan_list",
+                                                           "missing_strategy_list", "return_home_plan_list"]),
 }
 
 

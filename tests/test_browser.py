@@ -21,7 +21,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAGES = {"": "Overview", "visits": "Visits", "social-worker-changes": "Social worker changes",
          "missing": "Missing", "health": "Health", "workforce": "Workforce",
-         "reviews-stability": "Reviews & stability", "data-quality": "Data quality"}
+         "reviews-stability": "Reviews & stability", "plans-legal": "Plans & legal", "data-quality": "Data quality"}
 
 
 def _free_port() -> int:
@@ -240,4 +240,32 @@ def test_a_click_on_a_heat_map_cell_opens_its_page_for_that_team(server, browser
         page.screenshot(path=str(SHOTS / "heatmap-click-visits-team2.png"), full_page=True)
     # the address is a link to this view: the page, and the team chosen in the sidebar's filter
     page.wait_for_url(lambda u: "/visits" in u and "team=CLA+Team+2" in u, timeout=30_000)
+    page.close()
+
+
+def test_the_drift_timeline_of_one_child(server, browser):
+    # The sample's story child: a new social worker on 24 July 2017, then no visit for months and every action in
+    # the plan agreed just before the change left overdue (etl/generate_plans.py).
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    _open(page, f"{server}/plans-legal?month=Oct+2017", "Plans & legal")
+    box = page.get_by_role("textbox", name="Or a child's identifier")
+    box.fill("C000566")
+    box.press("Enter")
+    chart = page.locator(".js-plotly-plot").filter(has_text="Child C000566: the year to Oct 2017")
+    try:
+        chart.first.wait_for(timeout=60_000)
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        chart.first.scroll_into_view_if_needed()
+        assert page.locator("[data-testid='stException']").count() == 0
+        # the lanes, the change of worker and the overdue actions are drawn
+        for lane in ("Social worker", "Visits", "Reviews", "Plan actions", "Supervision", "Missing"):
+            assert chart.first.locator(".ytick text", has_text=lane).count() == 1, lane
+        assert chart.first.locator(".legendtext", has_text="New social worker").count() == 1
+        assert chart.first.locator(".legendtext", has_text="Action overdue").count() == 1
+        metric = page.locator("[data-testid='stMetric']").filter(has_text="Days since a visit")
+        assert metric.inner_text().split("\n")[-1].strip() == "105"
+    finally:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        chart.first.screenshot(path=str(SHOTS / "drift-timeline.png"))
+        page.screenshot(path=str(SHOTS / "drift-view.png"), full_page=True)
     page.close()

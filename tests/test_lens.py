@@ -178,3 +178,17 @@ def test_a_legend_that_wraps_gets_its_own_rows_above_the_plot():
     # board mode (20 px type): 488.0, 398.4, 398.4, 387.2, 398.4 px: no two fit in 710, five rows, + 4 * 30 px
     board = fig(bands, board=True)
     assert (board.layout.margin.t, board.layout.height) == (230, 640)
+
+
+def test_a_count_series_of_whole_numbers_gets_a_y_axis_that_shows_it():
+    # A count measure (plans_actions_overdue, missing_prolonged) is int64: Plotly hands its y back as numpy integers.
+    # The axis must still be scaled to them: 9 to 32 actions -> from 0 (9 is within a third of 32) to 32 + 12% of the
+    # 23 span = 34.76; before, the axis read 0 to 1 and the line was drawn off the chart.
+    import numpy as np
+    import plotly.graph_objects as go
+
+    from lens.charts import fit_y_axis
+
+    fig = go.Figure(go.Scatter(y=np.array([9, 20, 32], dtype="int64")))
+    fit_y_axis(fig, "actions")
+    assert fig.layout.yaxis.range == (0.0, 32 + 0.12 * 23)

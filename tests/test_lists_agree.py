@@ -73,6 +73,17 @@ PAIRS: dict[str, list[Pair]] = {
                               & (_month(df["mis_end"]) == (pd.Period(m, "M") - 1))],
              key=("la_code", "child", "mis_start"), month_shift=-1),
     ],
+    "plans_actions_overdue_list": [Pair("plans_actions_overdue", counted, key=("la_code", "child", "action_id"))],
+    "supervision_overdue_list": [Pair("supervision_in_time", missed)],
+    "legal_proceedings_list": [
+        Pair("legal_proceedings_26_weeks", lambda df: df["open_over_26_weeks"], lambda df, m: df[df["over_26_weeks"]],
+             key=("la_code", "child", "proceedings_issued_date")),
+        Pair("legal_proceedings_26_weeks", lambda df: df["issued_without_plo"],
+             lambda df, m: df[df["without_pre_proceedings"]], key=("la_code", "child", "proceedings_issued_date")),
+    ],
+    "legal_no_plan_list": [Pair("legal_no_plan", counted, key=("la_code", "child", "plo_end"))],
+    "missing_strategy_list": [Pair("missing_strategy_meeting", missed, key=("la_code", "child", "mis_start"))],
+    "return_home_plan_list": [Pair("return_home_plan", missed, key=("la_code", "child", "ceased_date"))],
 }
 
 

@@ -1,6 +1,6 @@
 """Loader rules, each on a small hand-written source (tests/fixtures/la_a, la_b) or one written here into tmp_path.
 
-la_a (Z99000901) has returns 2016 and 2017 and all five extracts; la_b (Z99000902) has only 2017 header + episodes.
+la_a (Z99000901) has returns 2016 and 2017 and all ten extracts; la_b (Z99000902) has only 2017 header + episodes.
 """
 
 from __future__ import annotations
@@ -100,9 +100,10 @@ def test_latest_return_wins_and_nothing_is_counted_twice(tmp_path: Path) -> None
     assert q(db, "select return_year, sdq_score, teeth_check, health_check from fact_oc2 order by all") == [
         (2016, 14, True, None), (2017, 12, False, None)]
     # rows read: header 4, episodes 5, reviews 3, missing 3, oc2 2, sw 4, visits 4, health 3, interviews 2,
-    # workforce 4, establishment 2 = 36; superseded: header C1/2016, episode C1 10/10/2015/2016, review
-    # 01/07/2015/2016, allocation SW1/2016 = 4; loaded 32, rejected 0.
-    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (36, 32, 0)
+    # workforce 4, establishment 2, plan actions 3, supervisions 3, legal 2, strategy meetings 1, return home
+    # plans 1 = 46; superseded: header C1/2016, episode C1 10/10/2015/2016, review 01/07/2015/2016, allocation
+    # SW1/2016 = 4; loaded 42, rejected 0.
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (46, 42, 0)
     assert report.missing == []
     assert q(db, "select file, rows_read, rows_loaded, rows_rejected from load_log "
                  "where file like 'ssda903/%/episodes.csv' order by file") == [
@@ -370,9 +371,9 @@ def test_loading_the_same_source_twice_leaves_the_same_data(tmp_path: Path) -> N
     second = load([FIXTURES / "la_a"], db)
     assert snapshot(db) == data
     assert len(data["fact_episode"]) == 4 and len(data["fact_child_month"]) > 0
-    # load_log is appended: 18 rows per load (authority.toml + 12 return files + 5 extracts).
+    # load_log is appended: 23 rows per load (authority.toml + 12 return files + 10 extracts).
     assert q(db, "select load_id, count(*) from load_log group by 1 order by 1") == [
-        (first.load_id, 18), (second.load_id, 18)]
+        (first.load_id, 23), (second.load_id, 23)]
     assert first.load_id < second.load_id
 
 
@@ -386,7 +387,9 @@ def test_two_authorities_side_by_side_and_missing_files_reported(tmp_path: Path)
     # la_b has 2017 header + episodes: 4 return files and all 5 extracts are missing.
     missing_b = ["ssda903/2017/reviews.csv", "ssda903/2017/missing.csv", "ssda903/2017/oc2.csv",
                  "ssda903/2017/sw_episodes.csv", "extracts/visits.csv", "extracts/health_assessments.csv",
-                 "extracts/return_interviews.csv", "extracts/workforce.csv", "extracts/establishment.csv"]
+                 "extracts/return_interviews.csv", "extracts/workforce.csv", "extracts/establishment.csv",
+                 "extracts/plan_actions.csv", "extracts/supervisions.csv", "extracts/legal.csv",
+                 "extracts/strategy_meetings.csv", "extracts/return_home_plans.csv"]
     assert report.missing == [f"{LA_B} {rel}" for rel in missing_b]
     assert q(db, "select file from load_log where status = 'missing' and la_code = $la order by file",
              {"la": LA_B}) == [(rel,) for rel in sorted(missing_b)]
@@ -420,9 +423,9 @@ def test_reloading_one_authority_replaces_only_its_data(tmp_path: Path) -> None:
     assert q(db, "select child from dim_child where la_code = $la", {"la": LA_B}) == [("C2",)]
     assert q(db, "select child, decom::varchar from fact_episode where la_code = $la", {"la": LA_B}) == [
         ("C2", "2016-10-01")]
-    # load_log keeps the first load's rows (la_a: authority.toml + 12 + 5 = 18; la_b: authority.toml + 2 present
-    # + 9 missing = 12; 30 in all) and appends the second's (12): 42.
-    assert q(db, "select count(*) from load_log") == [(42,)]
+    # load_log keeps the first load's rows (la_a: authority.toml + 12 + 10 = 23; la_b: authority.toml + 2 present
+    # + 14 missing = 17; 40 in all) and appends the second's (17): 57.
+    assert q(db, "select count(*) from load_log") == [(57,)]
 
 
 def test_load_log_records_hashes_and_counts(tmp_path: Path) -> None:
@@ -531,9 +534,9 @@ def test_cli_prints_a_summary_and_fails_cleanly(tmp_path: Path, capsys: pytest.C
     db = tmp_path / "w.duckdb"
     assert etl_main(["load", str(FIXTURES / "la_a"), str(FIXTURES / "la_b"), "--db", str(db)]) == 0
     out = capsys.readouterr().out
-    # rows: la_a 36 read / 32 loaded (see above) + la_b 2 read / 2 loaded; 4 superseded.
-    assert "rows: 38 read, 34 loaded, 0 rejected, 4 superseded by a later view" in out
-    assert "files: 21 read, 9 missing" in out
+    # rows: la_a 46 read / 42 loaded (see above) + la_b 2 read / 2 loaded; 4 superseded.
+    assert "rows: 48 read, 44 loaded, 0 rejected, 4 superseded by a later view" in out
+    assert "files: 26 read, 14 missing" in out
     bad = make_source(tmp_path, files={"extracts/workforce.csv": "SW_ID,TEAM\nSW1,North\n"}, name="bad")
     assert etl_main(["load", str(bad), "--db", str(db)]) == 1
     err = capsys.readouterr().err

@@ -18,6 +18,7 @@ from lens.access import NotAllowed
 from lens.audit import AuditLog, AuditUnavailable, store_path
 from lens.commentary import Note
 from lens.rebase_log import RebaseLog
+from queries import coverage
 
 
 def db_version(path: Path) -> float:
@@ -63,9 +64,10 @@ def _frozen(params: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
 def measure(name: str, **params: Any) -> pd.DataFrame:
     """A measure's result for these filters, through the registry, cached per warehouse version.
 
-    A child-level list goes through the rules of the person signed in (see child_list); NotAllowed when refused.
+    A child-level list (or one child's history) goes through the rules of the person signed in (see child_list);
+    NotAllowed when refused.
     """
-    if queries.get(name).shape == "list":
+    if queries.get(name).shape in queries.CHILD_SHAPES:
         return child_list(name, params)
     df = _run(name, db_version(config.db_path()), _frozen(params)).copy()
     if name == "dq_warnings" and len(df):
@@ -137,9 +139,23 @@ def _stand_in(name: str, version: float, params: tuple[tuple[str, Any], ...]) ->
         cur.close()
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _month_notes(version: float, la_code: str, month: dt.date, sources: tuple[str, ...]) -> dict[str, str]:
+    cur = connection().cursor()
+    try:
+        return coverage.month_notes(cur, la_code, month, sources)
+    finally:
+        cur.close()
+
+
 def stand_in(name: str, **params: Any) -> pd.DataFrame:
     """Rows of a measure's stand-in (the Annex A snapshot) for months its own sources do not cover, cached."""
     return _stand_in(name, db_version(config.db_path()), _frozen(params)).copy()
+
+
+def month_notes(la_code: str, month: dt.date, sources: tuple[str, ...]) -> dict[str, str]:
+    """Which of these source files do not cover the month for the authority, and why (cached)."""
+    return dict(_month_notes(db_version(config.db_path()), la_code, month, sources))
 
 
 def authorities() -> pd.DataFrame:

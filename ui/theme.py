@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -11,7 +12,7 @@ import queries
 from lens import charts
 from lens.formatting import finding, month_label
 from ui import data, early_warning, widgets
-from ui.filters import ALL_TEAMS, current
+from ui.filters import ALL_TEAMS, Filters, current
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,10 @@ def _figure(chart: Chart, df: pd.DataFrame, f, title: str):
 
 
 def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] = (),
-                 lists: tuple[str, ...] = ()) -> None:
-    """Draw a theme page from the filters in the sidebar."""
+                 lists: tuple[str, ...] = (),
+                 after: Callable[[Filters, dict[str, pd.DataFrame]], None] | None = None) -> None:
+    """Draw a theme page from the filters in the sidebar; `after` draws more below the lists (given the lists
+    shown), before the definitions."""
     f = current()
     st.title(title)
     st.caption(intro)
@@ -143,7 +146,12 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
                           rows.drop(columns=["suppressed"], errors="ignore"), fig, cm.title)
         widgets.benchmark_panel(chart.measure, f)
 
+    shown = {}
     for name in lists:
-        widgets.child_list(name, f, selected_team, key=name)
+        rows = widgets.child_list(name, f, selected_team, key=name)
+        if rows is not None:
+            shown[name] = rows
+    if after is not None:
+        after(f, shown)
 
     widgets.definitions([headline, *[c.measure for c in more], *([] if f.board else list(lists))])

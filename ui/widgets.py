@@ -265,10 +265,13 @@ def definitions(names: list[str]) -> None:
             st.text(m.definition())
 
 
-def child_list(measure: str, f: Filters, team: str | None, key: str) -> None:
-    """The children behind the number, worst first, with CSV/Excel downloads; never shown in board mode."""
+def child_list(measure: str, f: Filters, team: str | None, key: str) -> pd.DataFrame | None:
+    """The children behind the number, worst first, with CSV/Excel downloads; never shown in board mode.
+
+    Returns the rows shown (None when no list was drawn), so a page can offer those children for a closer look.
+    """
     if f.board:
-        return
+        return None
     from ui import access, data
 
     m = queries.get(measure)
@@ -279,7 +282,7 @@ def child_list(measure: str, f: Filters, team: str | None, key: str) -> None:
     state, note = (status["status"].iloc[0], status["status_note"].iloc[0]) if len(status) else ("ok", "")
     if state == "no data":
         st.warning(f"No list of children: {note.removeprefix('no data: ')}.", icon=":material/block:")
-        return
+        return None
     if state == "partial":
         st.info(f"{note[0].upper() + note[1:]}: the list may miss children.", icon=":material/hourglass_top:")
     params = {"la_codes": [f.la_code], "team": team or f.team,
@@ -288,15 +291,19 @@ def child_list(measure: str, f: Filters, team: str | None, key: str) -> None:
         df = data.measure(measure, **params)
     except data.NotAllowed as refused:
         st.info(str(refused), icon=":material/lock:")
-        return
+        return None
     if df.empty:
         st.success("No children on this list: " + ("the two sources agree." if m.theme == "data_quality"
                                                    else "everyone is in time."))
-        return
-    st.caption(f"{len(df)} {'children' if 'episode' not in m.fields.get('grain', '') else 'episodes'}, worst first.")
+        return df
+    grain = m.fields.get("grain", "")
+    noun = next((word for key, word in (("episode", "episodes"), ("action", "actions"), ("legal case", "cases"))
+                 if key in grain), "children")
+    st.caption(f"{len(df)} {noun}, worst first.")
     access.note_narrowed(df)
     table(df, key=f"{key}-table")
     downloads(key, f, [measure], data.list_download(measure, params, df), title=m.title)
+    return df
 
 
 def stand_in(measure: str, f: Filters, key: str) -> bool:
