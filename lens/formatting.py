@@ -125,16 +125,19 @@ def target_clause(values: pd.Series, months: pd.Series, target: float | None, hi
 
 
 def finding(title: str, unit: str, values: pd.Series, months: pd.Series, higher_is_better: bool | None,
-            suppressed: bool = False, target: float | None = None) -> str:
+            suppressed: bool | str = False, target: float | None = None) -> str:
     """A plain-English title that states the finding over the period shown, with its polarity and target:
-    'Children with 3 or more social workers rose from 13.0% to 39.6% over two years; above target since Jan 2017'."""
+    'Children with 3 or more social workers rose from 13.0% to 39.6% over two years; above target since Jan 2017'.
+
+    `suppressed`: board mode hides the last month's figure ('fewer than 5 children', or the words given)."""
+    if suppressed and len(months):
+        words = suppressed if isinstance(suppressed, str) else "fewer than 5 children"
+        return f"{title}: {words} in {month_long(list(months)[-1])} (hidden in board mode)"
     pairs = [(m, v) for m, v in zip(months, values, strict=False) if not is_missing(v)]
     if not pairs:
         return f"{title}: no data for this period"
     last_month, last = pairs[-1]
     when = month_long(last_month)
-    if suppressed:
-        return f"{title}: fewer than 5 in {when}"
     if len(pairs) < 2:
         return f"{title}: {fmt_value(last, unit)} in {when}"
     first_month, first = pairs[0]

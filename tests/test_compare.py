@@ -186,8 +186,8 @@ def test_a_synthetic_authority_has_no_region_or_neighbours_and_says_why(compare_
 def test_board_mode_suppresses_small_counts_and_ranks_nobody_on_them(compare_env):
     at = compare_page(board="true")
     assert not [d for d in at.dataframe if "Rank" in d.value.columns]
-    assert any("Not ranked, no figure for Mar 2018" in w.value and "Slough: suppressed (a count under 5)" in w.value
+    assert any("Not ranked, no figure for Mar 2018" in w.value and "Slough: hidden in board mode (fewer than 5 children)" in w.value
                and "City of London: the visits extract covers Apr 2017 to Dec 2017" in w.value for w in at.warning)
     assert any("No authority has a figure to rank for Mar 2018" in i.value for i in at.info)
-    assert any("Slough is not ranked for March 2018: suppressed (a count under 5)." in m.value for m in at.markdown)
+    assert any("Slough is not ranked for March 2018: hidden in board mode (fewer than 5 children)." in m.value for m in at.markdown)
     assert not [d for d in at.dataframe if "Child" in d.value.columns]

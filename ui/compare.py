@@ -7,9 +7,9 @@ from __future__ import annotations
 import streamlit as st
 
 import queries
-from lens import charts, compare
+from lens import charts, compare, disclosure
+from lens.disclosure import SUPPRESSED
 from lens.formatting import fmt_value, month_label
-from lens.suppress import SUPPRESSED
 from ui import data, widgets
 from ui.filters import current
 
@@ -63,14 +63,14 @@ def render_compare() -> None:
         st.caption(f"Whole authorities are compared: the team filter ({f.team}) does not apply here.")
 
     df = data.measure(name, la_codes=codes, team="All teams", from_month=f.from_month, to_month=f.month)
-    rows = widgets.board_safe(compare.authority_rows(df), f)
+    rows = compare.authority_rows(df)  # board mode: as the disclosure policy shows it (ui/data.py)
     if rows.empty:
         st.info(f"No data for {m.title.lower()} in this period.", icon=":material/info:")
         return
     target = widgets.target_of(name)
     table = compare.ranked(rows, f.month, names, f.la_code, m.higher_is_better, target)
     focus = table[table["is_focus"]]
-    shown = SUPPRESSED if f.board and len(focus) and bool(
+    shown = SUPPRESSED if f.board and len(focus) and "suppressed" in rows and bool(
         rows.loc[(rows["la_code"] == f.la_code) & (rows["month_end"] == f.month), "suppressed"].any()) \
         else fmt_value(focus["value"].iloc[0], unit) if len(focus) else ""
 
@@ -108,6 +108,9 @@ def render_compare() -> None:
                                      f"{m.title}: {f.la_name} against {len(names)} authorities", unit, target,
                                      f.board)
     st.plotly_chart(trend_fig, key="compare-trend", theme=None, config={"displaylogo": False})
+    if f.board and "suppressed" in rows and rows["suppressed"].any():
+        st.caption(f"A gap in a line is a month with no data or, in board mode, with {disclosure.small_words()} "
+                   "(its figure is hidden, never shown as 0).")
     widgets.data_status(rows[rows["la_code"] == f.la_code], f)
     trend_table = rows.assign(la_name=rows["la_code"].map(names))[
         ["la_code", "la_name", "month_end", "value", "status", "status_note"]]

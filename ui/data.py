@@ -13,7 +13,7 @@ import streamlit as st
 
 import queries
 from lens import access as rules
-from lens import commentary, config, early_warning
+from lens import commentary, config, disclosure, early_warning
 from lens.access import NotAllowed
 from lens.audit import AuditLog, AuditUnavailable, store_path
 from lens.commentary import Note
@@ -67,13 +67,60 @@ def measure(name: str, **params: Any) -> pd.DataFrame:
     """
     if queries.get(name).shape == "list":
         return child_list(name, params)
-    df = _run(name, db_version(config.db_path()), _frozen(params)).copy()
-    if name == "dq_warnings" and len(df):
+    version = db_version(config.db_path())
+    if name in BOARD_PROTECTED and board_mode():
+        return _board(name, version, _frozen(params)).copy()
+    df = _run(name, version, _frozen(params)).copy()
+    if name in VALUE_COLUMNS and len(df):
         from ui import access
 
-        if not access.current().sees_all_children:  # a value in the file can name a child of any team
-            df["value"] = "(shown to analysts)"
+        if board_mode():  # a value copied from a rejected row can be a child's id or date of birth
+            df[VALUE_COLUMNS[name]] = HIDDEN_IN_BOARD_MODE
+        elif not access.current().sees_all_children:  # a value in the file can name a child of any team
+            df[VALUE_COLUMNS[name]] = SHOWN_TO_ANALYSTS
     return df
+
+
+SHOWN_TO_ANALYSTS = "(shown to analysts)"
+HIDDEN_IN_BOARD_MODE = "(hidden in board mode)"
+VALUE_COLUMNS = {"dq_warnings": "value", "dq_rejected_by_reason": "example_value"}  # values copied from a file's row
+BOARD_PROTECTED = {*disclosure.RULES, "overview"}
+
+
+def board_mode() -> bool:
+    """Whether this run is in board mode, failing closed: a board role always; anyone else as the filters say, and
+    board mode until the filters are chosen."""
+    from ui import access, filters
+
+    if access.current().board_only:
+        return True
+    chosen = filters.current()
+    return chosen is None or chosen.board
+
+
+def _wider(name: str, params: dict[str, Any]) -> dict[str, Any]:
+    """What is read to protect a selection: every team (secondary suppression weighs them against each other),
+    except for the 'All teams' rows alone (only ever hidden for their own counts); for the Overview, 12 more months
+    (a change from a hidden month is hidden too)."""
+    wider = dict(params)
+    if "team" in wider and wider["team"] != disclosure.ALL_TEAMS:
+        wider["team"] = None
+    if name == "overview" and wider.get("from_month") is not None:
+        wider["from_month"] = (pd.Timestamp(wider["from_month"]) - pd.DateOffset(months=12)).date()
+    return wider
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _board(name: str, version: float, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    """A measure as board mode shows it (lens/disclosure.py), for the selection asked for."""
+    asked = dict(params)
+    df = _run(name, version, _frozen(_wider(name, asked))).copy()
+    df = disclosure.protect_overview(df) if name == "overview" else disclosure.protect(name, df)
+    if asked.get("team") is not None and "team" in df:
+        df = df[df["team"] == asked["team"]]
+    if name == "overview" and asked.get("from_month") is not None:
+        df = df[pd.to_datetime(df["month_end"]) >= pd.Timestamp(asked["from_month"]).to_period("M").to_timestamp()]
+    return df.reset_index(drop=True)
 
 
 def child_list(name: str, params: dict[str, Any]) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import queries
-from lens import charts, commentary
+from lens import charts, commentary, disclosure
 from queries import coverage
 from ui import audit, data, widgets
 from ui.filters import current
@@ -29,9 +29,15 @@ def render_data_quality() -> None:
     warnings = data.measure("dq_warnings", **p)
     cover = data.measure("dq_coverage", **p)
 
+    def count(n: int) -> str:  # board mode: a count of 1-4 file rows (often one child's each) shows as '<5'
+        return disclosure.SUPPRESSED if f.board and disclosure.is_small(n) else f"{n:,}"
+
+    def counts(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+        return disclosure.protect_counts(df, columns) if f.board else df
+
     c = st.columns(5)
-    c[0].metric("Rows rejected (latest load)", f"{int(rejected['rows_rejected'].sum()) if len(rejected) else 0:,}")
-    c[1].metric("Rows kept with a warning", f"{len(warnings):,}")
+    c[0].metric("Rows rejected (latest load)", count(int(rejected["rows_rejected"].sum()) if len(rejected) else 0))
+    c[1].metric("Rows kept with a warning", count(len(warnings)))
     c[2].metric("Files missing (latest load)", f"{len(missing)}")
     c[3].metric("Last loaded", f"{log['loaded_at'].max():%d %b %Y}" if len(log) else "never")
     c[4].metric("Data to", f"{cover['last_month'].max():%b %Y}" if cover["last_month"].notna().any() else "—",
@@ -44,13 +50,19 @@ def render_data_quality() -> None:
     if rejected.empty:
         st.success("No rows were rejected in the latest load.")
     else:
-        by_reason = rejected.groupby("reason", as_index=False)["rows_rejected"].sum()
-        fig = charts.team_bars(by_reason.rename(columns={"reason": "team", "rows_rejected": "value"}),
-                               "Rejected rows by reason", "rows", board=f.board)
+        by_reason = rejected.groupby("reason", as_index=False)["rows_rejected"].sum().rename(
+            columns={"reason": "team", "rows_rejected": "value"})
+        if f.board:  # a bar of 1-4 rows says so instead of its length
+            small = by_reason["value"].map(disclosure.is_small)
+            by_reason = by_reason.assign(value=by_reason["value"].astype("float64").where(~small), suppressed=small,
+                                         hidden_why=small.map({True: disclosure.SMALL, False: None}))
+        fig = charts.team_bars(by_reason, "Rejected rows by reason", "rows", board=f.board,
+                               small_text="fewer than 5 rows")
         fig.update_yaxes(title_text="Reason")
         st.plotly_chart(fig, key="dq-rejected-chart", theme=None)
-        widgets.table(widgets.board_table(rejected, f, ["rows_rejected"]), key="dq-rejected")
-        widgets.downloads("dq-rejected", f, ["dq_rejected_by_reason"], rejected, fig, "Rejected rows by reason")
+        widgets.table(counts(rejected, ["rows_rejected"]), key="dq-rejected")
+        widgets.downloads("dq-rejected", f, ["dq_rejected_by_reason"], counts(rejected, ["rows_rejected"]), fig,
+                          "Rejected rows by reason")
 
     st.subheader("Rows kept with a warning, by rule")
     if warnings.empty:
@@ -60,7 +72,7 @@ def render_data_quality() -> None:
                    .agg(rows=("line", "count"), first_line=("line", "min")))
         st.caption("These rows are in the measures, as described: nothing was guessed silently. Fix them in the "
                    "case system so the next return is clean.")
-        widgets.table(widgets.board_table(by_rule, f, ["rows"]), key="dq-warnings-by-rule")
+        widgets.table(counts(by_rule, ["rows"]), key="dq-warnings-by-rule")
         if not f.board:  # the values can name a child or a date of birth
             with st.expander(f"Every warning ({len(warnings):,} rows, with file and line)"):
                 widgets.table(warnings, key="dq-warnings")
@@ -94,11 +106,12 @@ def render_data_quality() -> None:
         widgets.table(missing, key="dq-missing")
 
     st.subheader("Data freshness")
-    widgets.table(fresh, key="dq-fresh")
+    widgets.table(counts(fresh, ["rows_held"]), key="dq-fresh")
 
     st.subheader("Load log")
-    widgets.table(log, key="dq-log")
-    widgets.downloads("dq-log", f, ["dq_load_log"], log, title="Load log")
+    log_shown = counts(log, ["rows_read", "rows_loaded", "rows_rejected"])
+    widgets.table(log_shown, key="dq-log")
+    widgets.downloads("dq-log", f, ["dq_load_log"], log_shown, title="Load log")
     widgets.definitions(["dq_rejected_by_reason", "dq_warnings", "dq_coverage", "dq_files_missing", "dq_freshness",
                          "dq_load_log"])
     audit.section()  # analysts and admins only

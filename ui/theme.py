@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import queries
-from lens import charts
+from lens import charts, disclosure
 from lens.formatting import finding, month_label
 from ui import data, early_warning, widgets
 from ui.filters import ALL_TEAMS, current
@@ -46,15 +46,29 @@ def _figure(chart: Chart, df: pd.DataFrame, f, title: str):
         rows = widgets.team_rows(df, f)
         long = rows[["month_end", *chart.columns]].rename(columns=chart.columns).melt(
             id_vars=["month_end"], var_name="series", value_name="shown").rename(columns={"shown": "value"})
-        return charts.lines(long, "series", title, unit, f.board), rows
-    raw = widgets.team_rows(df, f)
-    rows = widgets.board_safe(raw, f)
-    suppressed = bool(rows["suppressed"].iloc[-1]) if "suppressed" in rows and len(rows) else False
-    ok = raw[raw["status"].eq("ok")] if "status" in raw else raw
-    sentence = finding(m.title, unit, ok["value"], ok["month_end"], m.higher_is_better, suppressed,
-                       widgets.target_of(chart.measure)) if len(raw) else title
+        fig = charts.lines(long, "series", title, unit, f.board)
+        charts.mark_hidden(fig, rows, f.board)
+        return fig, rows
+    rows = widgets.team_rows(df, f)  # in board mode already as the disclosure policy shows it (ui/data.py)
+    ok = rows[rows["status"].eq("ok")] if "status" in rows else rows
+    sentence = finding(m.title, unit, ok["value"], ok["month_end"], m.higher_is_better, hidden_now(rows, f),
+                       widgets.target_of(chart.measure)) if len(rows) else title
     return charts.trend(rows, sentence, unit, widgets.target_of(chart.measure), widgets.published(chart.measure, f),
                         f.board), rows
+
+
+def hidden_now(rows: pd.DataFrame, f) -> str:
+    """Why board mode hides the chosen month's figure, in words ('' when it is shown; lens/disclosure.py)."""
+    if "suppressed" not in rows:
+        return ""
+    at = rows[(pd.to_datetime(rows["month_end"]) == pd.Timestamp(f.month)) & rows["suppressed"].fillna(False)]
+    return disclosure.reason_words(at["hidden_why"].iloc[0]) if len(at) else ""
+
+
+def all_hidden(rows: pd.DataFrame) -> bool:
+    """Whether every figure of these rows is hidden by board mode (rather than absent)."""
+    return "suppressed" in rows and len(rows) > 0 and bool(
+        (rows["suppressed"].fillna(False) | rows["status"].eq("no data")).all()) and bool(rows["suppressed"].any())
 
 
 def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] = (),
@@ -71,18 +85,17 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
 
     m = queries.get(headline)
     unit = m.fields.get("unit", "")
-    df = data.measure(headline, **f.series_params)
-    raw = widgets.team_rows(df, f)
-    rows = widgets.board_safe(raw, f)
-    if raw.empty or raw["value"].isna().all():
-        no_data(m.title.lower(), raw)
-    else:
-        widgets.data_status(raw, f)
+    df = data.measure(headline, **f.series_params)  # board mode: as the disclosure policy shows it (ui/data.py)
+    rows = widgets.team_rows(df, f)
+    raw = rows
+    if rows.empty or (rows["value"].isna().all() and not all_hidden(rows)):
+        no_data(m.title.lower(), rows)
+    else:  # (every month hidden by board mode: the metrics say '<5' and the charts mark each month and say why)
+        widgets.data_status(rows, f)
         widgets.headline_metrics(rows, headline, f)
-        ok = raw[raw["status"].eq("ok")] if "status" in raw else raw
+        ok = rows[rows["status"].eq("ok")] if "status" in rows else rows
         sentence = finding(m.title, unit, ok["value"], ok["month_end"], m.higher_is_better,
-                           suppressed=bool(rows["suppressed"].iloc[-1]) if "suppressed" in rows else False,
-                           target=widgets.target_of(headline))
+                           suppressed=hidden_now(rows, f), target=widgets.target_of(headline))
         # the SPC chart first; only the open tab is drawn (its choice is kept in the URL as ?chart=)
         spc_tab, trend_tab = st.tabs([early_warning.SPC_TAB, early_warning.TREND_TAB], key="chart",
                                      bind="query-params", on_change="rerun")
@@ -94,8 +107,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
                 fig = charts.trend(rows, sentence, unit, widgets.target_of(headline),
                                    widgets.published(headline, f), f.board)
                 st.plotly_chart(fig, key=f"{headline}-trend", theme=None, config={"displaylogo": False})
-                widgets.downloads(f"{headline}-trend", f, [headline],
-                                  rows.drop(columns=["suppressed"], errors="ignore"), fig, m.title)
+                widgets.downloads(f"{headline}-trend", f, [headline], rows, fig, m.title)
 
         widgets.benchmark_panel(headline, f)
         widgets.commentary(headline, f)
@@ -105,8 +117,8 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
         by_team = data.measure(headline, **f.authority_params)
         month_rows = by_team[(by_team["team"] != ALL_TEAMS)
                              & (pd.to_datetime(by_team["month_end"]) == pd.Timestamp(f.month))]
-        month_rows = widgets.board_safe(month_rows, f)
-        if not month_rows.dropna(subset=["value"]).empty and widgets.status_at(raw, f.month)[0] != "no data":
+        shown = month_rows["value"].notna().any() or all_hidden(month_rows)  # a hidden team's bar says why
+        if len(month_rows) and shown and widgets.status_at(raw, f.month)[0] != "no data":
             st.subheader(f"By team, {month_label(f.month)}")
             if not f.board and lists:
                 st.caption("Click a team's bar to narrow the list of children below to that team.")
@@ -117,9 +129,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
             points = (event or {}).get("selection", {}).get("points", []) if not f.board else []
             if points:
                 selected_team = points[0].get("y")
-            widgets.downloads(f"{headline}-teams", f, [headline],
-                              month_rows.drop(columns=["suppressed"], errors="ignore"), fig,
-                              f"{m.title} by team")
+            widgets.downloads(f"{headline}-teams", f, [headline], month_rows, fig, f"{m.title} by team")
             early_warning.team_icons(headline, by_team[by_team["team"] != ALL_TEAMS], f, key=f"{headline}-team-spc")
 
     for chart in more:
@@ -127,13 +137,12 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
         cdf = data.measure(chart.measure, **f.series_params)
         fig, rows = _figure(chart, cdf, f, cm.title)
         st.subheader(cm.title)
-        if rows.empty or ("value" in rows and rows["value"].isna().all()):
+        if rows.empty or ("value" in rows and rows["value"].isna().all() and not all_hidden(rows)):
             no_data(cm.title.lower(), rows)
             continue
         widgets.data_status(rows, f)
         st.plotly_chart(fig, key=f"{chart.measure}-chart", theme=None, config={"displaylogo": False})
-        widgets.downloads(f"{chart.measure}-chart", f, [chart.measure],
-                          rows.drop(columns=["suppressed"], errors="ignore"), fig, cm.title)
+        widgets.downloads(f"{chart.measure}-chart", f, [chart.measure], rows, fig, cm.title)
         widgets.benchmark_panel(chart.measure, f)
 
     for name in lists:

@@ -13,10 +13,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import queries
-from lens import charts, config, labels
+from lens import charts, config, disclosure, labels
 from lens.benchmarks import BANDS, NARROW, with_bands
 from lens.formatting import fmt_change, fmt_value, is_missing, month_label
-from lens.suppress import SUPPRESSED, suppress_series, suppress_table
 from queries import coverage
 from reports.images import figure_bytes, unavailable_reason
 from reports.tables import csv_bytes, xlsx_bytes
@@ -182,7 +181,7 @@ def downloads(key: str, f: Filters, measures: list[str], table: pd.DataFrame | C
                                 mime="image/svg+xml", key=f"{key}-svg", icon=":material/image:", on_click="ignore")
         i = 2
     def rows(fmt: str) -> pd.DataFrame:
-        return table(fmt) if callable(table) else table
+        return exported(table(fmt) if callable(table) else table)
 
     cols[i].download_button("CSV", data=lambda: csv_bytes(rows("csv"), unit=unit), file_name=f"{name}.csv",
                             mime="text/csv", key=f"{key}-csv", icon=":material/table:", on_click="ignore")
@@ -192,6 +191,11 @@ def downloads(key: str, f: Filters, measures: list[str], table: pd.DataFrame | C
         icon=":material/table:", on_click="ignore")
     if no_images:
         row.caption(IMAGES_CAPTION)
+
+
+def exported(df: pd.DataFrame) -> pd.DataFrame:
+    """The columns a download carries: not the disclosure bookkeeping (a hidden row's note says why it is hidden)."""
+    return df.drop(columns=["suppressed", "hidden_why"], errors="ignore")
 
 
 def status_at(rows: pd.DataFrame, month: dt.date) -> tuple[str, str]:
@@ -232,8 +236,7 @@ def headline_metrics(df: pd.DataFrame, measure: str, f: Filters) -> None:
     rows = df.sort_values("month_end")
     latest = rows.iloc[-1] if len(rows) else None
     status, _ = status_at(rows, f.month)
-    value = SUPPRESSED if latest is not None and latest.get("suppressed", False) else (
-        None if latest is None else latest["value"])
+    why = None if latest is None or not latest.get("suppressed", False) else latest.get("hidden_why")
 
     def back(n: int) -> object:
         if len(rows) <= n or ("status" in rows and rows["status"].iloc[-1 - n] != "ok"):
@@ -243,8 +246,10 @@ def headline_metrics(df: pd.DataFrame, measure: str, f: Filters) -> None:
     target = target_of(measure)
     eng = england(measure)
     c = st.columns(5)
-    shown = "No data" if status == "no data" else fmt_value(value, unit) + (" (partial)" if status == "partial" else "")
-    c[0].metric(f"Latest ({month_label(f.month)})", shown)
+    shown = "No data" if status == "no data" else disclosure.shown_value(
+        None if latest is None else latest["value"], why, unit) + (" (partial)" if status == "partial" else "")
+    c[0].metric(f"Latest ({month_label(f.month)})", shown,
+                help=f"Board mode: {disclosure.reason_words(why)}." if why else None)
     c[1].metric("Target", fmt_value(target, unit) if target is not None else "—")
     for col, label, n in ((c[2], "Change since last month", 1), (c[3], "Change since last year", 12)):
         prev = back(n)
@@ -318,16 +323,6 @@ def table(df: pd.DataFrame, key: str) -> None:
         elif labels.is_numeric(s):
             styler = styler.format(f"{{:,.{labels.decimals(col, base[col])}f}}", subset=[head])
     st.dataframe(styler, hide_index=True, key=key, placeholder=labels.NOT_RECORDED)
-
-
-def board_safe(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    """Suppress small counts in board mode; unchanged otherwise."""
-    return suppress_series(df) if f.board and not df.empty and "numerator" in df else df
-
-
-def board_table(df: pd.DataFrame, f: Filters, count_columns: list[str]) -> pd.DataFrame:
-    """A table safe for a board: small counts shown as '<5'."""
-    return suppress_table(df, count_columns) if f.board else df
 
 
 def commentary(measure: str, f: Filters) -> None:
