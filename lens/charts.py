@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lens import disclosure
-from lens.formatting import fmt_value, month_label
+from lens.formatting import chart_text, fmt_value, month_label
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY, YELLOW, BLACK, GREY = (
@@ -299,7 +299,7 @@ def team_bars(df: pd.DataFrame, title: str, unit: str, target: float | None = No
     data = data.sort_values("value", ascending=bool(higher_is_better) if higher_is_better is not None else False)
     blank = df[df["value"].isna()]  # a team with no figure this month keeps its row and says why
     fig = go.Figure(go.Bar(
-        x=data["value"], y=data["team"], orientation="h", marker={"color": BLUE},
+        x=data["value"], y=data["team"].map(chart_text), orientation="h", marker={"color": BLUE},
         text=[fmt_value(v, unit) for v in data["value"]], textposition="auto",
         hovertemplate="%{y}: %{x:.1f}<extra></extra>", name="",
     ))
@@ -308,7 +308,7 @@ def team_bars(df: pd.DataFrame, title: str, unit: str, target: float | None = No
             disclosure.SMALL if s else None for s in blank.get("suppressed", [False] * len(blank))]
         words = [(small_text or disclosure.small_words()) if w == disclosure.SMALL else "hidden (so a number under 5 cannot be "
                  "worked out)" if w == disclosure.SECONDARY else "no data" for w in why]
-        fig.add_trace(go.Bar(x=[0] * len(blank), y=blank["team"], orientation="h", marker={"color": GREY},
+        fig.add_trace(go.Bar(x=[0] * len(blank), y=blank["team"].map(chart_text), orientation="h", marker={"color": GREY},
                              text=words, textposition="outside", hoverinfo="skip", name="", showlegend=False))
         fig.update_layout(showlegend=False)
     data = pd.concat([data, blank])
@@ -373,14 +373,14 @@ def heatmap(grid: pd.DataFrame, title: str, colour_by: str = "rag", board: bool 
     colours = RAG_COLOURS if colour_by == "rag" else SIGNAL_COLOURS
     labels = RAG_LABELS if colour_by == "rag" else SIGNAL_LABELS
     measures = list(dict.fromkeys(grid["title"]))
-    teams = list(dict.fromkeys(grid["team"]))
+    teams = [chart_text(t) for t in dict.fromkeys(grid["team"])]  # names from the data: shown as words in Plotly
     fig = go.Figure()
     for key, colour in colours.items():
         part = grid[grid["key"] == key]
         if part.empty:
             continue
         fig.add_trace(go.Scatter(
-            x=part["team"], y=part["title"], mode="markers+text", name=labels[key], text=part["text"],
+            x=part["team"].map(chart_text), y=part["title"], mode="markers+text", name=labels[key], text=part["text"],
             textfont={"color": "white" if key in ("red", "green", "concern", "improvement") else "#222222",
                       "size": 15 if board else 13},
             marker={"symbol": "square", "size": 58 if board else 50, "color": colour,
@@ -407,6 +407,7 @@ def ranked_bars(table: pd.DataFrame, title: str, unit: str, target: float | None
     Authorities without a figure (no data, suppressed) are left out of the bars: the page lists them in words.
     """
     data = table[table["value"].notna()].reset_index(drop=True)
+    data["la_name"] = data["la_name"].map(chart_text)  # names from authority.toml: shown as words in Plotly
     many = len(data) > 30
     colours = [BLUE if f else "#B8B8B8" for f in data["is_focus"]]
     fig = go.Figure(go.Bar(
@@ -462,7 +463,8 @@ def compare_lines(df: pd.DataFrame, focus: str, focus_name: str, median: pd.Data
     mine = df[df["la_code"] == focus].sort_values("month_end")
     if len(mine):
         fig.add_trace(go.Scatter(
-            x=months(mine["month_end"]), y=mine["value"].astype("float"), mode="lines+markers", name=focus_name,
+            x=months(mine["month_end"]), y=mine["value"].astype("float"), mode="lines+markers",
+            name=chart_text(focus_name),
             line={"color": BLUE, "width": 4 if board else 3}, marker={"size": 7 if board else 5}, connectgaps=False,
             hovertemplate="%{y:.1f}" + ("%" if unit == "%" else f" {unit}") + "<extra></extra>"))
         mark_data_gaps(fig, mine, board)

@@ -274,6 +274,9 @@ def protect_overview(ov: pd.DataFrame, below: int | None = None) -> pd.DataFrame
         parts.append(protected)
     out = pd.concat(parts).loc[ov.index]
     out["suppressed"] = out["suppressed"].fillna(False).astype(bool)
+    for col in ("numerator", "denominator"):  # a staff measure's rows: its counts as they are
+        if f"{col}_shown" in out:
+            out[f"{col}_shown"] = out[f"{col}_shown"].where(out[f"{col}_shown"].notna(), out[col])
     months = pd.to_datetime(out["month_end"]).dt.to_period("M")
     keys = list(zip(out["measure"], out["la_code"], out["team"], strict=True))
     shown = {(k, m) for k, m, h in zip(keys, months, out["suppressed"], strict=True) if not h}

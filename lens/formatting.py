@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
 from typing import Any
 
 import pandas as pd
 
 PERCENT_UNITS = ("%",)
+
+
+def plain(text: object) -> str:
+    """Text from the data or from people (an authority's or a team's name, a name typed in a form) shown as itself in
+    Streamlit's Markdown (st.markdown, st.caption, st.title, a metric's help...), never as a link, an image or
+    formatting: every Markdown and HTML punctuation mark is backslash-escaped."""
+    return "".join("\\" + c if c in MARKDOWN_MARKS else c for c in str(text))
+
+
+MARKDOWN_MARKS = set("\\`*_{}[]()<>#+-.!|~$:=")
+
+
+def chart_text(text: object) -> str:
+    """Text from the data shown as itself in a Plotly chart (titles, annotations, tick labels, hover text render a
+    subset of HTML, links included): <, > and & as entities, so a name like <a href=...> is only words."""
+    return html.escape(str(text), quote=False)
+
+
+def chart_value(text: object) -> str:
+    """What a chart's click gives back (a team's tick label) as the name in the data."""
+    return html.unescape(str(text))
 
 
 def is_missing(value: Any) -> bool:

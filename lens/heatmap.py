@@ -38,8 +38,9 @@ def performance_grid(ov: pd.DataFrame, month: dt.date, colour_by: str = "rag", b
                      for m, t, sm in zip(at["measure"], at["team"], small, strict=True)]
     teams = [ALL_TEAMS] + sorted(set(at["team"]) - {ALL_TEAMS})
     at["team"] = pd.Categorical(at["team"], categories=teams, ordered=True)
+    at["suppressed"] = small
     out = at.sort_values(["team", "measure"])[["measure", "title", "theme", "unit", "team", "value", "text", "key",
-                                              "status"]]
+                                              "status", "suppressed"]]
     out["team"] = out["team"].astype(str)
     return out.reset_index(drop=True)
 

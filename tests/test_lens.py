@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from lens import charts
-from lens.formatting import finding, fmt_change, fmt_value, month_label, trend_direction
 from lens.disclosure import HIDDEN, SUPPRESSED, is_small, protect, protect_counts
+from lens.formatting import finding, fmt_change, fmt_value, month_label, trend_direction
 
 
 def test_values_and_months_read_as_people_write_them():

@@ -9,7 +9,7 @@ import streamlit as st
 import queries
 from lens import charts, compare, disclosure
 from lens.disclosure import SUPPRESSED
-from lens.formatting import fmt_value, month_label
+from lens.formatting import chart_text, fmt_value, month_label, plain
 from ui import data, widgets
 from ui.filters import current
 
@@ -50,17 +50,17 @@ def render_compare() -> None:
     label = str(members["group_label"].iloc[0]) if len(members) else ""
     if len(offered) < len(GROUPS):
         absent = " and ".join(GROUPS[g].lower() for g in GROUPS if g not in offered)
-        st.caption(f"{absent[0].upper() + absent[1:]}: not available for {f.la_name}. Regions and statistical "
+        st.caption(f"{absent[0].upper() + absent[1:]}: not available for {plain(f.la_name)}. Regions and statistical "
                    "neighbours come from the DfE's published figures (`python -m etl benchmarks`), so they apply "
                    "only to authorities with a real ONS code, and only when another authority of the group is "
                    "loaded.")
     names = dict(zip(members["la_code"], members["la_name"], strict=True)) if len(members) else {f.la_code: f.la_name}
     codes = None if group == "all" else sorted(names)
     st.markdown(f"**{m.title}** · {len(names)} authorit{'y' if len(names) == 1 else 'ies'} ({GROUPS[group].lower()}"
-                + (f": {label}" if group != "all" and label else "") + f") · {month_label(f.from_month)} to "
+                + (f": {plain(label)}" if group != "all" and label else "") + f") · {month_label(f.from_month)} to "
                 f"{month_label(f.month)}" + (" · *Board mode: numbers under 5 suppressed*" if f.board else ""))
     if f.team:
-        st.caption(f"Whole authorities are compared: the team filter ({f.team}) does not apply here.")
+        st.caption(f"Whole authorities are compared: the team filter ({plain(f.team)}) does not apply here.")
 
     df = data.measure(name, la_codes=codes, team="All teams", from_month=f.from_month, to_month=f.month)
     rows = compare.authority_rows(df)  # board mode: as the disclosure policy shows it (ui/data.py)
@@ -75,10 +75,10 @@ def render_compare() -> None:
         else fmt_value(focus["value"].iloc[0], unit) if len(focus) else ""
 
     st.subheader(f"{month_label(f.month)}, ranked")
-    st.markdown(compare.position_sentence(table, f.month, shown, m.higher_is_better))
+    st.markdown(plain(compare.position_sentence(table, f.month, shown, m.higher_is_better)))
     missing = table[table["rank"].isna()]
     if len(missing):
-        why = "; ".join(f"{r.la_name}: {str(r.status_note).removeprefix('no data: ')}"
+        why = "; ".join(f"{plain(r.la_name)}: {plain(str(r.status_note).removeprefix('no data: '))}"
                         for r in missing.head(8).itertuples())
         more = f"; and {len(missing) - 8} more" if len(missing) > 8 else ""
         st.warning(f"Not ranked, no figure for {month_label(f.month)} (shown as a gap, never as 0): {why}{more}.",
@@ -105,7 +105,7 @@ def render_compare() -> None:
 
     st.subheader("Trend")
     trend_fig = charts.compare_lines(rows, f.la_code, f.la_name, median,
-                                     f"{m.title}: {f.la_name} against {len(names)} authorities", unit, target,
+                                     f"{m.title}: {chart_text(f.la_name)} against {len(names)} authorities", unit, target,
                                      f.board)
     st.plotly_chart(trend_fig, key="compare-trend", theme=None, config={"displaylogo": False})
     if f.board and "suppressed" in rows and rows["suppressed"].any():

@@ -9,7 +9,7 @@ import streamlit as st
 import queries
 from lens import charts, disclosure, early_warning
 from lens.charts import RAG_LABELS
-from lens.formatting import fmt_change, fmt_value, month_label, trend_direction
+from lens.formatting import chart_value, fmt_change, fmt_value, month_label, plain, trend_direction
 from lens.heatmap import performance_grid
 from reports.board_pack import board_pack_pdf
 from ui import data, widgets
@@ -35,14 +35,14 @@ def render_overview() -> None:
     if f is None:
         st.info("No authority has been loaded yet.")
         return
-    st.markdown(f"**{f.la_name}** · {f.team_label} · {month_label(f.month)}"
+    st.markdown(f"**{plain(f.la_name)}** · {plain(f.team_label)} · {month_label(f.month)}"
                 + (" · *Board mode: numbers under 5 suppressed*" if f.board else ""))
     ov = data.measure("overview", **f.series_params)
     team = f.team or ALL_TEAMS
     ov = ov[ov["team"] == team]
     latest = ov[pd.to_datetime(ov["month_end"]) == pd.Timestamp(f.month)]
     if latest.empty:
-        st.info(f"No measures for {f.team_label} in {month_label(f.month)}. Try another month or team.")
+        st.info(f"No measures for {plain(f.team_label)} in {month_label(f.month)}. Try another month or team.")
         return
     con = data.connection()
     st.download_button("Board pack (PDF)", data=lambda: board_pack_pdf(con.cursor(), f.la_code, f.month),
@@ -175,5 +175,5 @@ def _open_cell() -> None:
     if not points:
         return
     theme = points[0]["customdata"][1]
-    st.session_state["team"] = points[0]["x"]
+    st.session_state["team"] = chart_value(points[0]["x"])  # the tick label is the name, escaped for Plotly
     st.session_state["_open_page"] = THEME_PAGES.get(theme)

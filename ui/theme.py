@@ -9,7 +9,7 @@ import streamlit as st
 
 import queries
 from lens import charts, disclosure
-from lens.formatting import finding, month_label
+from lens.formatting import chart_value, finding, month_label, plain
 from ui import data, early_warning, widgets
 from ui.filters import ALL_TEAMS, current
 
@@ -80,7 +80,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
     if f is None:
         no_data("any authority")
         return
-    st.markdown(f"**{f.la_name}** · {f.team_label} · {month_label(f.from_month)} to {month_label(f.month)}"
+    st.markdown(f"**{plain(f.la_name)}** · {plain(f.team_label)} · {month_label(f.from_month)} to {month_label(f.month)}"
                 + (" · *Board mode: no child-level data; numbers under 5 suppressed*" if f.board else ""))
 
     m = queries.get(headline)
@@ -128,7 +128,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
                                     config={"displaylogo": False})
             points = (event or {}).get("selection", {}).get("points", []) if not f.board else []
             if points:
-                selected_team = points[0].get("y")
+                selected_team = chart_value(points[0].get("y"))  # the tick label, escaped for Plotly
             widgets.downloads(f"{headline}-teams", f, [headline], month_rows, fig, f"{m.title} by team")
             early_warning.team_icons(headline, by_team[by_team["team"] != ALL_TEAMS], f, key=f"{headline}-team-spc")
 

@@ -15,7 +15,7 @@ import streamlit as st
 import queries
 from lens import charts, config, disclosure, labels
 from lens.benchmarks import BANDS, NARROW, with_bands
-from lens.formatting import fmt_change, fmt_value, is_missing, month_label
+from lens.formatting import fmt_change, fmt_value, is_missing, month_label, plain
 from queries import coverage
 from reports.images import figure_bytes, unavailable_reason
 from reports.tables import csv_bytes, xlsx_bytes
@@ -88,7 +88,8 @@ def benchmark_panel(measure: str, f: Filters) -> None:
     c[1].metric("Neighbours", fmt_value(r[f"neighbours_{average}"], unit),
                 help=f"The {average} of the statistical neighbours' published figures ({int(r['neighbours_n'])} of "
                      f"10 published one; {other} {fmt_value(r[f'neighbours_{other}'], unit)}); grouping: "
-                     f"{r['neighbour_grouping']}. Setting PRACTICE_LENS_NEIGHBOUR_AVERAGE chooses mean or median.")
+                     f"{plain(r['neighbour_grouping'])}. Setting PRACTICE_LENS_NEIGHBOUR_AVERAGE chooses mean or "
+                     "median.")
     c[2].metric("Region", fmt_value(r["region_value"], unit))
     c[3].metric("England", fmt_value(r["england_value"], unit))
     band_text = "—" if r["band"] is None else "too narrow" if r["band"] == NARROW else \
@@ -194,7 +195,11 @@ def downloads(key: str, f: Filters, measures: list[str], table: pd.DataFrame | C
 
 
 def exported(df: pd.DataFrame) -> pd.DataFrame:
-    """The columns a download carries: not the disclosure bookkeeping (a hidden row's note says why it is hidden)."""
+    """What a download carries: a value board mode hides says so in words (never blank, never 'not recorded'), and
+    not the disclosure bookkeeping columns (a hidden row's data note says why)."""
+    if "suppressed" in df and "value" in df and df["suppressed"].any():
+        hidden = df["suppressed"].fillna(False).astype(bool) & df["value"].isna()
+        df = df.assign(value=df["value"].astype(object).where(~hidden, "suppressed"))
     return df.drop(columns=["suppressed", "hidden_why"], errors="ignore")
 
 
@@ -279,7 +284,7 @@ def child_list(measure: str, f: Filters, team: str | None, key: str) -> None:
     m = queries.get(measure)
     period = "from_month" in m.params  # a list for the period shown (e.g. entrants), not as at a date
     when = f"{month_label(f.from_month)} to {month_label(f.month)}" if period else f"as at {f.month:%d %b %Y}"
-    st.subheader(f"{m.title}, {when}" + (f" · {team}" if team else ""))
+    st.subheader(f"{m.title}, {when}" + (f" · {plain(team)}" if team else ""))
     status = data.availability(measure, la_codes=[f.la_code], as_of=f.month)
     state, note = (status["status"].iloc[0], status["status_note"].iloc[0]) if len(status) else ("ok", "")
     if state == "no data":
@@ -338,7 +343,7 @@ def commentary(measure: str, f: Filters) -> None:
             if note.action or note.owner or note.due:
                 st.text(f"What is being done: {note.action or 'not said'}\nBy whom: {note.owner or 'not said'}"
                         f"\nBy when: {note.due or 'not said'}")
-            st.caption(f"Written by {note.author}, {note.written.replace('T', ' ')[:16]} UTC")
+            st.caption(f"Written by {plain(note.author)}, {note.written.replace('T', ' ')[:16]} UTC")
     if f.board:
         return
     with st.expander(f"{'Update' if note else 'Write'} the commentary for {month_label(f.month)}",
