@@ -75,10 +75,11 @@ def render_compare() -> None:
         else fmt_value(focus["value"].iloc[0], unit) if len(focus) else ""
 
     st.subheader(f"{month_label(f.month)}, ranked")
-    st.markdown(plain(compare.position_sentence(table, f.month, shown, m.higher_is_better)))
+    st.markdown(compare.position_sentence(table.assign(la_name=table["la_name"].map(plain)), f.month, shown,
+                                          m.higher_is_better))
     missing = table[table["rank"].isna()]
     if len(missing):
-        why = "; ".join(f"{plain(r.la_name)}: {plain(str(r.status_note).removeprefix('no data: '))}"
+        why = "; ".join(f"{plain(r.la_name)}: {str(r.status_note).removeprefix('no data: ')}"
                         for r in missing.head(8).itertuples())
         more = f"; and {len(missing) - 8} more" if len(missing) > 8 else ""
         st.warning(f"Not ranked, no figure for {month_label(f.month)} (shown as a gap, never as 0): {why}{more}.",
