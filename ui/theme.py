@@ -67,8 +67,11 @@ def hidden_now(rows: pd.DataFrame, f) -> str:
 
 def all_hidden(rows: pd.DataFrame) -> bool:
     """Whether every figure of these rows is hidden by board mode (rather than absent)."""
-    return "suppressed" in rows and len(rows) > 0 and bool(
-        (rows["suppressed"].fillna(False) | rows["status"].eq("no data")).all()) and bool(rows["suppressed"].any())
+    if "suppressed" not in rows or rows.empty:
+        return False
+    hidden = rows["suppressed"].fillna(False).astype(bool)
+    absent = rows["status"].eq("no data") if "status" in rows else pd.Series(False, index=rows.index)
+    return bool((hidden | absent).all() and hidden.any())
 
 
 def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] = (),
