@@ -1,8 +1,9 @@
 """Property: in board mode nothing that leaves Practice Lens holds a child count of 1-4 or a child's identifier.
 
 Hypothesis makes small warehouses (tests/warehouse_fixture.make_warehouse): two or three teams (the first of 5 to 12
-children, the others of 0 to 9), with random placements, visits, changes of social worker, reviews, health assessments and missing episodes, so
-some teams' figures rest on 1 to 4 children and others do not. Every page is drawn in board mode (Streamlit AppTest)
+children, the others of 0 to 9), with random placements, visits, changes of social worker, reviews, health
+assessments and missing episodes, so some teams' figures rest on 1 to 4 children and others do not. Every page is
+drawn in board mode (Streamlit AppTest), with and without a team filter,
 and its outputs read: every text element, every table cell, every chart's JSON (titles, annotations, hover text,
 customdata, plotted values), every CSV and Excel download's bytes, and the board pack PDF's text (pypdf). Checked:
 
