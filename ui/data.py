@@ -1,4 +1,5 @@
-"""The one cached read-only warehouse connection and cached measure results (the ETL is the only writer)."""
+"""The one cached read-only warehouse connection and cached measure results (the ETL is the only writer); each run
+draws from one warehouse file (a load swapped in mid-run draws the page again)."""
 
 from __future__ import annotations
 
@@ -20,36 +21,77 @@ from lens.commentary import Note
 from lens.rebase_log import RebaseLog
 
 
-def db_version(path: Path) -> float:
-    """The warehouse file's mtime: a new load swaps the file, so caches keyed on this refresh themselves."""
-    return path.stat().st_mtime if path.exists() else 0.0
+class WarehouseChanged(Exception):
+    """A load swapped the warehouse file in while this run was drawing the page from the previous one."""
+
+
+def db_version(path: Path) -> str:
+    """Which warehouse file is at `path` now (path, inode, modification time; '' when there is none): a load swaps a
+    new file in, so caches keyed on this refresh themselves."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return ""
+    return f"{path}|{stat.st_ino}|{stat.st_mtime_ns}"
 
 
 @st.cache_resource(show_spinner=False, max_entries=1, on_release=lambda con: con.close())
-def _connection(path: str, version: float) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(path, read_only=True)
+def _connection(path: str, version: str) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(path, read_only=True)
+    if db_version(Path(path)) != version:  # swapped while it opened: it may hold the next file, not this version
+        con.close()
+        raise WarehouseChanged(path)
+    return con
 
 
-_opened: dict[str, float] = {}
+_opened: dict[str, str] = {}
+PINNED = "_warehouse_version"
 
 
-def connection() -> duckdb.DuckDBPyConnection:
-    """The shared read-only connection for the current warehouse file.
+def begin_run() -> None:
+    """Pin the warehouse file this run draws from (app.py, before anything is read): every figure on the page then
+    comes from the same load, and a load swapped in mid-run makes the page draw again from the new one, whole."""
+    st.session_state[PINNED] = db_version(config.db_path())
 
-    A load swaps a new file in; DuckDB would hand back the old, still-open database for the same path, so the
-    old connection is closed first and the new file opened.
+
+def _version() -> str:
+    """This run's warehouse version (the current file's when no run pinned one, e.g. outside the app)."""
+    return st.session_state.get(PINNED) or db_version(config.db_path())
+
+
+def _open(version: str) -> duckdb.DuckDBPyConnection:
+    """The shared read-only connection to this version of the warehouse; WarehouseChanged when a newer file has
+    replaced it.
+
+    DuckDB would hand back the old, still-open database for the same path, so the old connection is closed before
+    the new file is opened (a run still drawing from the old one then draws again).
     """
     path = config.db_path()
-    version = db_version(path)
-    if _opened.get("version") not in (None, version) or _opened.get("path") not in (None, str(path)):
+    if version != db_version(path):
+        raise WarehouseChanged(str(path))
+    if _opened.get("version") not in (None, version):
         _connection.clear()
-    _opened.update(path=str(path), version=version)
+    _opened["version"] = version
     return _connection(str(path), version)
 
 
+def connection() -> duckdb.DuckDBPyConnection:
+    """The shared read-only connection to the warehouse this run draws from."""
+    return _read(_open, _version())
+
+
+def _read(fn: Callable[..., Any], *args: Any) -> Any:
+    """Call a reader; when the warehouse was swapped under this run, start the run again from the new file."""
+    try:
+        return fn(*args)
+    except (WarehouseChanged, duckdb.ConnectionException):
+        st.session_state.pop(PINNED, None)
+        st.rerun()
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
-def _run(name: str, version: float, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
-    cur = connection().cursor()
+def _run(name: str, version: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    cur = _open(version).cursor()
     try:
         return queries.run(name, cur, **dict(params))
     finally:
@@ -67,10 +109,10 @@ def measure(name: str, **params: Any) -> pd.DataFrame:
     """
     if queries.get(name).shape == "list":
         return child_list(name, params)
-    version = db_version(config.db_path())
+    version = _version()
     if name in BOARD_PROTECTED and board_mode():
-        return _board(name, version, _frozen(params)).copy()
-    df = _run(name, version, _frozen(params)).copy()
+        return _read(_board, name, version, _frozen(params)).copy()
+    df = _read(_run, name, version, _frozen(params)).copy()
     if name in VALUE_COLUMNS and len(df):
         from ui import access
 
@@ -111,7 +153,7 @@ def _wider(name: str, params: dict[str, Any]) -> dict[str, Any]:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _board(name: str, version: float, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+def _board(name: str, version: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
     """A measure as board mode shows it (lens/disclosure.py), for the selection asked for."""
     asked = dict(params)
     df = _run(name, version, _frozen(_wider(name, asked))).copy()
@@ -134,7 +176,7 @@ def child_list(name: str, params: dict[str, Any]) -> pd.DataFrame:
     if me.sees_children and chosen is not None and chosen.board:
         raise NotAllowed("Board mode shows no child-level data.")
     team, keep = rules.list_scope(me, params.get("team"))
-    df = rules.narrow(_run(name, db_version(config.db_path()), _frozen({**params, "team": team})).copy(), keep)
+    df = rules.narrow(_read(_run, name, _version(), _frozen({**params, "team": team})).copy(), keep)
     if keep is not None:
         df.attrs["teams_shown"] = sorted(keep)
     try:
@@ -162,8 +204,8 @@ def audit_entries(limit: int | None = None) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _availability(name: str, version: float, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
-    cur = connection().cursor()
+def _availability(name: str, version: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    cur = _open(version).cursor()
     try:
         return queries.availability(name, cur, **dict(params))
     finally:
@@ -172,7 +214,7 @@ def _availability(name: str, version: float, params: tuple[tuple[str, Any], ...]
 
 def availability(name: str, **params: Any) -> pd.DataFrame:
     """Whether a measure's sources cover a month, per authority (la_code, status, status_note), cached."""
-    return _availability(name, db_version(config.db_path()), _frozen(params)).copy()
+    return _read(_availability, name, _version(), _frozen(params)).copy()
 
 
 def authorities() -> pd.DataFrame:
@@ -203,7 +245,20 @@ def ensure_warehouse() -> None:
     load(list(sources), path, progress=progress)
     bar.progress(1.0, text="Ready.")
     st.cache_data.clear()
+    st.session_state.pop(PINNED, None)
     st.rerun()
+
+
+def board_pack(la_code: str, month: dt.date) -> bytes:
+    """The board pack PDF, made when its button is clicked, from the warehouse file there then (its own connection:
+    the page's may have been closed by a newer load since the page was drawn)."""
+    from reports.board_pack import board_pack_pdf
+
+    con = queries.connect(config.db_path())
+    try:
+        return board_pack_pdf(con, la_code, month)
+    finally:
+        con.close()
 
 
 def today() -> dt.date:

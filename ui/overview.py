@@ -11,7 +11,6 @@ from lens import charts, disclosure, early_warning
 from lens.charts import RAG_LABELS
 from lens.formatting import chart_value, fmt_change, fmt_value, month_label, plain, trend_direction
 from lens.heatmap import performance_grid
-from reports.board_pack import board_pack_pdf
 from ui import data, widgets
 from ui.early_warning import icons
 from ui.filters import ALL_TEAMS, current
@@ -44,8 +43,7 @@ def render_overview() -> None:
     if latest.empty:
         st.info(f"No measures for {plain(f.team_label)} in {month_label(f.month)}. Try another month or team.")
         return
-    con = data.connection()
-    st.download_button("Board pack (PDF)", data=lambda: board_pack_pdf(con.cursor(), f.la_code, f.month),
+    st.download_button("Board pack (PDF)", data=lambda: data.board_pack(f.la_code, f.month),
                        file_name=f"board-pack-{f.la_code}-{f.month:%Y-%m}.pdf", mime="application/pdf",
                        icon=":material/picture_as_pdf:", type="primary", key="board-pack", on_click="ignore",
                        help="A4 landscape PDF for the whole authority: cover, overview, one page per headline "
