@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from ui import access, audit, filters
+from ui import access, audit, data, filters
 
 st.set_page_config(page_title="Practice Lens", page_icon=":material/visibility:", layout="wide")
 
 # Sign-in (or demo mode on synthetic data), then the warehouse: a visit that may see nothing stops here with a page
 # of its own (sign in, no access, demo refused). What each role sees is enforced where data is read (ui/data.py).
+data.begin_run()  # every figure of this run from one warehouse file, even if a load swaps in a new one meanwhile
 access.gate()
 chosen = filters.sidebar()
 st.session_state["_filters"] = chosen

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import re
 import sys
 import uuid
 from collections.abc import Callable
@@ -51,6 +52,7 @@ class Layout:
     sql: str  # select from src
 
 
+# sql: identifiers: the layouts' selects: column names and number casts written here (_EES_COLUMNS, _num)
 LAYOUTS: tuple[Layout, ...] = (
     Layout("placement stability (EES)", (*_EES, "cla_group", "placement_stability", "children_percent"), f"""
         select case placement_stability when 'With 3 or more placements during the year' then 'placements_3plus'
@@ -181,27 +183,32 @@ def _ingest(con: duckdb.DuckDBPyConnection, path: Path, header: set[str]) -> str
     for layout in LAYOUTS:
         if set(layout.needs) <= header:
             _read(con, path)
+            # sql: identifiers: a layout's select from LAYOUTS; the source is bound
             con.execute(f"insert into bench_values select *, $source from ({layout.sql}) where value is not null",
                         {"source": f"DfE {layout.name}: {path.name}"})
             return layout.name
     if set(NEIGHBOURS_NEEDS) <= header:
         _read(con, path)
         cols = [c for c in con.execute("select * from src limit 0").df().columns]
-        sn = [c for c in cols if c.startswith("SN") and c[2:].isdigit()]
-        closeness = [c for c in cols if c.startswith("SNP")]
+        sn = [c for c in cols if re.fullmatch(r"SN\d{1,2}", c)]  # column names from the file: only these shapes
+        closeness = [c for c in cols if re.fullmatch(r"SNP(_?\d{1,2})?", c)]  # DuckDB numbers repeats
+        # sql: identifiers: SN1..SN10 and SNP1..SNP10 column names, each checked against its pattern above
         parts = [f"select \"LA num\", \"LA Name\", {int(c[2:])}, \"{c}\", \"{p}\" from src"
                  for c, p in zip(sn, closeness, strict=True)]
+        # sql: identifiers: the selects above; the grouping is bound
         con.execute(f"insert into bench_neighbours select *, $grouping from ({' union all '.join(parts)}) "
                     "where trim(\"LA num\") <> ''", {"grouping": path.stem})
         return "statistical neighbours"
     for year, (missing, cla) in MISSING_SFR.items():
         if {"New_geog_code", "geog_l", missing} <= header:
             _read(con, path)
+            # sql: identifiers: a column name from MISSING_SFR; the year is bound
             con.execute(f"insert into bench_sfr_missing select $year, New_geog_code, {_num(missing)} from src",
                         {"year": year})
             return f"missing (SFR {year})"
         if {"New_geog_code", "geog_l", cla} <= header and "CLA_Mar" + year in header:
             _read(con, path)
+            # sql: identifiers: a column name from MISSING_SFR; the year is bound
             con.execute(f"""insert into bench_sfr_cla
                 select $year, New_geog_code,
                        case geog_l when 'NATIONAL' then 'national' when 'REGION' then 'regional' else 'la' end,
@@ -221,7 +228,9 @@ def write(db: Path, paths: list[Path], say: Callable[[str], None] = print) -> li
         try:
             name = con.execute("select current_database()").fetchone()[0]
             con.execute("attach $path as old_wh (read_only)", {"path": str(db)})
-            con.execute(f"copy from database old_wh to \"{name}\"")
+            quoted = '"' + name.replace('"', '""') + '"'
+            # sql: identifiers: the new file's own database name, quoted as an identifier
+            con.execute(f"copy from database old_wh to {quoted}")
             con.execute("detach old_wh")
             create_schema(con)  # a warehouse from before benchmarks existed gains the tables
             found = read_benchmarks(con, paths)

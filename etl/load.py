@@ -199,6 +199,7 @@ def _unreadable(con: duckdb.DuckDBPyConnection, group: list[FileRef], exc: duckd
     """Find which file of a failed multi-file read is at fault, for an error message that names it."""
     for ref in group:
         try:
+            # sql: identifiers: CSV_OPTIONS, written here; the files and columns bound
             con.execute(f"select count(*) from read_csv($files, {CSV_OPTIONS})",
                         {"files": [str(ref.path)], "columns": dict.fromkeys(ref.header, "VARCHAR")}).fetchall()
         except duckdb.Error as inner:
@@ -208,6 +209,7 @@ def _unreadable(con: duckdb.DuckDBPyConnection, group: list[FileRef], exc: duckd
 
 def _check_order_preserving(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> None:
     """Line numbers come from row order, which DuckDB keeps only through scans and projections: refuse otherwise."""
+    # sql: identifiers: the staging SQL from the contract; its values bound
     plan = " ".join(str(v) for row in con.execute(f"explain {sql}", params).fetchall() for v in row)
     plan = plan.upper().replace("_", " ")
     breakers = [op for op in ("JOIN", "WINDOW", "GROUP BY", "AGGREGATE", "ORDER BY", "UNION") if op in plan]
@@ -226,29 +228,35 @@ def _stage(con: duckdb.DuckDBPyConnection, name: str, refs: list[FileRef], load_
     spec = SPECS[name]
     stage = f"stage_{name}"
     params: dict = {"load_date": load_date}
+    # sql: identifiers: temp table names (stage_<kind>) and staging SQL from the contract; values bound
     con.execute(f"create or replace temp table {stage} as {staging_sql(spec, None, params)}", params)
     for group in _group_by_header(refs):
         params = {"files": [str(r.path) for r in group], "offset": group[0].file_id, "load_date": load_date}
         sql = staging_sql(spec, group[0].header, params, [_year_end(r) for r in group])
         _check_order_preserving(con, sql, params)
         try:
+            # sql: identifiers: a temp table name and staging SQL from the contract; files and dates bound
             con.execute(f"insert into {stage} {sql}", params)
         except duckdb.Error as exc:
             raise _unreadable(con, group, exc) from exc
+    # sql: identifiers: a temp table name
     con.execute(f"insert into load_stats select file_id, min(rowid), count(*) from {stage} group by file_id")
     con.execute(problem_rejects_sql(stage))
     con.execute(warning_rows_sql(stage))
     if spec.child_column:
         con.execute(child_issues_sql(spec, stage))
+        # sql: identifiers: SQL from etl/load_sql.py (temp table names, the action 'reject' or 'keep')
         con.execute(f"insert into load_rejects {child_issue_entries_sql('reject')}")
-        con.execute(f"insert into load_warnings_tmp {child_issue_entries_sql('keep')}")
+        con.execute(f"insert into load_warnings_tmp {child_issue_entries_sql('keep')}")  # sql: identifiers: as above
     return stage
 
 
 def _superseded(con: duckdb.DuckDBPyConnection, name: str, stage: str, match_missing: str | None = None) -> str:
     """Create superseded_<name> (rid, file_id of valid rows a later view replaces); returns its name."""
     table = f"superseded_{name}"
+    # sql: identifiers: temp table names and SQL from the contract
     con.execute(f"create or replace temp table {table} as {superseded_sql(SPECS[name], stage, match_missing)}")
+    # sql: identifiers: a temp table name
     con.execute(f"insert into load_superseded select file_id, count(*) from {table} group by file_id")
     return table
 
@@ -279,6 +287,7 @@ def _load_kind(con: duckdb.DuckDBPyConnection, name: str, refs: list[FileRef], l
     kept = f"({keep_sql(spec, stage, superseded, match)})"
     if name == "episodes":
         # overlaps are judged on the episodes that go in (a later return's view replaces an earlier one)
+        # sql: identifiers: SQL from etl/load_sql.py
         con.execute(f"create temp table keep_episodes as {kept}")
         con.execute(overlap_warnings_sql("keep_episodes"))
         kept = "keep_episodes"
@@ -286,14 +295,16 @@ def _load_kind(con: duckdb.DuckDBPyConnection, name: str, refs: list[FileRef], l
         table = TARGETS[name]
         con.execute(insert_sql(spec, kept, table, table_columns(con, table)))
     else:
+        # sql: identifiers: temp table names (keep_<kind>) and SQL from etl/load_sql.py
         con.execute(f"create temp table keep_{name} as {kept}")
     if name == "return_interviews":
         insert_missing(con, "keep_missing", "keep_return_interviews")
         con.execute("drop table keep_missing")
         con.execute("drop table keep_return_interviews")
+    # sql: identifiers: temp table names
     con.execute(f"drop table {stage}")
-    con.execute(f"drop table {superseded}")
-    con.execute(f"drop table if exists {CHILD_ISSUES}")
+    con.execute(f"drop table {superseded}")  # sql: identifiers: temp table names
+    con.execute(f"drop table if exists {CHILD_ISSUES}")  # sql: identifiers: a temp table name
     if name == "episodes":
         con.execute("drop table keep_episodes")
 
@@ -351,9 +362,11 @@ def _build(con: duckdb.DuckDBPyConnection, sources: list[Source], old_db: Path, 
     results = _file_results(con, sources, by_kind, seconds, hashes.result(), checked)
     _write_log(con, results, load_id, loaded_at)
     shown = {"load_id": load_id, "unprintable": UNPRINTABLE_RE2}
+    # sql: identifiers: shown_value_sql(): a column name in an expression written in etl/load_sql.py; values bound
     con.execute(f"insert into rejected_rows select $load_id, f.la_code, f.rel, r.line, r.column_name, "
                 f"{shown_value_sql('r.value')}, r.reason "
                 "from load_rejects as r join load_files as f using (file_id) order by f.la_code, f.rel, r.line", shown)
+    # sql: identifiers: shown_value_sql(): a column name in an expression written in etl/load_sql.py; values bound
     con.execute(f"insert into load_warnings select $load_id, f.la_code, f.rel, w.line, w.column_name, "
                 f"{shown_value_sql('w.value')}, w.rule, "
                 "case w.action when 'blank' then 'blanked' when 'keep' then 'kept' when 'rename' then 'renamed' "

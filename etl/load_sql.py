@@ -249,6 +249,7 @@ def staging_sql(spec: SourceFile, header: tuple[str, ...] | None, params: dict,
             else f"null::varchar as {_raw(c.name)}"
             for c in spec.columns
         )
+        # sql: identifiers: column expressions from the contract and CSV_OPTIONS; files, offsets and dates bound
         source = (f"(select file_index + $offset as file_id, ($year_ends::date[])[(file_index + 1)::bigint] as year_end, "
                   f"{raws} from read_csv($files, {CSV_OPTIONS}))")
     typed = ", ".join(f"{_typed(c, params)} as {_q(c.name)}" for c in spec.columns)
@@ -268,6 +269,7 @@ def staging_sql(spec: SourceFile, header: tuple[str, ...] | None, params: dict,
     any_reject = " or ".join(f"({cond})" for cond, _, _, _ in rejects) or "false"
     any_blank = " or ".join(f"({cond})" for cond, _, _, _ in blanks) or "false"
     any_need = " or ".join(f"({cond})" for cond, _, _, _ in needs) or "false"
+    # sql: identifiers: column names and rule conditions from etl/contract.py; code lists and dates bound as params
     return f"""
 with raw as (
     select * from {source}
@@ -310,10 +312,13 @@ def _valid_sql(spec: SourceFile, stage: str, match_missing: str | None) -> str:
     conds = ["s.problems is null"]
     if spec.child_column:
         # the child is known and the row breaks none of its child's rules (child_issues_sql, built per kind)
+        # sql: identifiers: a temp table name
         conds.append(f"not exists (select 1 from {CHILD_ISSUES} as i where i.rid = s.rowid and i.action = 'reject')")
     if match_missing:
+        # sql: identifiers: a temp table name
         conds.append(f"exists (select 1 from {match_missing} as m where m.la_code = f.la_code "
                      f"and m.\"CHILD\" = s.\"CHILD\" and m.\"MIS_START\" = s.\"MIS_START\")")
+    # sql: identifiers: temp table names and conditions written here
     return f"""
     select s.rowid as rid, s.* exclude (problems, warnings), f.la_code, f.return_year,
            (coalesce(f.return_year, 0)::bigint << 40) + s.rowid as version
@@ -332,6 +337,7 @@ def superseded_sql(spec: SourceFile, stage: str, match_missing: str | None = Non
     Only keys seen more than once are windowed, so the usual case (few repeats) costs one grouped count.
     """
     key = ", ".join(_key(spec))
+    # sql: identifiers: key column names from the contract
     return f"""
 with valid as ({_valid_sql(spec, stage, match_missing)}
 ),
@@ -350,6 +356,7 @@ select * from final
 
 def keep_sql(spec: SourceFile, stage: str, superseded: str, match_missing: str | None = None) -> str:
     """The rows of a staged file kind that go into the warehouse: valid and not superseded by a later view."""
+    # sql: identifiers: temp table names and SQL written here
     return f"""
 with valid as ({_valid_sql(spec, stage, match_missing)}
 ),
@@ -364,6 +371,7 @@ select * from final
 
 def problem_rejects_sql(stage: str) -> str:
     """Rejected-row entries for every rule a staged row breaks (line = position in its file + 2)."""
+    # sql: identifiers: a temp table name
     return f"""
 insert into load_rejects
 with bad as (
@@ -396,6 +404,7 @@ def child_issues_sql(spec: SourceFile, stage: str) -> str:
     day = f"s.{_q(spec.event_date)}::date" if spec.event_date else "null::date"
     adult = "episode starts at 18 or over" if spec.name == "episodes" else "event after 18th birthday"
     event = spec.event_date or ""
+    # sql: identifiers: column names, temp table names and reason words from the contract and this module
     return f"""
 create or replace temp table {CHILD_ISSUES} as
 with staged as (
@@ -436,13 +445,17 @@ select * from final
 
 def child_issue_entries_sql(action: str) -> str:
     """The CHILD_ISSUES entries with this action, as load_rejects rows ("reject") or load_warnings_tmp rows."""
+    if action not in ("reject", "keep"):
+        raise ValueError(f"action is 'reject' or 'keep', not {action!r}")
     extra = ", action" if action != "reject" else ""
+    # sql: identifiers: a temp table name; the action is 'reject' or 'keep' (refused otherwise)
     return (f"select file_id, line, column_name, value, reason{extra} from {CHILD_ISSUES} "
             f"where action = '{action}' order by file_id, line")
 
 
 def warning_rows_sql(stage: str) -> str:
     """Warning entries for every blank-or-keep rule a staged row (not rejected) breaks."""
+    # sql: identifiers: a temp table name
     return f"""
 insert into load_warnings_tmp
 with flagged as (
@@ -464,6 +477,7 @@ def overlap_warnings_sql(kept: str) -> str:
 
     `kept` holds the episodes going into the warehouse with rid and file_id; value names the next episode.
     """
+    # sql: identifiers: a temp table name
     return f"""
 insert into load_warnings_tmp
 with ordered as (
@@ -497,6 +511,7 @@ select * from final
 
 def unmatched_interview_rejects_sql(stage: str, keep_missing: str) -> str:
     """Rejected-row entries for good return interviews (known child) that match no kept missing episode."""
+    # sql: identifiers: temp table names
     return f"""
 insert into load_rejects
 with staged as (
@@ -537,4 +552,5 @@ def insert_sql(spec: SourceFile, keep: str, table: str, target: dict[str, str]) 
             exprs.append(f"{_q(src)}::integer")
         else:
             exprs.append(_q(src))
+    # sql: identifiers: table and column names from the contract and the schema
     return f"insert into {table} ({', '.join(cols)}) select {', '.join(exprs)} from {keep}"

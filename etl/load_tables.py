@@ -54,6 +54,7 @@ def copy_other_authorities(con: duckdb.DuckDBPyConnection, old_db: Path, codes: 
             else:
                 continue  # e.g. dim_bank_holiday, rebuilt by create_schema
             cols = ", ".join(common)
+            # sql: identifiers: table and column names of this schema (those the old file shares with it); codes bound
             con.execute(f"insert into main.{table} ({cols}) select {cols} from old_wh.main.{table} {where}",
                         {"codes": codes} if where else {})
     finally:
@@ -62,6 +63,7 @@ def copy_other_authorities(con: duckdb.DuckDBPyConnection, old_db: Path, codes: 
 
 def insert_missing(con: duckdb.DuckDBPyConnection, keep_missing: str, keep_interviews: str) -> None:
     """fact_missing: kept missing episodes with their return interview (matched on CHILD and MIS_START)."""
+    # sql: identifiers: temp table names
     con.execute(f"""
 insert into fact_missing (la_code, child, missing_type, mis_start, mis_end, return_year, has_rhi_record,
                           rhi_offered_at, rhi_at, rhi_accepted)

@@ -63,6 +63,7 @@ def build_derived(con: duckdb.DuckDBPyConnection, la_codes: list[str] | None = N
     this version's (a table missing or with other columns).
     """
     if la_codes is None or not _scoped_build(con, sorted(set(la_codes))):
+        # sql: identifiers: the SCOPE schema name, a constant
         con.execute(f"drop schema if exists {SCOPE} cascade")
         con.execute("set search_path = 'main'")
         for path in derived_files():
@@ -94,11 +95,14 @@ def _scoped_build(con: duckdb.DuckDBPyConnection, codes: list[str]) -> bool:
     derived = derived_tables()
     if any(t not in main for t in derived):
         return False
+    # sql: identifiers: the SCOPE schema name, a constant
     con.execute(f"drop schema if exists {SCOPE} cascade")
-    con.execute(f"create schema {SCOPE}")
+    con.execute(f"create schema {SCOPE}")  # sql: identifiers: the SCOPE schema name
+    # sql: identifiers: the SCOPE schema name; the codes bound
     con.execute(f"create table {SCOPE}.scope_codes as select unnest($codes::varchar[]) as la_code", {"codes": codes})
     for table in sorted(main - set(derived)):
         if any(c == "la_code" for c, _ in _columns(con, "main", table)):
+            # sql: identifiers: the SCOPE schema name and this schema's table names
             con.execute(f"create view {SCOPE}.{table} as select * from main.{table} "
                         f"where la_code in (select la_code from {SCOPE}.scope_codes)")
     try:
@@ -107,11 +111,13 @@ def _scoped_build(con: duckdb.DuckDBPyConnection, codes: list[str]) -> bool:
                 con.execute("set search_path = 'main'")
                 con.execute(sql)
                 continue
+            # sql: identifiers: the SCOPE schema name, a constant
             con.execute(f"set search_path = '{SCOPE},main'")
             con.execute(sql)
             con.execute("set search_path = 'main'")
             columns = _columns(con, SCOPE, table)
             if not any(c == "la_code" for c, _ in columns):
+                # sql: identifiers: the SCOPE schema name and this schema's table names
                 con.execute(f"drop table {SCOPE}.{table}")
                 con.execute(sql)
                 continue
@@ -119,14 +125,17 @@ def _scoped_build(con: duckdb.DuckDBPyConnection, codes: list[str]) -> bool:
                 return False
             if table in KEY_COLUMNS:
                 key = KEY_COLUMNS[table]
+                # sql: identifiers: the SCOPE schema name, table names and KEY_COLUMNS, all written here
                 con.execute(f"update {SCOPE}.{table} set {key} = {key} + "
                             f"(select coalesce(max({key}), 0) from main.{table})")
             # at once, so a whole-warehouse table built later (worker spells by key) sees these rows
+            # sql: identifiers: the SCOPE schema name and this schema's table names
             con.execute(f"delete from main.{table} where la_code in (select la_code from {SCOPE}.scope_codes)")
-            con.execute(f"insert into main.{table} select * from {SCOPE}.{table}")
+            con.execute(f"insert into main.{table} select * from {SCOPE}.{table}")  # sql: identifiers: as above
         return True
     finally:
         con.execute("set search_path = 'main'")
+        # sql: identifiers: the SCOPE schema name, a constant
         con.execute(f"drop schema if exists {SCOPE} cascade")
 
 
@@ -134,6 +143,7 @@ def remove_authorities(con: duckdb.DuckDBPyConnection, codes: list[str]) -> None
     """Delete these authorities' rows from every table but the history tables (before they are loaded again)."""
     for table in sorted(_main_tables(con) - set(HISTORY_TABLES)):
         if any(c == "la_code" for c, _ in _columns(con, "main", table)):
+            # sql: identifiers: this schema's table names; the codes bound
             con.execute(f"delete from main.{table} where list_contains($codes, la_code)", {"codes": codes})
 
 

@@ -8,7 +8,8 @@ import numbers
 import pandas as pd
 import plotly.graph_objects as go
 
-from lens.formatting import day_label, fmt_value, month_label
+from lens import disclosure
+from lens.formatting import chart_text, day_label, fmt_value, month_label
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY, YELLOW, BLACK, GREY = (
@@ -279,10 +280,12 @@ NO_DATA_TEXT = "No data for this period"
 
 
 def mark_data_gaps(fig: go.Figure, data: pd.DataFrame, board: bool = False) -> None:
-    """Show a series' data status: partial months as hollow grey markers, a note when no month has data.
+    """Show a series' data status: partial months as hollow grey markers, months board mode hides marked in place
+    (mark_hidden), a note when no month has a figure saying why.
 
     No-data months are already gaps in the line (their value is blank, never 0).
     """
+    hidden = mark_hidden(fig, data, board)
     if "status" not in data:
         return
     partial = data[data["status"].eq("partial") & data["value"].notna()]
@@ -293,10 +296,47 @@ def mark_data_gaps(fig: go.Figure, data: pd.DataFrame, board: bool = False) -> N
             hoverinfo="skip",
         ))
     if len(data) and data["value"].isna().all():
-        notes = data.loc[data["status"].eq("no data"), "status_note"]
-        text = NO_DATA_TEXT + (f"<br>{notes.iloc[-1]}" if len(notes) else "")
+        if hidden == len(data):
+            text = ALL_HIDDEN_TEXT
+        else:
+            notes = data.loc[data["status"].eq("no data"), "status_note"]
+            text = NO_DATA_TEXT + (f"<br>{notes.iloc[-1]}" if len(notes) else "") + (
+                f"<br>other months: {disclosure.small_words()} (hidden in board mode)" if hidden else "")
         fig.add_annotation(text=text, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
                            font={"size": 20 if board else 16, "color": GREY})
+
+
+HIDDEN_NAME = "Hidden in board mode (fewer than 5 children)"
+ALL_HIDDEN_TEXT = ("Every month shown rests on fewer than 5 children,<br>so board mode hides its figures "
+                   "(docs/security.md)")
+
+
+def mark_hidden(fig: go.Figure, data: pd.DataFrame, board: bool = False) -> int:
+    """Mark each month board mode hides, in place: a grey band over the month, '<5' (or 'hidden' for a figure hidden
+    so another cannot be worked out) at the foot of the plot, and hover text saying why; a key entry names the mark.
+    Never a number: a point's height would tell what the figure is. Returns how many rows of `data` are hidden."""
+    if "suppressed" not in data or data.empty:
+        return 0
+    flags = data["suppressed"].fillna(False).astype(bool)
+    if not flags.any():
+        return 0
+    hid = data[flags].assign(_x=lambda d: months(d["month_end"]).values)
+    why = hid["hidden_why"] if "hidden_why" in hid else pd.Series(disclosure.SMALL, index=hid.index)
+    for x, reasons in why.groupby(hid["_x"], sort=True):
+        small = (reasons == disclosure.SMALL).any()
+        x = pd.Timestamp(x)
+        fig.add_vrect(x0=x - pd.Timedelta(days=14), x1=x + pd.Timedelta(days=14), fillcolor=GREY, opacity=0.18,
+                      line_width=0, layer="below")
+        several = len(reasons) > 1
+        words = disclosure.small_words() if small else disclosure.secondary_words()
+        fig.add_annotation(
+            x=x, xref="x", y=0, yref="paper", yanchor="bottom", showarrow=False,
+            text=disclosure.SUPPRESSED if small else disclosure.HIDDEN,
+            hovertext=f"{month_label(x)}: {'some figures hidden: ' if several else 'hidden: '}{words}",
+            font={"size": 14 if board else 11, "color": "#555555"})
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=HIDDEN_NAME, hoverinfo="skip",
+                             marker={"symbol": "square", "size": 14, "color": GREY, "opacity": 0.35}))
+    return int(flags.sum())
 
 
 def lines(df: pd.DataFrame, series: str, title: str, unit: str, board: bool = False) -> go.Figure:
@@ -312,19 +352,23 @@ def lines(df: pd.DataFrame, series: str, title: str, unit: str, board: bool = Fa
 
 
 def team_bars(df: pd.DataFrame, title: str, unit: str, target: float | None = None, board: bool = False,
-              higher_is_better: bool | None = None) -> go.Figure:
-    """Teams side by side for one month (team, value), worst first, with the target as a line."""
+              higher_is_better: bool | None = None, small_text: str | None = None) -> go.Figure:
+    """Teams side by side for one month (team, value), worst first, with the target as a line; a team with no figure
+    keeps its row and says why (no data, or hidden in board mode: `small_text`, default 'fewer than 5 children')."""
     data = df.dropna(subset=["value"]).copy()
     data = data.sort_values("value", ascending=bool(higher_is_better) if higher_is_better is not None else False)
     blank = df[df["value"].isna()]  # a team with no figure this month keeps its row and says why
     fig = go.Figure(go.Bar(
-        x=data["value"], y=data["team"], orientation="h", marker={"color": BLUE},
+        x=data["value"], y=data["team"].map(chart_text), orientation="h", marker={"color": BLUE},
         text=[fmt_value(v, unit) for v in data["value"]], textposition="auto",
         hovertemplate="%{y}: %{x:.1f}<extra></extra>", name="",
     ))
     if len(blank):
-        words = ["fewer than 5" if bool(s) else "no data" for s in blank.get("suppressed", [False] * len(blank))]
-        fig.add_trace(go.Bar(x=[0] * len(blank), y=blank["team"], orientation="h", marker={"color": GREY},
+        why = blank["hidden_why"] if "hidden_why" in blank else [
+            disclosure.SMALL if s else None for s in blank.get("suppressed", [False] * len(blank))]
+        words = [(small_text or disclosure.small_words()) if w == disclosure.SMALL else "hidden (so a number under 5 cannot be "
+                 "worked out)" if w == disclosure.SECONDARY else "no data" for w in why]
+        fig.add_trace(go.Bar(x=[0] * len(blank), y=blank["team"].map(chart_text), orientation="h", marker={"color": GREY},
                              text=words, textposition="outside", hoverinfo="skip", name="", showlegend=False))
         fig.update_layout(showlegend=False)
     data = pd.concat([data, blank])
@@ -348,6 +392,7 @@ def stacked_bands(df: pd.DataFrame, band: str, title: str, unit: str = "children
                              marker={"color": PALETTE[i % len(PALETTE)]}))
     fig.update_layout(barmode="stack")
     style(fig, title, unit, board)
+    mark_hidden(fig, df, board)
     _month_axis(fig)
     return fig
 
@@ -388,14 +433,14 @@ def heatmap(grid: pd.DataFrame, title: str, colour_by: str = "rag", board: bool 
     colours = RAG_COLOURS if colour_by == "rag" else SIGNAL_COLOURS
     labels = RAG_LABELS if colour_by == "rag" else SIGNAL_LABELS
     measures = list(dict.fromkeys(grid["title"]))
-    teams = list(dict.fromkeys(grid["team"]))
+    teams = [chart_text(t) for t in dict.fromkeys(grid["team"])]  # names from the data: shown as words in Plotly
     fig = go.Figure()
     for key, colour in colours.items():
         part = grid[grid["key"] == key]
         if part.empty:
             continue
         fig.add_trace(go.Scatter(
-            x=part["team"], y=part["title"], mode="markers+text", name=labels[key], text=part["text"],
+            x=part["team"].map(chart_text), y=part["title"], mode="markers+text", name=labels[key], text=part["text"],
             textfont={"color": "white" if key in ("red", "green", "concern", "improvement") else "#222222",
                       "size": 15 if board else 13},
             marker={"symbol": "square", "size": 58 if board else 50, "color": colour,
@@ -422,6 +467,7 @@ def ranked_bars(table: pd.DataFrame, title: str, unit: str, target: float | None
     Authorities without a figure (no data, suppressed) are left out of the bars: the page lists them in words.
     """
     data = table[table["value"].notna()].reset_index(drop=True)
+    data["la_name"] = data["la_name"].map(chart_text)  # names from authority.toml: shown as words in Plotly
     many = len(data) > 30
     colours = [BLUE if f else "#B8B8B8" for f in data["is_focus"]]
     fig = go.Figure(go.Bar(
@@ -477,7 +523,8 @@ def compare_lines(df: pd.DataFrame, focus: str, focus_name: str, median: pd.Data
     mine = df[df["la_code"] == focus].sort_values("month_end")
     if len(mine):
         fig.add_trace(go.Scatter(
-            x=months(mine["month_end"]), y=mine["value"].astype("float"), mode="lines+markers", name=focus_name,
+            x=months(mine["month_end"]), y=mine["value"].astype("float"), mode="lines+markers",
+            name=chart_text(focus_name),
             line={"color": BLUE, "width": 4 if board else 3}, marker={"size": 7 if board else 5}, connectgaps=False,
             hovertemplate="%{y:.1f}" + ("%" if unit == "%" else f" {unit}") + "<extra></extra>"))
         mark_data_gaps(fig, mine, board)

@@ -76,6 +76,7 @@ class Commentary:
                     _clean(action, "action", False), _clean(owner, "owner", False), _clean(due, "due", False),
                     _clean(author, "author", True), (when or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"))
         with closing(sqlite3.connect(self.path)) as con, con:
+            # sql: identifiers: one ? placeholder per column; every value bound
             con.execute(f"INSERT INTO commentary VALUES ({', '.join('?' * len(COLUMNS))})",
                         tuple(getattr(note, c) for c in COLUMNS))
         return note

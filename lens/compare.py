@@ -7,6 +7,7 @@ import datetime as dt
 
 import pandas as pd
 
+from lens import disclosure
 from lens.formatting import month_label
 
 OK, PARTIAL, NO_DATA = "ok", "partial", "no data"
@@ -45,7 +46,7 @@ def ranked(df: pd.DataFrame, month: dt.date, names: dict[str, str], focus: str,
     blank = value.isna() & (out["status"] != NO_DATA)
     if "suppressed" in out:  # board mode: a figure built on a count under 5 is not shown, so not ranked
         hidden = blank & out["suppressed"].fillna(False).astype(bool)
-        out.loc[hidden, "status_note"] = "suppressed (a count under 5)"
+        out.loc[hidden, "status_note"] = f"hidden in board mode ({disclosure.small_words()})"
         blank &= ~hidden
     out.loc[blank, "status_note"] = "no figure: nothing to count this month"
     out["rank"] = value.rank(ascending=higher_is_better is False, method="min").astype("Int64")

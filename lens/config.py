@@ -48,6 +48,11 @@ SETTINGS: dict[str, Setting] = {
                             "CSV of targets per measure (an authority can edit its own copy)."),
     "suppress_below": Setting("PRACTICE_LENS_SUPPRESS_BELOW", "5",
                               "Board mode shows counts below this number as '<5' (and hides % built on them)."),
+    "suppress_complement": Setting("PRACTICE_LENS_SUPPRESS_COMPLEMENT", "false",
+                                   "true: board mode also hides a rate whose children outside the numerator are 1-4 "
+                                   "(28 of 30 visited in time says 2 were not); false (default, the DfE's convention "
+                                   "for published figures): only the numerator and denominator count. "
+                                   "docs/security.md, Disclosure policy."),
     "neighbour_average": Setting("PRACTICE_LENS_NEIGHBOUR_AVERAGE", "mean",
                                  "How the ten statistical neighbours' published figures are averaged: 'mean' (the "
                                  "DfE's LAIT) or 'median' (the DfE's outcomes and enablers dashboard)."),
@@ -105,6 +110,14 @@ def sample_annex_a() -> bool:
     if value not in ("true", "false", "1", "0", "yes", "no"):
         raise ValueError(f"PRACTICE_LENS_SAMPLE_ANNEX_A must be true or false, not {value!r}")
     return value in ("true", "1", "yes")
+
+
+def suppress_complement() -> bool:
+    """Whether board mode also hides a rate when the children outside its numerator number 1-4."""
+    value = get("suppress_complement").strip().lower()
+    if value not in ("true", "false"):
+        raise ValueError(f"PRACTICE_LENS_SUPPRESS_COMPLEMENT must be 'true' or 'false', not {value!r}")
+    return value == "true"
 
 
 def image_timeout() -> float:

@@ -17,10 +17,10 @@ from typing import Any
 
 import pandas as pd
 
+from lens.disclosure import hidden_mask
 from lens.formatting import is_missing, month_label
 from lens.rebase_log import ALL_TEAMS, RebaseLog
 from lens.spc import SpcResult, spc, summary_sentence
-from lens.suppress import is_small
 
 OK, PARTIAL, NO_DATA, SUPPRESSED_MONTH = "ok", "partial", "no data", "suppressed"
 CONCERN = ("concern_high", "concern_low")
@@ -53,18 +53,14 @@ def left_out(rows: pd.DataFrame, board: bool = False) -> dict[str, list[dt.date]
     for why in (PARTIAL, NO_DATA):
         out[why] = sorted(months[status.eq(why)])
     if board:
-        small = _small(rows) & status.eq(OK) & rows["value"].notna()
+        small = _small(rows) & status.eq(OK)
         out[SUPPRESSED_MONTH] = sorted(months[small])
     return out
 
 
 def _small(rows: pd.DataFrame) -> pd.Series:
-    """Rows whose numerator or denominator is a count under the suppression threshold."""
-    small = pd.Series(False, index=rows.index)
-    for col in ("numerator", "denominator"):
-        if col in rows:
-            small |= rows[col].map(is_small).astype(bool)
-    return small
+    """Rows board mode hides (lens/disclosure.py: a protected frame's `suppressed` column)."""
+    return hidden_mask(rows)
 
 
 def spc_values(rows: pd.DataFrame, board: bool = False) -> pd.Series:
@@ -95,7 +91,8 @@ def left_out_note(rows: pd.DataFrame, board: bool = False) -> str:
     if gone[NO_DATA]:
         parts.append(f"{spans_text(gone[NO_DATA])} (no data)")
     if gone[SUPPRESSED_MONTH]:
-        parts.append(f"{spans_text(gone[SUPPRESSED_MONTH])} (a count under 5, hidden in board mode)")
+        parts.append(f"{spans_text(gone[SUPPRESSED_MONTH])} (hidden in board mode: fewer than 5 children, or a "
+                     "figure that would let such a number be worked out)")
     if not parts:
         return ""
     return ("Left out of the average, the limits and the runs, as gaps (never as zero): " + "; ".join(parts) + ".")

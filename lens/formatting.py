@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
 from typing import Any
 
 import pandas as pd
 
 PERCENT_UNITS = ("%",)
+
+
+def plain(text: object) -> str:
+    """Text from the data or from people (an authority's or a team's name, a name typed in a form) shown as itself in
+    Streamlit's Markdown (st.markdown, st.caption, st.title, a metric's help...), never as a link, an image or
+    formatting: every Markdown and HTML punctuation mark is backslash-escaped."""
+    return "".join("\\" + c if c in MARKDOWN_MARKS else c for c in str(text))
+
+
+MARKDOWN_MARKS = set("\\`*_{}[]()<>#+-.!|~$:=")
+
+
+def chart_text(text: object) -> str:
+    """Text from the data shown as itself in a Plotly chart (titles, annotations, tick labels, hover text render a
+    subset of HTML, links included): <, > and & as entities, so a name like <a href=...> is only words."""
+    return html.escape(str(text), quote=False)
+
+
+def chart_value(text: object) -> str:
+    """What a chart's click gives back (a team's tick label) as the name in the data."""
+    return html.unescape(str(text))
 
 
 def is_missing(value: Any) -> bool:
@@ -133,16 +155,19 @@ def target_clause(values: pd.Series, months: pd.Series, target: float | None, hi
 
 
 def finding(title: str, unit: str, values: pd.Series, months: pd.Series, higher_is_better: bool | None,
-            suppressed: bool = False, target: float | None = None) -> str:
+            suppressed: bool | str = False, target: float | None = None) -> str:
     """A plain-English title that states the finding over the period shown, with its polarity and target:
-    'Children with 3 or more social workers rose from 13.0% to 39.6% over two years; above target since Jan 2017'."""
+    'Children with 3 or more social workers rose from 13.0% to 39.6% over two years; above target since Jan 2017'.
+
+    `suppressed`: board mode hides the last month's figure ('fewer than 5 children', or the words given)."""
+    if suppressed and len(months):
+        words = suppressed if isinstance(suppressed, str) else "fewer than 5 children"
+        return f"{title}: {words} in {month_long(list(months)[-1])} (hidden in board mode)"
     pairs = [(m, v) for m, v in zip(months, values, strict=False) if not is_missing(v)]
     if not pairs:
         return f"{title}: no data for this period"
     last_month, last = pairs[-1]
     when = month_long(last_month)
-    if suppressed:
-        return f"{title}: fewer than 5 in {when}"
     if len(pairs) < 2:
         return f"{title}: {fmt_value(last, unit)} in {when}"
     first_month, first = pairs[0]

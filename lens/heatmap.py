@@ -7,9 +7,7 @@ import datetime as dt
 
 import pandas as pd
 
-from lens import early_warning
-from lens.formatting import fmt_value
-from lens.suppress import SUPPRESSED, is_small
+from lens import disclosure, early_warning
 
 ALL_TEAMS = "All teams"
 RAG_KEYS = ("red", "amber", "green", "grey")
@@ -20,13 +18,17 @@ def performance_grid(ov: pd.DataFrame, month: dt.date, colour_by: str = "rag", b
     """One row per headline measure and team at `month` (the authority first, then teams by name) from the overview
     measure's rows for every team: measure, title, theme, unit, team, value, text, key (what the cell is coloured by:
     a RAG colour, or the SPC signal over the months in `ov`) and status. A month with no data reads 'No data'; in
-    board mode a value built on a count under 5 reads '<5' and is coloured grey."""
+    board mode `ov` is the Overview as the disclosure policy shows it (lens/disclosure.protect_overview): a hidden
+    cell reads '<5' (or 'Hidden', so another cannot be worked out), has no value and is grey. Staff figures (FTE,
+    agency rate) are not child data and are shown."""
     if colour_by not in ("rag", "signal"):
         raise ValueError("colour_by is 'rag' or 'signal'")
     at = ov[pd.to_datetime(ov["month_end"]) == pd.Timestamp(month)].copy()
-    small = board & (at["numerator"].map(is_small) | at["denominator"].map(is_small))
-    at["text"] = [("No data" if s == "no data" else SUPPRESSED if sm else fmt_value(v, u))
-                  for s, sm, v, u in zip(at["status"], small, at["value"], at["unit"], strict=True)]
+    small = disclosure.hidden_mask(at) if board else pd.Series(False, index=at.index)
+    why = at["hidden_why"] if "hidden_why" in at else pd.Series(disclosure.SMALL, index=at.index)
+    at["value"] = pd.to_numeric(at["value"], errors="coerce").where(~small)
+    at["text"] = [("No data" if s == "no data" else disclosure.shown_value(v, w if sm else None, u))
+                  for s, sm, w, v, u in zip(at["status"], small, why, at["value"], at["unit"], strict=True)]
     if colour_by == "rag":
         at["key"] = at["rag"].where(~small, "grey")
     else:
@@ -36,8 +38,9 @@ def performance_grid(ov: pd.DataFrame, month: dt.date, colour_by: str = "rag", b
                      for m, t, sm in zip(at["measure"], at["team"], small, strict=True)]
     teams = [ALL_TEAMS] + sorted(set(at["team"]) - {ALL_TEAMS})
     at["team"] = pd.Categorical(at["team"], categories=teams, ordered=True)
+    at["suppressed"] = small
     out = at.sort_values(["team", "measure"])[["measure", "title", "theme", "unit", "team", "value", "text", "key",
-                                              "status"]]
+                                              "status", "suppressed"]]
     out["team"] = out["team"].astype(str)
     return out.reset_index(drop=True)
 

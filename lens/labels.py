@@ -8,9 +8,9 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
+from lens.disclosure import HIDDEN, SUPPRESSED
 from lens.formatting import day_label, is_missing
 from lens.spc_chart import ASSURANCE_LABELS, POINT_NAMES, RULE_WORDS, VARIATION_LABELS
-from lens.suppress import SUPPRESSED
 
 NOT_RECORDED = "not recorded"
 NOT_APPLICABLE = "not applicable"
@@ -37,9 +37,13 @@ COLUMNS: dict[str, Col] = {
     "numerator": Col("Numerator", "The count (or FTE) meeting the measure: see the measure's definition"),
     "denominator": Col("Denominator", "The count (or FTE) the measure is out of: see the measure's definition"),
     "value": Col("Value", "The measure's value, in its unit (a percentage is numerator / denominator x 100)"),
-    "numerator_shown": Col("Numerator (as shown)", "The numerator, '<5' where board mode suppresses it"),
-    "denominator_shown": Col("Denominator (as shown)", "The denominator, '<5' where board mode suppresses it"),
-    "suppressed": Col("Suppressed", "Yes when a count under 5 hides this row's value (board mode)"),
+    "numerator_shown": Col("Numerator (as shown)", "The numerator; in board mode '<5' for 1 to 4, 'hidden' when "
+                                                   "it is hidden so a number under 5 cannot be worked out"),
+    "denominator_shown": Col("Denominator (as shown)", "The denominator; in board mode '<5' for 1 to 4, 'hidden' "
+                                                       "when it is hidden so a number under 5 cannot be worked out"),
+    "suppressed": Col("Suppressed", "Yes when board mode hides this row's figures (lens/disclosure.py)"),
+    "hidden_why": Col("Why hidden", "small: it rests on fewer than 5 children; secondary: it would let such a "
+                                    "number be worked out (board mode)"),
     "status_note": Col("Data note", "Why a month has no figure ('no data: the visits extract was not supplied') or "
                                     "only a partial one (the measure looks back further than the data go)"),
     # comparing authorities (queries/compare_groups.sql, the Compare page's ranking)
@@ -599,7 +603,7 @@ def readable(df: pd.DataFrame, unit: str = "", missing: str | None = NOT_RECORDE
     hidden = pd.Series(False, index=out.index)
     for col in ("numerator", "denominator"):
         if col in out and out[col].dtype == object:
-            hidden |= out[col].eq(SUPPRESSED)
+            hidden |= out[col].isin([SUPPRESSED, HIDDEN])
     for col in out.columns:
         key, s = _key(col), out[col]
         if key in CODE_COLUMNS:

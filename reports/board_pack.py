@@ -31,12 +31,11 @@ from reportlab.platypus import (
 )
 
 import queries
-from lens import charts, commentary, config, early_warning, labels
+from lens import charts, commentary, config, disclosure, early_warning, labels
 from lens.benchmarks import BANDS, with_bands
 from lens.formatting import finding, fmt_change, fmt_value, month_long
 from lens.heatmap import performance_grid
 from lens.spc_chart import spc_figure
-from lens.suppress import SUPPRESSED, is_small, suppress_series
 from reports.images import ImagesUnavailable, figure_bytes, unavailable_reason
 from reports.pdf_charts import icon_drawing, spc_drawing
 
@@ -106,7 +105,11 @@ def build(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date, mo
     la_name = str(match["la_name"].iloc[0])
     params = {"la_codes": [la_code], "from_month": start, "to_month": end}
 
-    every_team = queries.run("overview", con, **params)
+    # every figure as board mode shows it (lens/disclosure.py): the Overview read 12 months further back, so a change
+    # from a hidden month is hidden too
+    history = {**params, "from_month": (pd.Timestamp(start) - pd.DateOffset(months=12)).date()}
+    every_team = disclosure.protect_overview(queries.run("overview", con, **history))
+    every_team = every_team[pd.to_datetime(every_team["month_end"]) >= pd.Timestamp(start).to_period("M").to_timestamp()]
     grid = performance_grid(every_team, end, "rag", board=True)
     ov = every_team[(every_team["team"] == ALL_TEAMS) & (pd.to_datetime(every_team["month_end"]) == pd.Timestamp(end))
                     ].copy()
@@ -115,7 +118,7 @@ def build(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date, mo
     context = _published(con, la_code)
     log = queries.run("dq_load_log", con, la_codes=[la_code])
     extracted = pd.Timestamp(log["loaded_at"].max()).to_pydatetime() if len(log) else None
-    ov["small"] = ov["numerator"].map(is_small) | ov["denominator"].map(is_small)
+    ov["small"] = ov["suppressed"]
 
     england = queries.england_averages()
     note = unavailable_reason()  # no browser: every chart is drawn by reportlab, with no wait
@@ -123,11 +126,12 @@ def build(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date, mo
     rebases = early_warning.rebase_months(companion, la_code, None, [m.name for m in headline])
     pages = []
     for m in headline:
-        df = queries.run(m.name, con, **params)
-        raw = df[df["team"] == ALL_TEAMS].sort_values("month_end")
-        rows = suppress_series(raw)
+        df = disclosure.protect(m.name, queries.run(m.name, con, **params))
+        raw = rows = df[df["team"] == ALL_TEAMS].sort_values("month_end")  # as board mode shows it
         unit = m.fields.get("unit", "")
-        suppressed = bool(rows["suppressed"].iloc[-1]) if len(rows) else False
+        last = rows[pd.to_datetime(rows["month_end"]) == pd.Timestamp(end)]
+        suppressed = disclosure.reason_words(last["hidden_why"].iloc[0]) if "suppressed" in last and len(last) \
+            and bool(last["suppressed"].iloc[0]) else ""
         target = ov.loc[ov["measure"] == m.name, "target"]
         target_value = None if target.empty or pd.isna(target.iloc[0]) else float(target.iloc[0])
         sentence = _finding_with_status(m, unit, raw, end, suppressed, target_value)
@@ -145,7 +149,8 @@ def build(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date, mo
             except ImagesUnavailable as exc:  # the browser stopped answering: draw this chart and the rest without it
                 note = str(exc)
         if chart is None:
-            chart = spc_drawing(spc.result, unit, footer, *CHART_SIZE, partial=partial)
+            hidden = rows[rows["suppressed"]] if "suppressed" in rows else None
+            chart = spc_drawing(spc.result, unit, footer, *CHART_SIZE, partial=partial, hidden=hidden)
         short = " · ".join(f"{k.capitalize()}: {m.fields[k]}" for k in ("question", "numerator", "denominator", "rule")
                            if m.fields.get(k))
         latest_eng = (f"England average (latest published, {month_long(eng['period_end'].iloc[-1])}): "
@@ -190,7 +195,7 @@ def _benchmark_words(context: pd.DataFrame, m: queries.Measure, end: dt.date) ->
             f"England {fmt_value(r['england_value'], unit)}{band}.")
 
 
-def _finding_with_status(m: queries.Measure, unit: str, raw: pd.DataFrame, end: dt.date, suppressed: bool,
+def _finding_with_status(m: queries.Measure, unit: str, raw: pd.DataFrame, end: dt.date, suppressed: str,
                          target: float | None = None) -> str:
     """The page's finding from the months with full data, saying so when the pack's month has none or only partial."""
     ok = raw[raw["status"].eq("ok")] if "status" in raw else raw
@@ -235,7 +240,8 @@ def _tiles_table(tiles: pd.DataFrame, s: dict[str, ParagraphStyle]) -> Table:
         small = bool(t.small)
         missing = t.status == "no data"
         body.append([Paragraph(escape(t.title), s["body"]),
-                     "No data" if missing else SUPPRESSED if small else fmt_value(t.value, t.unit),
+                     "No data" if missing else disclosure.shown_value(t.value, t.hidden_why if small else None,
+                                                                      t.unit),
                      fmt_value(t.target, t.unit) if pd.notna(t.target) else "—",
                      STATUS_TEXT.get(t.status, RAG_TEXT[t.rag]),
                      _icon(getattr(t, "variation", None), "variation"),

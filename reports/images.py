@@ -21,6 +21,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from lens import config
+from lens.formatting import chart_text
 
 PNG_WIDTH, PNG_HEIGHT, PNG_SCALE = 1600, 900, 2  # 3200 x 1800 pixels: sharp on a projected slide
 INSTALL_HINT = "Chart images need Chromium: apt-get install -y chromium"
@@ -172,11 +173,12 @@ def _close_at_exit() -> None:
 
 
 def with_footer(fig: go.Figure, footer: str) -> go.Figure:
-    """A copy of the figure with the export footer (measure, period, authority, data date, source) at the bottom."""
+    """A copy of the figure with the export footer (measure, period, authority, data date, source) at the bottom, as
+    plain text (an authority's name is never markup)."""
     out = go.Figure(copy.deepcopy(fig.to_dict()))
     bottom = max(int(out.layout.margin.b or 60), 60) + 60
     out.update_layout(margin={"b": bottom})
-    out.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+    out.add_annotation(text=chart_text(footer), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
                        yshift=-(bottom - 35), showarrow=False, font={"size": 13, "color": "#555555"}, align="left")
     return out
 

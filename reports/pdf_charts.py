@@ -9,7 +9,7 @@ from reportlab.graphics.shapes import Circle, Drawing, Group, Line, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 
-from lens import charts
+from lens import charts, disclosure
 from lens.formatting import fmt_value, month_label
 from lens.spc import SpcResult
 from lens.spc_chart import ASSURANCE_LABELS, POINT_COLOURS, POINT_NAMES, RUN_CHART_TEXT, VARIATION_LABELS
@@ -117,13 +117,16 @@ def _segment_runs(xs: list[int], df: pd.DataFrame, column: str) -> list[list[tup
 
 
 def spc_drawing(result: SpcResult, unit: str, footer: str, width: float, height: float,
-                partial: pd.DataFrame | None = None) -> Drawing:
+                partial: pd.DataFrame | None = None, hidden: pd.DataFrame | None = None) -> Drawing:
     """spc_chart.spc_figure's content as a reportlab Drawing: points coloured by type, the average, the process
-    limits as dashed lines, the target, a dotted line where limits were recalculated, and the two icons."""
+    limits as dashed lines, the target, a dotted line where limits were recalculated, the two icons, and '<5' at the
+    foot of each month board mode hides (`hidden`: rows with month_end and hidden_why), as on screen."""
     df = result.points.reset_index(drop=True)
     drawing = Drawing(width, height)
     if df.empty or df["value"].isna().all():
-        drawing.add(String(0, height / 2, "No data for this period.", fontName=FONT, fontSize=12))
+        text = (charts.ALL_HIDDEN_TEXT.replace("<br>", " ") if hidden is not None and len(hidden)
+                else "No data for this period.")
+        drawing.add(String(0, height / 2, text, fontName=FONT, fontSize=12))
         return drawing
     first = charts.months(df["month"]).iloc[0]
     xs = _month_index(df["month"], first)
@@ -192,6 +195,14 @@ def spc_drawing(result: SpcResult, unit: str, footer: str, width: float, height:
     for axis in (plot.xValueAxis, plot.yValueAxis):
         axis.labels.fontName, axis.labels.fontSize = FONT, FONT_SIZE
     drawing.add(plot)
+    if hidden is not None and len(hidden):  # months board mode hides: in place, at the foot of the plot, never a point
+        for x, why in zip(_month_index(hidden["month_end"], first), hidden.get("hidden_why", [None] * len(hidden)),
+                          strict=True):
+            if 0 <= x <= xs[-1]:
+                drawing.add(String(plot.x + (x + 0.5) / (xs[-1] + 1) * plot.width, plot.y + 3,
+                                   disclosure.SUPPRESSED if why != disclosure.SECONDARY else disclosure.HIDDEN,
+                                   fontName=FONT, fontSize=FONT_SIZE - 1, fillColor=GREY, textAnchor="middle"))
+        legend.append((colors.HexColor(charts.GREY), f"<5: {disclosure.small_words()} (hidden)"))
     for _, part in df.groupby("segment", sort=True):  # where limits were recalculated
         seg = int(part["segment"].iat[0])
         if seg > 0:

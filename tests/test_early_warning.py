@@ -120,7 +120,7 @@ def test_board_mode_leaves_out_months_resting_on_a_count_under_5():
     assert ew.measure_spc(rows, HIGHER).variation == "concern_low"
     board = ew.measure_spc(rows, HIGHER, board=True)
     assert np.isnan(board.points["value"].iat[-1]) and board.variation == "common_cause"
-    assert "Jan 2018 (a count under 5, hidden in board mode)" in ew.left_out_note(rows, board=True)
+    assert "Jan 2018 (hidden in board mode: fewer than 5 children" in ew.left_out_note(rows, board=True)
     assert ew.left_out_note(rows) == ""
 
 

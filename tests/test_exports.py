@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from lens import charts, labels
-from lens.suppress import SUPPRESSED, suppress_series
+from lens.disclosure import HIDDEN, SUPPRESSED, protect
 from reports import images
 from reports.images import PNG_HEIGHT, PNG_SCALE, PNG_WIDTH, ImagesUnavailable, figure_bytes
 from reports.tables import MAX_WIDTH, MIN_WIDTH, csv_bytes, csv_safe, xlsx_bytes
@@ -194,14 +194,15 @@ def test_csv_is_rounded_with_iso_dates_and_readable_headers():
 
 
 def test_exports_of_a_board_mode_frame_never_show_the_small_count():
+    # Jan: 3 of 20 (3 children: hidden); Feb: 10 of 15 (10 and the 5 not in it: shown)
     df = pd.DataFrame({"month_end": pd.to_datetime(["2018-01-31", "2018-02-28"]),
-                       "numerator": [3, 10], "denominator": [20, 12], "value": [15.0, 83.3]})
-    board = suppress_series(df).drop(columns=["suppressed"])
+                       "numerator": [3, 10], "denominator": [20, 15], "value": [15.0, 66.7]})
+    board = protect("visits_in_time", df).drop(columns=["suppressed", "hidden_why"])
     rows = _csv(csv_bytes(board, unit="%"))
     assert rows == [["Month", "Numerator", "Denominator", "Value"],
-                    ["2018-01-31", SUPPRESSED, "20", "suppressed"], ["2018-02-28", "10", "12", "83.3"]]
+                    ["2018-01-31", SUPPRESSED, HIDDEN, "suppressed"], ["2018-02-28", "10", "15", "66.7"]]
     data = list(_book(xlsx_bytes(board, {}, unit="%"))["Data"].values)
-    assert data[1][1:] == (SUPPRESSED, 20, "suppressed")
+    assert data[1][1:] == (SUPPRESSED, HIDDEN, "suppressed")
 
 
 def test_an_empty_table_still_exports_its_headings():

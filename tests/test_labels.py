@@ -10,7 +10,7 @@ import pytest
 import queries
 from etl import contract
 from lens import labels
-from lens.suppress import SUPPRESSED, suppress_series
+from lens.disclosure import SUPPRESSED, protect
 from tests.warehouse_fixture import make_warehouse
 
 
@@ -115,11 +115,11 @@ def test_readable_rounds_to_the_measure_unit():
 
 def test_readable_shows_board_mode_counts_as_suppressed():
     df = pd.DataFrame({"month_end": pd.to_datetime(["2018-01-31", "2018-02-28"]),
-                       "numerator": [3, 10], "denominator": [20, 12], "value": [15.0, 83.3]})
-    out = labels.readable(suppress_series(df).drop(columns=["suppressed"]), unit="%")
+                       "numerator": [3, 10], "denominator": [20, 15], "value": [15.0, 66.7]})
+    out = labels.readable(protect("visits_in_time", df).drop(columns=["suppressed", "hidden_why"]), unit="%")
     assert list(out.columns) == ["Month", "Numerator", "Denominator", "Value"]
     assert out["Numerator"].tolist() == [SUPPRESSED, 10]  # never the raw 3
-    assert out["Value"].tolist() == ["suppressed", 83.3]
+    assert out["Value"].tolist() == ["suppressed", 66.7]
 
 
 def test_screen_table_uses_the_same_headings_and_words():

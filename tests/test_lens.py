@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 import pytest
 
 from lens import charts
+from lens.disclosure import HIDDEN, SUPPRESSED, is_small, protect, protect_counts
 from lens.formatting import finding, fmt_change, fmt_value, month_label, trend_direction
-from lens.suppress import SUPPRESSED, is_small, suppress_series, suppress_table
 
 
 def test_values_and_months_read_as_people_write_them():
@@ -49,7 +49,7 @@ def test_finding_states_the_trend_over_the_period_with_polarity_and_target(value
 def test_finding_counts_suppression_and_a_single_month():
     months = pd.Series(pd.to_datetime(["2018-02-28", "2018-03-31"]))
     assert finding("Children missing", "children", pd.Series([3.0, 3.0]), months, None, suppressed=True) == \
-        "Children missing: fewer than 5 in March 2018"
+        "Children missing: fewer than 5 children in March 2018 (hidden in board mode)"
     assert finding("Caseload", "children per FTE", pd.Series([15.0]), months[-1:], False) == \
         "Caseload: 15 children per FTE in March 2018"
     assert finding("Caseload", "children per FTE", pd.Series([14.0, 16.5]), months, False, target=15.2) == \
@@ -67,13 +67,16 @@ def test_counts_under_five_are_suppressed_and_so_are_percentages_built_on_them()
     assert [is_small(v) for v in (0, 1, 4, 5, None)] == [False, True, True, False, False]
     df = pd.DataFrame({"month_end": pd.to_datetime(["2018-01-31", "2018-02-28", "2018-03-31"]),
                        "numerator": [3, 10, 0], "denominator": [20, 4, 12], "value": [15.0, 250.0, 0.0]})
-    out = suppress_series(df)
-    # Jan: numerator 3 -> suppressed; Feb: denominator 4 -> suppressed; Mar: 0 of 12 is shown (zero is not disclosive)
+    out = protect("visits_in_time", df)
+    # Jan: numerator 3 -> suppressed; Feb: denominator 4 -> suppressed; Mar: 0 of 12 is shown (zero is not disclosive;
+    # the 12 not in the numerator are not a small number either). A hidden row shows none of its counts: '<5' for the
+    # small one, 'hidden' for the other (with it, the small one could be worked out from the value or the rest)
     assert out["suppressed"].tolist() == [True, True, False]
     assert out["value"].isna().tolist() == [True, True, False]
-    assert out["numerator_shown"].tolist() == [SUPPRESSED, 10, 0]
-    assert out["denominator_shown"].tolist() == [20, SUPPRESSED, 12]
-    table = suppress_table(pd.DataFrame({"team": ["A", "B"], "children": [3, 7]}), ["children"])
+    assert out["numerator_shown"].tolist() == [SUPPRESSED, HIDDEN, 0]
+    assert out["denominator_shown"].tolist() == [HIDDEN, SUPPRESSED, 12]
+    assert out["numerator"].isna().tolist() == [True, True, False]  # no raw count left beside a '<5'
+    table = protect_counts(pd.DataFrame({"team": ["A", "B"], "children": [3, 7]}), ["children"])
     assert table["children"].tolist() == [SUPPRESSED, 7]
 
 

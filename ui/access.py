@@ -15,6 +15,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 from lens import access as rules
 from lens import config
 from lens.access import DEMO, Access, Roles, RolesError
+from lens.formatting import plain
 from ui import data
 
 DEMO_BANNER = ("**Demo mode**: generated sample data (no real child), no sign-in. Before loading real data, configure "
@@ -23,11 +24,6 @@ DEMO_REFUSED = ("This warehouse holds data that is not marked synthetic, and no 
                 "Lens will not show it: configure sign-in ([auth] in .streamlit/secrets.toml and a roles file "
                 "named by PRACTICE_LENS_ROLES, see docs/security.md). If this is a sample built by an earlier "
                 "version, delete the warehouse file and restart to rebuild it.")
-
-
-def plain(text: str) -> str:
-    """Text from outside (a name, an email, a file's words) shown as itself in Markdown, never as formatting."""
-    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~$:" else c for c in text)
 
 
 def signin_configured() -> bool:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import streamlit as st
 
 import queries
-from lens import charts, compare
-from lens.formatting import fmt_value, month_label
-from lens.suppress import SUPPRESSED
+from lens import charts, compare, disclosure
+from lens.disclosure import SUPPRESSED
+from lens.formatting import chart_text, fmt_value, month_label, plain
 from ui import data, widgets
 from ui.filters import current
 
@@ -50,35 +50,36 @@ def render_compare() -> None:
     label = str(members["group_label"].iloc[0]) if len(members) else ""
     if len(offered) < len(GROUPS):
         absent = " and ".join(GROUPS[g].lower() for g in GROUPS if g not in offered)
-        st.caption(f"{absent[0].upper() + absent[1:]}: not available for {f.la_name}. Regions and statistical "
+        st.caption(f"{absent[0].upper() + absent[1:]}: not available for {plain(f.la_name)}. Regions and statistical "
                    "neighbours come from the DfE's published figures (`python -m etl benchmarks`), so they apply "
                    "only to authorities with a real ONS code, and only when another authority of the group is "
                    "loaded.")
     names = dict(zip(members["la_code"], members["la_name"], strict=True)) if len(members) else {f.la_code: f.la_name}
     codes = None if group == "all" else sorted(names)
     st.markdown(f"**{m.title}** · {len(names)} authorit{'y' if len(names) == 1 else 'ies'} ({GROUPS[group].lower()}"
-                + (f": {label}" if group != "all" and label else "") + f") · {month_label(f.from_month)} to "
+                + (f": {plain(label)}" if group != "all" and label else "") + f") · {month_label(f.from_month)} to "
                 f"{month_label(f.month)}" + (" · *Board mode: numbers under 5 suppressed*" if f.board else ""))
     if f.team:
-        st.caption(f"Whole authorities are compared: the team filter ({f.team}) does not apply here.")
+        st.caption(f"Whole authorities are compared: the team filter ({plain(f.team)}) does not apply here.")
 
     df = data.measure(name, la_codes=codes, team="All teams", from_month=f.from_month, to_month=f.month)
-    rows = widgets.board_safe(compare.authority_rows(df), f)
+    rows = compare.authority_rows(df)  # board mode: as the disclosure policy shows it (ui/data.py)
     if rows.empty:
         st.info(f"No data for {m.title.lower()} in this period.", icon=":material/info:")
         return
     target = widgets.target_of(name)
     table = compare.ranked(rows, f.month, names, f.la_code, m.higher_is_better, target)
     focus = table[table["is_focus"]]
-    shown = SUPPRESSED if f.board and len(focus) and bool(
+    shown = SUPPRESSED if f.board and len(focus) and "suppressed" in rows and bool(
         rows.loc[(rows["la_code"] == f.la_code) & (rows["month_end"] == f.month), "suppressed"].any()) \
         else fmt_value(focus["value"].iloc[0], unit) if len(focus) else ""
 
     st.subheader(f"{month_label(f.month)}, ranked")
-    st.markdown(compare.position_sentence(table, f.month, shown, m.higher_is_better))
+    st.markdown(compare.position_sentence(table.assign(la_name=table["la_name"].map(plain)), f.month, shown,
+                                          m.higher_is_better))
     missing = table[table["rank"].isna()]
     if len(missing):
-        why = "; ".join(f"{r.la_name}: {str(r.status_note).removeprefix('no data: ')}"
+        why = "; ".join(f"{plain(r.la_name)}: {str(r.status_note).removeprefix('no data: ')}"
                         for r in missing.head(8).itertuples())
         more = f"; and {len(missing) - 8} more" if len(missing) > 8 else ""
         st.warning(f"Not ranked, no figure for {month_label(f.month)} (shown as a gap, never as 0): {why}{more}.",
@@ -106,10 +107,14 @@ def render_compare() -> None:
 
     st.subheader("Trend")
     trend_fig = charts.compare_lines(rows, f.la_code, f.la_name, median,
-                                     f"{m.title}: {f.la_name} against {compare.authorities(len(names))}", unit, target,
+                                     f"{m.title}: {chart_text(f.la_name)} against {compare.authorities(len(names))}",
+                                     unit, target,
                                      f.board)
     charts.fit_legend(trend_fig, f.board)
     st.plotly_chart(trend_fig, key="compare-trend", theme=None, config={"displaylogo": False})
+    if f.board and "suppressed" in rows and rows["suppressed"].any():
+        st.caption(f"A gap in a line is a month with no data or, in board mode, with {disclosure.small_words()} "
+                   "(its figure is hidden, never shown as 0).")
     widgets.data_status(rows[rows["la_code"] == f.la_code], f)
     trend_table = rows.assign(la_name=rows["la_code"].map(names))[
         ["la_code", "la_name", "month_end", "value", "status", "status_note"]]

@@ -1,4 +1,5 @@
-"""The one cached read-only warehouse connection and cached measure results (the ETL is the only writer)."""
+"""The one cached read-only warehouse connection and cached measure results (the ETL is the only writer); each run
+draws from one warehouse file (a load swapped in mid-run draws the page again)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import streamlit as st
 
 import queries
 from lens import access as rules
-from lens import commentary, config, early_warning
+from lens import commentary, config, disclosure, early_warning
 from lens.access import NotAllowed
 from lens.audit import AuditLog, AuditUnavailable, store_path
 from lens.commentary import Note
@@ -21,36 +22,77 @@ from lens.rebase_log import RebaseLog
 from queries import coverage
 
 
-def db_version(path: Path) -> float:
-    """The warehouse file's mtime: a new load swaps the file, so caches keyed on this refresh themselves."""
-    return path.stat().st_mtime if path.exists() else 0.0
+class WarehouseChanged(Exception):
+    """A load swapped the warehouse file in while this run was drawing the page from the previous one."""
+
+
+def db_version(path: Path) -> str:
+    """Which warehouse file is at `path` now (path, inode, modification time; '' when there is none): a load swaps a
+    new file in, so caches keyed on this refresh themselves."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return ""
+    return f"{path}|{stat.st_ino}|{stat.st_mtime_ns}"
 
 
 @st.cache_resource(show_spinner=False, max_entries=1, on_release=lambda con: con.close())
-def _connection(path: str, version: float) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(path, read_only=True)
+def _connection(path: str, version: str) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(path, read_only=True)
+    if db_version(Path(path)) != version:  # swapped while it opened: it may hold the next file, not this version
+        con.close()
+        raise WarehouseChanged(path)
+    return con
 
 
-_opened: dict[str, float] = {}
+_opened: dict[str, str] = {}
+PINNED = "_warehouse_version"
 
 
-def connection() -> duckdb.DuckDBPyConnection:
-    """The shared read-only connection for the current warehouse file.
+def begin_run() -> None:
+    """Pin the warehouse file this run draws from (app.py, before anything is read): every figure on the page then
+    comes from the same load, and a load swapped in mid-run makes the page draw again from the new one, whole."""
+    st.session_state[PINNED] = db_version(config.db_path())
 
-    A load swaps a new file in; DuckDB would hand back the old, still-open database for the same path, so the
-    old connection is closed first and the new file opened.
+
+def _version() -> str:
+    """This run's warehouse version (the current file's when no run pinned one, e.g. outside the app)."""
+    return st.session_state.get(PINNED) or db_version(config.db_path())
+
+
+def _open(version: str) -> duckdb.DuckDBPyConnection:
+    """The shared read-only connection to this version of the warehouse; WarehouseChanged when a newer file has
+    replaced it.
+
+    DuckDB would hand back the old, still-open database for the same path, so the old connection is closed before
+    the new file is opened (a run still drawing from the old one then draws again).
     """
     path = config.db_path()
-    version = db_version(path)
-    if _opened.get("version") not in (None, version) or _opened.get("path") not in (None, str(path)):
+    if version != db_version(path):
+        raise WarehouseChanged(str(path))
+    if _opened.get("version") not in (None, version):
         _connection.clear()
-    _opened.update(path=str(path), version=version)
+    _opened["version"] = version
     return _connection(str(path), version)
 
 
+def connection() -> duckdb.DuckDBPyConnection:
+    """The shared read-only connection to the warehouse this run draws from."""
+    return _read(_open, _version())
+
+
+def _read(fn: Callable[..., Any], *args: Any) -> Any:
+    """Call a reader; when the warehouse was swapped under this run, start the run again from the new file."""
+    try:
+        return fn(*args)
+    except (WarehouseChanged, duckdb.ConnectionException):
+        st.session_state.pop(PINNED, None)
+        st.rerun()
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
-def _run(name: str, version: float, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
-    cur = connection().cursor()
+def _run(name: str, version: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    cur = _open(version).cursor()
     try:
         return queries.run(name, cur, **dict(params))
     finally:
@@ -69,13 +111,60 @@ def measure(name: str, **params: Any) -> pd.DataFrame:
     """
     if queries.get(name).shape in queries.CHILD_SHAPES:
         return child_list(name, params)
-    df = _run(name, db_version(config.db_path()), _frozen(params)).copy()
-    if name == "dq_warnings" and len(df):
+    version = _version()
+    if (name in BOARD_PROTECTED or queries.get(name).shape == "series") and board_mode():  # no series fails open
+        return _read(_board, name, version, _frozen(params)).copy()
+    df = _read(_run, name, version, _frozen(params)).copy()
+    if name in VALUE_COLUMNS and len(df):
         from ui import access
 
-        if not access.current().sees_all_children:  # a value in the file can name a child of any team
-            df["value"] = "(shown to analysts)"
+        if board_mode():  # a value copied from a rejected row can be a child's id or date of birth
+            df[VALUE_COLUMNS[name]] = HIDDEN_IN_BOARD_MODE
+        elif not access.current().sees_all_children:  # a value in the file can name a child of any team
+            df[VALUE_COLUMNS[name]] = SHOWN_TO_ANALYSTS
     return df
+
+
+SHOWN_TO_ANALYSTS = "(shown to analysts)"
+HIDDEN_IN_BOARD_MODE = "(hidden in board mode)"
+VALUE_COLUMNS = {"dq_warnings": "value", "dq_rejected_by_reason": "example_value"}  # values copied from a file's row
+BOARD_PROTECTED = {*disclosure.RULES, "overview"}
+
+
+def board_mode() -> bool:
+    """Whether this run is in board mode, failing closed: a board role always; anyone else as the filters say, and
+    board mode until the filters are chosen."""
+    from ui import access, filters
+
+    if access.current().board_only:
+        return True
+    chosen = filters.current()
+    return chosen is None or chosen.board
+
+
+def _wider(name: str, params: dict[str, Any]) -> dict[str, Any]:
+    """What is read to protect a selection: every team (secondary suppression weighs them against each other),
+    except for the 'All teams' rows alone (only ever hidden for their own counts); for the Overview, 12 more months
+    (a change from a hidden month is hidden too)."""
+    wider = dict(params)
+    if "team" in wider and wider["team"] != disclosure.ALL_TEAMS:
+        wider["team"] = None
+    if name == "overview" and wider.get("from_month") is not None:
+        wider["from_month"] = (pd.Timestamp(wider["from_month"]) - pd.DateOffset(months=12)).date()
+    return wider
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _board(name: str, version: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    """A measure as board mode shows it (lens/disclosure.py), for the selection asked for."""
+    asked = dict(params)
+    df = _run(name, version, _frozen(_wider(name, asked))).copy()
+    df = disclosure.protect_overview(df) if name == "overview" else disclosure.protect(name, df)
+    if asked.get("team") is not None and "team" in df:
+        df = df[df["team"] == asked["team"]]
+    if name == "overview" and asked.get("from_month") is not None:
+        df = df[pd.to_datetime(df["month_end"]) >= pd.Timestamp(asked["from_month"]).to_period("M").to_timestamp()]
+    return df.reset_index(drop=True)
 
 
 def child_list(name: str, params: dict[str, Any]) -> pd.DataFrame:
@@ -89,7 +178,7 @@ def child_list(name: str, params: dict[str, Any]) -> pd.DataFrame:
     if me.sees_children and chosen is not None and chosen.board:
         raise NotAllowed("Board mode shows no child-level data.")
     team, keep = rules.list_scope(me, params.get("team"))
-    df = rules.narrow(_run(name, db_version(config.db_path()), _frozen({**params, "team": team})).copy(), keep)
+    df = rules.narrow(_read(_run, name, _version(), _frozen({**params, "team": team})).copy(), keep)
     if keep is not None:
         df.attrs["teams_shown"] = sorted(keep)
     try:
@@ -117,8 +206,8 @@ def audit_entries(limit: int | None = None) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _availability(name: str, version: float, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
-    cur = connection().cursor()
+def _availability(name: str, version: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    cur = _open(version).cursor()
     try:
         return queries.availability(name, cur, **dict(params))
     finally:
@@ -127,12 +216,12 @@ def _availability(name: str, version: float, params: tuple[tuple[str, Any], ...]
 
 def availability(name: str, **params: Any) -> pd.DataFrame:
     """Whether a measure's sources cover a month, per authority (la_code, status, status_note), cached."""
-    return _availability(name, db_version(config.db_path()), _frozen(params)).copy()
+    return _read(_availability, name, _version(), _frozen(params)).copy()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _stand_in(name: str, version: float, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
-    cur = connection().cursor()
+def _stand_in(name: str, version: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    cur = _open(version).cursor()
     try:
         return queries.stand_in_rows(name, cur, **dict(params))
     finally:
@@ -140,8 +229,8 @@ def _stand_in(name: str, version: float, params: tuple[tuple[str, Any], ...]) ->
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _month_notes(version: float, la_code: str, month: dt.date, sources: tuple[str, ...]) -> dict[str, str]:
-    cur = connection().cursor()
+def _month_notes(version: str, la_code: str, month: dt.date, sources: tuple[str, ...]) -> dict[str, str]:
+    cur = _open(version).cursor()
     try:
         return coverage.month_notes(cur, la_code, month, sources)
     finally:
@@ -149,13 +238,15 @@ def _month_notes(version: float, la_code: str, month: dt.date, sources: tuple[st
 
 
 def stand_in(name: str, **params: Any) -> pd.DataFrame:
-    """Rows of a measure's stand-in (the Annex A snapshot) for months its own sources do not cover, cached."""
-    return _stand_in(name, db_version(config.db_path()), _frozen(params)).copy()
+    """Rows of a measure's stand-in (the Annex A snapshot) for months its own sources do not cover, cached; in board
+    mode as the disclosure policy shows them."""
+    df = _read(_stand_in, name, _version(), _frozen(params)).copy()
+    return disclosure.protect(name, df) if board_mode() and len(df) else df
 
 
 def month_notes(la_code: str, month: dt.date, sources: tuple[str, ...]) -> dict[str, str]:
     """Which of these source files do not cover the month for the authority, and why (cached)."""
-    return dict(_month_notes(db_version(config.db_path()), la_code, month, sources))
+    return dict(_read(_month_notes, _version(), la_code, month, sources))
 
 
 def authorities() -> pd.DataFrame:
@@ -186,7 +277,20 @@ def ensure_warehouse() -> None:
     load(list(sources), path, progress=progress)
     bar.progress(1.0, text="Ready.")
     st.cache_data.clear()
+    st.session_state.pop(PINNED, None)
     st.rerun()
+
+
+def board_pack(la_code: str, month: dt.date) -> bytes:
+    """The board pack PDF, made when its button is clicked, from the warehouse file there then (its own connection:
+    the page's may have been closed by a newer load since the page was drawn)."""
+    from reports.board_pack import board_pack_pdf
+
+    con = queries.connect(config.db_path())
+    try:
+        return board_pack_pdf(con, la_code, month)
+    finally:
+        con.close()
 
 
 def today() -> dt.date:

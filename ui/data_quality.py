@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 
 import queries
-from lens import charts, commentary, labels
+from lens import charts, commentary, disclosure, labels
+from lens.disclosure import SUPPRESSED
 from lens.formatting import fmt_value, month_label
-from lens.suppress import SUPPRESSED
 from queries import coverage
 from ui import audit, data, widgets
 from ui.filters import Filters, current
@@ -39,10 +39,16 @@ def render_data_quality() -> None:
     warnings = data.measure("dq_warnings", **p)
     cover = data.measure("dq_coverage", **p)
 
+    def count(n: int) -> str:  # board mode: a count of 1-4 file rows (often one child's each) shows as '<5'
+        return disclosure.SUPPRESSED if f.board and disclosure.is_small(n) else f"{n:,}"
+
+    def counts(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+        return disclosure.protect_counts(df, columns) if f.board else df
+
     c = st.columns([1, 1.2, 1, 1.5, 1.3])  # room for a date such as "30 Nov 2026" on a 1280-pixel screen
-    c[0].metric("Rows rejected", f"{int(rejected['rows_rejected'].sum()) if len(rejected) else 0:,}",
+    c[0].metric("Rows rejected", count(int(rejected["rows_rejected"].sum()) if len(rejected) else 0),
                 help="Rows kept out of the measures in the latest load, for breaking a rule of the input contract")
-    c[1].metric("Rows kept with a warning", f"{len(warnings):,}")
+    c[1].metric("Rows kept with a warning", count(len(warnings)))
     c[2].metric("Files missing", f"{len(missing)}", help="Files of the input contract absent from the latest load")
     c[3].metric("Last loaded", labels.date_text(log["loaded_at"].max()) if len(log) else "never",
                 help="When the latest load finished: "
@@ -57,13 +63,19 @@ def render_data_quality() -> None:
     if rejected.empty:
         st.success("No rows were rejected in the latest load.")
     else:
-        by_reason = rejected.groupby("reason", as_index=False)["rows_rejected"].sum()
-        fig = charts.team_bars(by_reason.rename(columns={"reason": "team", "rows_rejected": "value"}),
-                               "Rejected rows by reason", "rows", board=f.board)
+        by_reason = rejected.groupby("reason", as_index=False)["rows_rejected"].sum().rename(
+            columns={"reason": "team", "rows_rejected": "value"})
+        if f.board:  # a bar of 1-4 rows says so instead of its length
+            small = by_reason["value"].map(disclosure.is_small)
+            by_reason = by_reason.assign(value=by_reason["value"].astype("float64").where(~small), suppressed=small,
+                                         hidden_why=small.map({True: disclosure.SMALL, False: None}))
+        fig = charts.team_bars(by_reason, "Rejected rows by reason", "rows", board=f.board,
+                               small_text="fewer than 5 rows")
         fig.update_yaxes(title_text="Reason")
         st.plotly_chart(fig, key="dq-rejected-chart", theme=None)
-        widgets.table(widgets.board_table(rejected, f, ["rows_rejected"]), key="dq-rejected")
-        widgets.downloads("dq-rejected", f, ["dq_rejected_by_reason"], rejected, fig, "Rejected rows by reason")
+        widgets.table(counts(rejected, ["rows_rejected"]), key="dq-rejected")
+        widgets.downloads("dq-rejected", f, ["dq_rejected_by_reason"], counts(rejected, ["rows_rejected"]), fig,
+                          "Rejected rows by reason")
 
     st.subheader("Rows kept with a warning, by rule")
     if warnings.empty:
@@ -73,7 +85,7 @@ def render_data_quality() -> None:
                    .agg(rows=("line", "count"), first_line=("line", "min")))
         st.caption("These rows are in the measures, as described: nothing was guessed silently. Fix them in the "
                    "case system so the next return is clean.")
-        widgets.table(widgets.board_table(by_rule, f, ["rows"]), key="dq-warnings-by-rule")
+        widgets.table(counts(by_rule, ["rows"]), key="dq-warnings-by-rule")
         if not f.board:  # the values can name a child or a date of birth
             with st.expander(f"Every warning ({len(warnings):,} rows, with file and line)"):
                 widgets.table(warnings, key="dq-warnings")
@@ -109,14 +121,15 @@ def render_data_quality() -> None:
         widgets.table(missing, key="dq-missing")
 
     st.subheader("Data freshness")
-    widgets.table(fresh, key="dq-fresh")
+    widgets.table(counts(fresh, ["rows_held"]), key="dq-fresh")
 
     st.subheader("Load log")
     st.caption("Every row read is loaded, rejected (above, with the reason) or superseded: a valid row that a later "
                "return restates, such as an episode in both the 2017 and the 2018 files, is loaded once, from the "
                "later file. Rows read = loaded + rejected + superseded.")
-    widgets.table(log, key="dq-log")
-    widgets.downloads("dq-log", f, ["dq_load_log"], log, title="Load log")
+    log_shown = counts(log, ["rows_read", "rows_loaded", "rows_rejected", "rows_superseded"])
+    widgets.table(log_shown, key="dq-log")
+    widgets.downloads("dq-log", f, ["dq_load_log"], log_shown, title="Load log")
     widgets.definitions(["dq_rejected_by_reason", "dq_warnings", "dq_coverage", "dq_files_missing", "dq_freshness",
                          "dq_load_log", "dq_annex_a_snapshot", "dq_annex_a_reconciliation",
                          *([] if f.board else ["dq_annex_a_differences_list"])])

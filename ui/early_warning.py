@@ -61,7 +61,7 @@ def spc_chart(measure: str, raw: pd.DataFrame, f: Filters, title: str, key: str)
     right.markdown(f"**{found.sentence}**")
     if found.note:
         right.caption(found.note)
-    shown = widgets.board_safe(raw, f)
+    shown = raw  # in board mode already as the disclosure policy shows it (ui/data.py)
     fig = spc_figure(found.result, title, unit, board=f.board, icons=False)  # the icons are beside it
     charts.mark_data_gaps(fig, shown, f.board)  # partial months: hollow grey markers, outside the SPC
     charts.fit_legend(fig, f.board)
@@ -74,8 +74,7 @@ def spc_chart(measure: str, raw: pd.DataFrame, f: Filters, title: str, key: str)
     rebase = data.rebase_months(f.la_code, f.team, [measure]).get(measure, [])
     table = early_warning.with_spc(shown, m.fields["polarity"], widgets.target_of(measure),
                                    lambda _la, _team: rebase)
-    widgets.downloads(key, f, [measure], table.drop(columns=["suppressed"], errors="ignore"), image,
-                      f"{m.title} (SPC)")
+    widgets.downloads(key, f, [measure], table, image, f"{m.title} (SPC)")
     if not f.board:
         rebase_form(measure, f, key)
 

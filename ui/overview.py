@@ -7,12 +7,10 @@ import pandas as pd
 import streamlit as st
 
 import queries
-from lens import charts, early_warning
+from lens import charts, disclosure, early_warning
 from lens.charts import RAG_LABELS
-from lens.formatting import fmt_change, fmt_value, month_label, trend_direction
+from lens.formatting import chart_value, fmt_change, fmt_value, month_label, plain, trend_direction
 from lens.heatmap import performance_grid
-from lens.suppress import SUPPRESSED, is_small
-from reports.board_pack import board_pack_pdf
 from ui import data, widgets
 from ui.early_warning import icons
 from ui.filters import ALL_TEAMS, current
@@ -36,17 +34,16 @@ def render_overview() -> None:
     if f is None:
         st.info("No authority has been loaded yet.")
         return
-    st.markdown(f"**{f.la_name}** · {f.team_label} · {month_label(f.month)}"
+    st.markdown(f"**{plain(f.la_name)}** · {plain(f.team_label)} · {month_label(f.month)}"
                 + (" · *Board mode: numbers under 5 suppressed*" if f.board else ""))
     ov = data.measure("overview", **f.series_params)
     team = f.team or ALL_TEAMS
     ov = ov[ov["team"] == team]
     latest = ov[pd.to_datetime(ov["month_end"]) == pd.Timestamp(f.month)]
     if latest.empty:
-        st.info(f"No measures for {f.team_label} in {month_label(f.month)}. Try another month or team.")
+        st.info(f"No measures for {plain(f.team_label)} in {month_label(f.month)}. Try another month or team.")
         return
-    con = data.connection()
-    st.download_button("Board pack (PDF)", data=lambda: board_pack_pdf(con.cursor(), f.la_code, f.month),
+    st.download_button("Board pack (PDF)", data=lambda: data.board_pack(f.la_code, f.month),
                        file_name=f"board-pack-{f.la_code}-{f.month:%Y-%m}.pdf", mime="application/pdf",
                        icon=":material/picture_as_pdf:", type="primary", key="board-pack", on_click="ignore",
                        help="A4 landscape PDF for the whole authority: cover, overview, one page per headline "
@@ -80,16 +77,19 @@ def render_overview() -> None:
             cols = st.columns(3)
         history = ov[ov["measure"] == t["measure"]].sort_values("month_end")
         with cols[i % 3].container(border=True):
-            small = f.board and (is_small(t["numerator"]) or is_small(t["denominator"]))
+            # board mode: `ov` is already as the disclosure policy shows it (ui/data.py, lens/disclosure.py)
+            small = bool(t.get("suppressed", False))
             missing = t["status"] == "no data"
-            value = "No data" if missing else SUPPRESSED if small else fmt_value(t["value"], t["unit"])
+            value = "No data" if missing else disclosure.shown_value(t["value"], t.get("hidden_why") if small else None,
+                                                                     t["unit"])
             delta = None if small or missing else (fmt_change(t["change_last_month"], t["unit"]) or None)
             # the sparkline and the change are coloured by the trend over the months shown, with the measure's
             # polarity (green better, red worse, grey flat or neither), never by last month's wobble alone
             ok = history[history["status"].eq("ok")]
             trend = trend_direction(ok["value"], ok["month_end"], t["unit"], t["higher_is_better"])
             still = delta is not None and abs(float(t["change_last_month"])) < 0.05
-            shown = widgets.board_safe(history, f)["value"]  # board mode: no month resting on a count under 5
+            shown = history["value"]  # board mode: a hidden month has no value
+            skipped = history["suppressed"].fillna(False).astype(bool).tail(24) if "suppressed" in history else []
             st.metric(
                 queries.get(t["measure"]).short_title, value, delta=fmt_change(0, t["unit"]).lstrip("+") if still else delta,
                 delta_color=TREND_COLOURS.get(trend, "gray"), delta_arrow="off" if still else "auto",
@@ -99,6 +99,11 @@ def render_overview() -> None:
                 help=f"{t['title']}. " + (f"Target: {fmt_value(t['target'], t['unit'])} ({t['target_basis']})"
                                           if pd.notna(t["target"]) else "No target set"),
             )
+            if small:
+                st.caption(f":material/visibility_off: Board mode: {disclosure.reason_words(t.get('hidden_why'))}.")
+            elif len(skipped) and bool(pd.Series(skipped).any()):
+                st.caption(f":material/visibility_off: The line leaves out {int(pd.Series(skipped).sum())} month(s) "
+                           f"with {disclosure.small_words()} (board mode).")
             rag = t["rag"]
             if t["status"] != "ok":
                 # say why there is no RAG: the file is absent or the measure looks back further than the data go
@@ -124,16 +129,17 @@ def render_overview() -> None:
                 st.page_link(page, label="See the detail", icon=":material/arrow_forward:")
     performance_on_a_page(f)
     icon_cols = warnings.set_index("measure")[["variation", "assurance", "early_warning"]]
+    counts = [c for c in ("numerator", "denominator", "numerator_shown", "denominator_shown") if c in tiles]
     table = tiles.join(icon_cols, on="measure")[["title", "month_end", "value", "target", "rag", "variation",
                                                  "assurance", "early_warning", "change_last_month", "change_last_year",
-                                                 "direction_last_month", "numerator", "denominator", "status_note"]]
+                                                 "direction_last_month", *counts, "status_note"]]
     st.subheader("All headline measures")
-    shown = widgets.board_safe(table, f).drop(columns=["numerator", "denominator", "suppressed", "numerator_shown",
-                                                       "denominator_shown"], errors="ignore") if f.board else table
+    shown = table.drop(columns=counts) if f.board else table
     status = tiles["status"]
+    why = tiles["hidden_why"].where(tiles["suppressed"], None) if "suppressed" in tiles else [None] * len(tiles)
     shown = shown.assign(  # values in their unit, and a month with no data says so in words (never a blank)
-        value=[("No data" if st_ == "no data" else fmt_value(v, u))
-               for st_, v, u in zip(status, shown["value"], tiles["unit"], strict=True)],
+        value=[("No data" if st_ == "no data" else disclosure.shown_value(v, w, u))
+               for st_, v, w, u in zip(status, shown["value"], why, tiles["unit"], strict=True)],
         rag=shown["rag"].where(status.eq("ok"), status.map({"no data": "no data", "partial": "partial data"})))
     widgets.table(shown, key="overview-table")
     widgets.downloads("overview", f, ["overview"], table, title="Overview")
@@ -167,5 +173,5 @@ def _open_cell() -> None:
     if not points:
         return
     theme = points[0]["customdata"][1]
-    st.session_state["team"] = points[0]["x"]
+    st.session_state["team"] = chart_value(points[0]["x"])  # the tick label is the name, escaped for Plotly
     st.session_state["_open_page"] = THEME_PAGES.get(theme)

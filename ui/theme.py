@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 import queries
-from lens import charts
-from lens.formatting import finding, month_label
+from lens import charts, disclosure
+from lens.formatting import chart_value, finding, month_label, plain
 from ui import data, early_warning, widgets
 from ui.filters import ALL_TEAMS, Filters, current
 
@@ -47,15 +47,32 @@ def _figure(chart: Chart, df: pd.DataFrame, f, title: str):
         rows = widgets.team_rows(df, f)
         long = rows[["month_end", *chart.columns]].rename(columns=chart.columns).melt(
             id_vars=["month_end"], var_name="series", value_name="shown").rename(columns={"shown": "value"})
-        return charts.lines(long, "series", title, unit, f.board), rows
-    raw = widgets.team_rows(df, f)
-    rows = widgets.board_safe(raw, f)
-    suppressed = bool(rows["suppressed"].iloc[-1]) if "suppressed" in rows and len(rows) else False
-    ok = raw[raw["status"].eq("ok")] if "status" in raw else raw
-    sentence = finding(m.title, unit, ok["value"], ok["month_end"], m.higher_is_better, suppressed,
-                       widgets.target_of(chart.measure)) if len(raw) else title
+        fig = charts.lines(long, "series", title, unit, f.board)
+        charts.mark_hidden(fig, rows, f.board)
+        return fig, rows
+    rows = widgets.team_rows(df, f)  # in board mode already as the disclosure policy shows it (ui/data.py)
+    ok = rows[rows["status"].eq("ok")] if "status" in rows else rows
+    sentence = finding(m.title, unit, ok["value"], ok["month_end"], m.higher_is_better, hidden_now(rows, f),
+                       widgets.target_of(chart.measure)) if len(rows) else title
     return charts.trend(rows, sentence, unit, widgets.target_of(chart.measure), widgets.published(chart.measure, f),
                         f.board), rows
+
+
+def hidden_now(rows: pd.DataFrame, f) -> str:
+    """Why board mode hides the chosen month's figure, in words ('' when it is shown; lens/disclosure.py)."""
+    if "suppressed" not in rows:
+        return ""
+    at = rows[(pd.to_datetime(rows["month_end"]) == pd.Timestamp(f.month)) & rows["suppressed"].fillna(False)]
+    return disclosure.reason_words(at["hidden_why"].iloc[0]) if len(at) else ""
+
+
+def all_hidden(rows: pd.DataFrame) -> bool:
+    """Whether every figure of these rows is hidden by board mode (rather than absent)."""
+    if "suppressed" not in rows or rows.empty:
+        return False
+    hidden = rows["suppressed"].fillna(False).astype(bool)
+    absent = rows["status"].eq("no data") if "status" in rows else pd.Series(False, index=rows.index)
+    return bool((hidden | absent).all() and hidden.any())
 
 
 def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] = (),
@@ -69,24 +86,23 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
     if f is None:
         no_data("any authority")
         return
-    st.markdown(f"**{f.la_name}** · {f.team_label} · {month_label(f.from_month)} to {month_label(f.month)}"
+    st.markdown(f"**{plain(f.la_name)}** · {plain(f.team_label)} · {month_label(f.from_month)} to {month_label(f.month)}"
                 + (" · *Board mode: no child-level data; numbers under 5 suppressed*" if f.board else ""))
 
     m = queries.get(headline)
     unit = m.fields.get("unit", "")
-    df = data.measure(headline, **f.series_params)
-    raw = widgets.team_rows(df, f)
-    rows = widgets.board_safe(raw, f)
-    if raw.empty or raw["value"].isna().all():
-        no_data(m.title.lower(), raw)
+    df = data.measure(headline, **f.series_params)  # board mode: as the disclosure policy shows it (ui/data.py)
+    rows = widgets.team_rows(df, f)
+    raw = rows
+    if rows.empty or (rows["value"].isna().all() and not all_hidden(rows)):
+        no_data(m.title.lower(), rows)
         widgets.stand_in(headline, f, key=headline)
-    else:
-        widgets.data_status(raw, f)
+    else:  # (every month hidden by board mode: the metrics say '<5' and the charts mark each month and say why)
+        widgets.data_status(rows, f)
         widgets.headline_metrics(rows, headline, f)
-        ok = raw[raw["status"].eq("ok")] if "status" in raw else raw
+        ok = rows[rows["status"].eq("ok")] if "status" in rows else rows
         sentence = finding(m.title, unit, ok["value"], ok["month_end"], m.higher_is_better,
-                           suppressed=bool(rows["suppressed"].iloc[-1]) if "suppressed" in rows else False,
-                           target=widgets.target_of(headline))
+                           suppressed=hidden_now(rows, f), target=widgets.target_of(headline))
         # the SPC chart first; only the open tab is drawn (its choice is kept in the URL as ?chart=)
         spc_tab, trend_tab = st.tabs([early_warning.SPC_TAB, early_warning.TREND_TAB], key="chart",
                                      bind="query-params", on_change="rerun")
@@ -99,8 +115,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
                                    widgets.published(headline, f), f.board)
                 charts.fit_legend(fig, f.board)
                 st.plotly_chart(fig, key=f"{headline}-trend", theme=None, config={"displaylogo": False})
-                widgets.downloads(f"{headline}-trend", f, [headline],
-                                  rows.drop(columns=["suppressed"], errors="ignore"), fig, m.title)
+                widgets.downloads(f"{headline}-trend", f, [headline], rows, fig, m.title)
 
         widgets.stand_in(headline, f, key=headline)  # a month the event data miss inside the period
         widgets.benchmark_panel(headline, f)
@@ -111,8 +126,8 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
         by_team = data.measure(headline, **f.authority_params)
         month_rows = by_team[(by_team["team"] != ALL_TEAMS)
                              & (pd.to_datetime(by_team["month_end"]) == pd.Timestamp(f.month))]
-        month_rows = widgets.board_safe(month_rows, f)
-        if not month_rows.dropna(subset=["value"]).empty and widgets.status_at(raw, f.month)[0] != "no data":
+        shown = month_rows["value"].notna().any() or all_hidden(month_rows)  # a hidden team's bar says why
+        if len(month_rows) and shown and widgets.status_at(raw, f.month)[0] != "no data":
             st.subheader(f"By team, {month_label(f.month)}")
             if not f.board and lists:
                 st.caption("Click a team's bar to narrow the list of children below to that team.")
@@ -123,10 +138,8 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
                                     config={"displaylogo": False})
             points = (event or {}).get("selection", {}).get("points", []) if not f.board else []
             if points:
-                selected_team = points[0].get("y")
-            widgets.downloads(f"{headline}-teams", f, [headline],
-                              month_rows.drop(columns=["suppressed"], errors="ignore"), fig,
-                              f"{m.title} by team")
+                selected_team = chart_value(points[0].get("y"))  # the tick label, escaped for Plotly
+            widgets.downloads(f"{headline}-teams", f, [headline], month_rows, fig, f"{m.title} by team")
             early_warning.team_icons(headline, by_team[by_team["team"] != ALL_TEAMS], f, key=f"{headline}-team-spc")
 
     for chart in more:
@@ -134,7 +147,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
         cdf = data.measure(chart.measure, **f.series_params)
         fig, rows = _figure(chart, cdf, f, cm.title)
         st.subheader(cm.title)
-        if rows.empty or ("value" in rows and rows["value"].isna().all()):
+        if rows.empty or ("value" in rows and rows["value"].isna().all() and not all_hidden(rows)):
             no_data(cm.title.lower(), rows)
             widgets.stand_in(chart.measure, f, key=chart.measure)
             continue
@@ -142,8 +155,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
         charts.fit_legend(fig, f.board)
         st.plotly_chart(fig, key=f"{chart.measure}-chart", theme=None, config={"displaylogo": False})
         widgets.stand_in(chart.measure, f, key=chart.measure)
-        widgets.downloads(f"{chart.measure}-chart", f, [chart.measure],
-                          rows.drop(columns=["suppressed"], errors="ignore"), fig, cm.title)
+        widgets.downloads(f"{chart.measure}-chart", f, [chart.measure], rows, fig, cm.title)
         widgets.benchmark_panel(chart.measure, f)
 
     shown = {}

@@ -13,10 +13,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import queries
-from lens import charts, config, labels
+from lens import charts, config, disclosure, labels
 from lens.benchmarks import BANDS, NARROW, with_bands
-from lens.formatting import fmt_change, fmt_value, is_missing, month_label
-from lens.suppress import SUPPRESSED, suppress_series, suppress_table
+from lens.formatting import fmt_change, fmt_value, is_missing, month_label, plain
 from queries import coverage
 from reports.images import figure_bytes, unavailable_reason
 from reports.tables import csv_bytes, xlsx_bytes
@@ -89,7 +88,8 @@ def benchmark_panel(measure: str, f: Filters) -> None:
     c[1].metric("Neighbours", fmt_value(r[f"neighbours_{average}"], unit),
                 help=f"The {average} of the statistical neighbours' published figures ({int(r['neighbours_n'])} of "
                      f"10 published one; {other} {fmt_value(r[f'neighbours_{other}'], unit)}); grouping: "
-                     f"{r['neighbour_grouping']}. Setting PRACTICE_LENS_NEIGHBOUR_AVERAGE chooses mean or median.")
+                     f"{plain(r['neighbour_grouping'])}. Setting PRACTICE_LENS_NEIGHBOUR_AVERAGE chooses mean or "
+                     "median.")
     c[2].metric("Region", fmt_value(r["region_value"], unit))
     c[3].metric("England", fmt_value(r["england_value"], unit))
     band_text = "—" if r["band"] is None else "too narrow" if r["band"] == NARROW else \
@@ -182,7 +182,7 @@ def downloads(key: str, f: Filters, measures: list[str], table: pd.DataFrame | C
                                 mime="image/svg+xml", key=f"{key}-svg", icon=":material/image:", on_click="ignore")
         i = 2
     def rows(fmt: str) -> pd.DataFrame:
-        return table(fmt) if callable(table) else table
+        return exported(table(fmt) if callable(table) else table)
 
     cols[i].download_button("CSV", data=lambda: csv_bytes(rows("csv"), unit=unit), file_name=f"{name}.csv",
                             mime="text/csv", key=f"{key}-csv", icon=":material/table:", on_click="ignore")
@@ -192,6 +192,15 @@ def downloads(key: str, f: Filters, measures: list[str], table: pd.DataFrame | C
         icon=":material/table:", on_click="ignore")
     if no_images:
         row.caption(IMAGES_CAPTION)
+
+
+def exported(df: pd.DataFrame) -> pd.DataFrame:
+    """What a download carries: a value board mode hides says so in words (never blank, never 'not recorded'), and
+    not the disclosure bookkeeping columns (a hidden row's data note says why)."""
+    if "suppressed" in df and "value" in df and df["suppressed"].any():
+        hidden = df["suppressed"].fillna(False).astype(bool) & df["value"].isna()
+        df = df.assign(value=df["value"].astype(object).where(~hidden, "suppressed"))
+    return df.drop(columns=["suppressed", "hidden_why"], errors="ignore")
 
 
 def status_at(rows: pd.DataFrame, month: dt.date) -> tuple[str, str]:
@@ -232,8 +241,7 @@ def headline_metrics(df: pd.DataFrame, measure: str, f: Filters) -> None:
     rows = df.sort_values("month_end")
     latest = rows.iloc[-1] if len(rows) else None
     status, _ = status_at(rows, f.month)
-    value = SUPPRESSED if latest is not None and latest.get("suppressed", False) else (
-        None if latest is None else latest["value"])
+    why = None if latest is None or not latest.get("suppressed", False) else latest.get("hidden_why")
 
     def back(n: int) -> object:
         if len(rows) <= n or ("status" in rows and rows["status"].iloc[-1 - n] != "ok"):
@@ -243,8 +251,10 @@ def headline_metrics(df: pd.DataFrame, measure: str, f: Filters) -> None:
     target = target_of(measure)
     eng = england(measure)
     c = st.columns(5)
-    shown = "No data" if status == "no data" else fmt_value(value, unit) + (" (partial)" if status == "partial" else "")
-    c[0].metric(f"Latest ({month_label(f.month)})", shown)
+    shown = "No data" if status == "no data" else disclosure.shown_value(
+        None if latest is None else latest["value"], why, unit) + (" (partial)" if status == "partial" else "")
+    c[0].metric(f"Latest ({month_label(f.month)})", shown,
+                help=f"Board mode: {disclosure.reason_words(why)}." if why else None)
     c[1].metric("Target", fmt_value(target, unit) if target is not None else "—")
     for col, label, n in ((c[2], "Change since last month", 1), (c[3], "Change since last year", 12)):
         prev = back(n)
@@ -277,7 +287,7 @@ def child_list(measure: str, f: Filters, team: str | None, key: str) -> pd.DataF
     m = queries.get(measure)
     period = "from_month" in m.params  # a list for the period shown (e.g. entrants), not as at a date
     when = f"{month_label(f.from_month)} to {month_label(f.month)}" if period else f"as at {labels.date_text(f.month)}"
-    st.subheader(f"{m.title}, {when}" + (f" · {team}" if team else ""))
+    st.subheader(f"{m.title}, {when}" + (f" · {plain(team)}" if team else ""))
     status = data.availability(measure, la_codes=[f.la_code], as_of=f.month)
     state, note = (status["status"].iloc[0], status["status_note"].iloc[0]) if len(status) else ("ok", "")
     if state == "no data":
@@ -318,7 +328,7 @@ def stand_in(measure: str, f: Filters, key: str) -> bool:
     if rows.empty:
         return False
     unit = sub.fields.get("unit", "")
-    safe = board_safe(rows, f)
+    safe = rows  # board mode: already as the disclosure policy shows it (ui/data.stand_in)
     last = safe.iloc[-1]
     month_end = pd.Timestamp(last["month_end"])
     snaps = data.measure("dq_annex_a_snapshot", la_codes=[f.la_code])
@@ -331,7 +341,7 @@ def stand_in(measure: str, f: Filters, key: str) -> bool:
                    f"{month_label(month_end.date())}, so this figure is worked out from the authority's Annex A "
                    "inspection list instead: one snapshot, not a monthly trend (its definition is below).")
         c = st.columns(3)
-        c[0].metric(f"Annex A List 8, {day:%d %b %Y}", SUPPRESSED if suppressed else fmt_value(last["value"], unit))
+        c[0].metric(f"Annex A List 8, {labels.date_text(day)}", disclosure.SUPPRESSED if suppressed else fmt_value(last["value"], unit))
         c[1].metric("Children counted", str(last.get("denominator_shown", last["denominator"]))
                     if not pd.isna(last["denominator"]) else "—")
         c[2].metric("Snapshot month", month_label(month_end.date()))
@@ -367,16 +377,6 @@ def table(df: pd.DataFrame, key: str) -> None:
     st.dataframe(styler, hide_index=True, key=key, placeholder=labels.NOT_RECORDED)
 
 
-def board_safe(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    """Suppress small counts in board mode; unchanged otherwise."""
-    return suppress_series(df) if f.board and not df.empty and "numerator" in df else df
-
-
-def board_table(df: pd.DataFrame, f: Filters, count_columns: list[str]) -> pd.DataFrame:
-    """A table safe for a board: small counts shown as '<5'."""
-    return suppress_table(df, count_columns) if f.board else df
-
-
 def commentary(measure: str, f: Filters) -> None:
     """The month's commentary under a measure (plain text), and, outside board mode, a form to write it."""
     from ui import data
@@ -390,7 +390,7 @@ def commentary(measure: str, f: Filters) -> None:
             if note.action or note.owner or note.due:
                 st.text(f"What is being done: {note.action or 'not said'}\nBy whom: {note.owner or 'not said'}"
                         f"\nBy when: {note.due or 'not said'}")
-            st.caption(f"Written by {note.author}, {note.written.replace('T', ' ')[:16]} UTC")
+            st.caption(f"Written by {plain(note.author)}, {note.written.replace('T', ' ')[:16]} UTC")
     if f.board:
         return
     with st.expander(f"{'Update' if note else 'Write'} the commentary for {month_label(f.month)}",
