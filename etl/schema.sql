@@ -190,6 +190,7 @@ create table if not exists annex_a_snapshot (
     date_from      varchar not null,     -- authority.toml annex_a_date, or the sheet's cell holding it
     header_row     integer not null,     -- the header row's number in the sheet
     rows_kept      integer not null
+);
 
 -- ---------- plans, supervision, legal work, strategy meetings, returns home (optional case-system extracts) ----------
 create table if not exists fact_plan_action (
