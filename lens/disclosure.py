@@ -124,6 +124,35 @@ RULES: dict[str, Rule] = {
     "workforce_in_post": STAFF,
     "workforce_turnover": STAFF,
     "workforce_vacancy_rate": STAFF,
+    # plans, supervision and legal work (case-system extracts): actions, supervisions, cases and episodes are each
+    # about one child, so 1 to 4 of them is 1 to 4 children at most
+    "plans_actions_overdue": Rule(counts=("numerator", "children"),
+                                  figures=("value", "days_overdue_total", "mean_days_overdue", "max_days_overdue")),
+    "plans_actions_on_time": PERCENT,
+    "plans_overdue_after_change": Rule(counts=("numerator", "denominator", "overdue_before", "actions_before"),
+                                       parts=(("numerator", "denominator"), ("overdue_before", "actions_before")),
+                                       figures=("value", "value_before")),
+    "supervision_in_time": PERCENT,
+    "supervision_quality": PERCENT,
+    "legal_proceedings_26_weeks": PERCENT,
+    "legal_plo_days": Rule(counts=("letters", "meetings"),  # medians of days, hidden with the cases they rest on
+                           figures=("value", "numerator", "median_days_to_meeting", "max_days_to_letter",
+                                    "max_days_to_meeting")),
+    "legal_no_plan": PERCENT,
+    "missing_strategy_meeting": PERCENT,
+    "return_home_plan": PERCENT,
+    # Annex A List 8 snapshots and their reconciliation with the event data: children
+    "visits_in_time_annex_a": PERCENT,
+    "reviews_up_to_date_annex_a": PERCENT,
+    "health_up_to_date_annex_a": PERCENT,
+    "health_dental_annex_a": PERCENT,
+    "placements_3plus_annex_a": PERCENT,
+    "missing_rhi_offered_annex_a": PERCENT,
+    "dq_annex_a_reconciliation": Rule(counts=("numerator", "denominator", "in_both", "only_annex_a", "only_event",
+                                              "visit_differs", "review_differs", "health_differs", "dental_differs"),
+                                      parts=(("numerator", "denominator"),),
+                                      keep=("in_both", "only_annex_a", "only_event", "visit_differs", "review_differs",
+                                            "health_differs", "dental_differs")),
 }
 
 

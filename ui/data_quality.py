@@ -158,17 +158,22 @@ def annex_a(f: Filters) -> None:
                 icon=":material/info:")
         return
     row = rows.iloc[-1]
-    counts = pd.DataFrame({"check": list(RECONCILED.values()),
-                           "children": [int(row[c]) for c in RECONCILED]})
-    shown = widgets.board_table(counts, f, ["children"])
-    small = f.board and (0 < row["denominator"] < 5 or 0 < row["numerator"] < 5)
+    hidden = f.board and bool(row.get("suppressed", False))  # board mode: the policy hid the month's counts
+
+    def count(column: str) -> str:
+        value = row.get(column)
+        if value is None or pd.isna(value):
+            return SUPPRESSED if hidden else "—"
+        return SUPPRESSED if f.board and disclosure.is_small(value) else f"{int(value):,}"
+
+    shown = pd.DataFrame({"check": list(RECONCILED.values()),  # numbers outside board mode (they sort and export)
+                          "children": [count(c) if f.board else int(row[c]) for c in RECONCILED]})
     c = st.columns(4)
-    c[0].metric("Agree", SUPPRESSED if small else fmt_value(row["value"], "%"),
+    c[0].metric("Agree", SUPPRESSED if hidden or pd.isna(row["value"]) else fmt_value(row["value"], "%"),
                 help="Children in both sources whose last visit, review, health assessment and dental check agree, "
                      "of the children in care in either")
     for col, name in zip(c[1:], ("only_annex_a", "only_event", "in_both"), strict=True):
-        value = shown.loc[counts["check"] == RECONCILED[name], "children"].iloc[0]
-        col.metric(RECONCILED[name], value if value == SUPPRESSED else f"{int(value):,}")
+        col.metric(RECONCILED[name], count(name))
     widgets.table(shown, key="dq-annex-a-counts")
     widgets.downloads("dq-annex-a", f, ["dq_annex_a_reconciliation"],
                       rows.drop(columns=["suppressed"], errors="ignore"), title="Annex A reconciliation")
