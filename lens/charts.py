@@ -79,12 +79,12 @@ def fit_legend(fig: go.Figure, board: bool = False, width: int = 820) -> go.Figu
     names = [t.name for t in fig.data if t.name and t.showlegend is not False]
     margin = fig.layout.margin
     usable = width - (margin.l or 80) - (margin.r or 30)
-    rows, used = 1, 0.0
-    for name in names:
-        item = 40 + 0.56 * size * len(str(name))
-        if used and used + item > usable:
-            rows, used = rows + 1, 0.0
-        used += item
+    items = [40 + 0.56 * size * len(str(name)) for name in names]
+    if not items or sum(items) <= usable:
+        rows = 1
+    else:  # Plotly then gives every entry the widest entry's width, in a grid
+        per_row = max(1, int(usable // max(items)))
+        rows = -(-len(items) // per_row)
     if rows > 1:
         more = round(1.5 * size) * (rows - 1)
         fig.update_layout(margin={"t": (margin.t or 110) + more}, height=(fig.layout.height or 420) + more)
@@ -146,7 +146,8 @@ def month_step(n_months: int) -> int:
 
 def _month_axis(fig: go.Figure) -> None:
     """Ticks on month starts, spaced by the span shown (Plotly's own spacing repeats a month on a one-year chart)."""
-    axis: dict = {"tickformat": "%b %Y", "title_text": "Month", "hoverformat": "%b %Y"}
+    # automargin: board mode's larger ticks turn on their side, and the bottom margin grows to hold them and the title
+    axis: dict = {"tickformat": "%b %Y", "title_text": "Month", "hoverformat": "%b %Y", "automargin": True}
     shown = pd.to_datetime(pd.Series([x for t in fig.data if t.x is not None for x in t.x]), errors="coerce").dropna()
     if len(shown):
         first, last = shown.min(), shown.max()

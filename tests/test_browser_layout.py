@@ -34,6 +34,14 @@ CUT_TEXT = """() => {
       if (area && r.bottom > area.getBoundingClientRect().top + 2)
         cut.push('chart title runs into the plot: ' + title.textContent);
     }
+    const box2 = plot.getBoundingClientRect();
+    for (const axisTitle of plot.querySelectorAll('.xtitle')) {  // ticks turned on their side run into "Month"
+      const a = axisTitle.getBoundingClientRect();
+      const inked = {left: a.left, right: a.right, top: a.top + 4, bottom: a.bottom - 4};  // text boxes carry padding
+      if ([...plot.querySelectorAll('.xtick text')].some(t => overlap(inked, t.getBoundingClientRect())))
+        cut.push('x axis title over its tick labels: ' + axisTitle.textContent);
+      if (a.bottom > box2.bottom + 1) cut.push('x axis title below its chart: ' + axisTitle.textContent);
+    }
   }
   for (const el of document.querySelectorAll('[data-testid="stMetricLabel"] *, [data-testid="stMetricValue"] *, h1, h2, h3, [data-testid="stCaption"]')) {
     if (el.offsetParent === null) continue;

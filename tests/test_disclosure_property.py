@@ -53,7 +53,8 @@ START = D(2016, 4, 1)
 CHILD_MARK = "KIDX"  # every child id holds it; nothing shown in board mode may
 PAGES = [None, "app_pages/visits.py", "app_pages/sw_changes.py", "app_pages/missing.py", "app_pages/health.py",
          "app_pages/workforce.py", "app_pages/reviews.py", "app_pages/compare.py", "app_pages/data_quality.py"]
-SMALL_COUNT_TEXT = re.compile(r"(?<![\d.,])[1-4] (children|child|episodes?|reviews?)\b", re.I)
+# "2 children per FTE" is a caseload (a ratio), not a count of children: the lookahead lets it through
+SMALL_COUNT_TEXT = re.compile(r"(?<![\d.,])[1-4] (children|child|episodes?|reviews?)\b(?! per\b)", re.I)
 CHILD_MEASURES = {m for m, r in disclosure.RULES.items() if not r.staff}
 
 

@@ -181,6 +181,12 @@ def test_a_legend_that_wraps_gets_its_own_rows_above_the_plot():
     # board mode (20 px type): 488.0, 398.4, 398.4, 387.2, 398.4 px: no two fit in 710, five rows, + 4 * 30 px
     board = fig(bands, board=True)
     assert (board.layout.margin.t, board.layout.height) == (230, 640)
+    # Past one row Plotly gives every entry the widest one's width (a grid), so two short entries and a long one take
+    # three rows in board mode: 297.6 + 286.4 + 544.0 = 1128 px > 710, and 710 // 544 = 1 entry a row. Packing them
+    # (the first two on one row) said two rows, and the title of "Visits lapsing after a change" sat under the legend.
+    lapse = fig(["90 days before a change", "90 days after a change", "Hidden in board mode (fewer than 5 children)"],
+                board=True)
+    assert (lapse.layout.margin.t, lapse.layout.height) == (170, 580)  # board charts: 110 + 60 px, 520 + 60 px
 
 
 def test_a_count_series_of_whole_numbers_gets_a_y_axis_that_shows_it():
