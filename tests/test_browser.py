@@ -115,9 +115,16 @@ def test_the_overview_opens_at_its_own_url_and_at_the_root(server, browser):
 def test_changing_the_team_filter_updates_page_and_url(server, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     _open(page, f"{server}/visits", "Visits")
-    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="Team").click()
     options = page.get_by_role("option")
-    options.first.wait_for()
+    for attempt in range(3):  # a click that lands while the page is still drawing opens nothing: try again
+        page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="Team").click()
+        try:
+            options.first.wait_for(timeout=10_000)
+            break
+        except playwright.TimeoutError:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
     team = options.nth(1).inner_text().strip()
     options.nth(1).click()
     page.wait_for_url(lambda u: "team=" in u, timeout=30_000)
@@ -132,6 +139,8 @@ def _download(server: str, browser, tmp_path: Path, label: str, which: str) -> P
     """Click the first or last download button with `label` on the Visits page; the saved file."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     _open(page, f"{server}/visits", "Visits")
+    # the child list is drawn last: wait for it, so "the last button" is its button and not the chart's above it
+    page.get_by_text("Children whose statutory visit is overdue").first.wait_for(timeout=60_000)
     buttons = page.locator("[data-testid='stDownloadButton'] button").filter(has_text=label)
     with page.expect_download(timeout=90_000) as info:
         (buttons.first if which == "first" else buttons.last).click()
