@@ -7,15 +7,14 @@ it, or every tile's figure as the new one does, never some of each, and never an
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
 
-from tests.test_browser import ARGS, CHROMIUM, ROOT, _free_port, playwright
+from tests.test_browser import ARGS, CHROMIUM, ROOT, playwright
+from tests.test_browser_annex_a import serving
 
 SESSIONS = 20
 DONE = """() => document.querySelector('h1') !== null
@@ -49,48 +48,31 @@ def _tiles(page) -> tuple[str, ...]:
 @pytest.mark.slow
 def test_twenty_sessions_during_a_reload_each_see_the_old_or_the_new_warehouse_whole(two_warehouses):
     db, other = two_warehouses
-    port = _free_port()
-    env = {**os.environ, "PRACTICE_LENS_DB": str(db)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/?month=2018-03"
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.3)
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            first = browser.new_page(viewport={"width": 1280, "height": 900})
-            first.goto(url)
-            old = _tiles(first)
+    with serving(db) as base, playwright.sync_playwright() as p:  # the app started as the other browser tests do
+        url = f"{base}/?month=2018-03"
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        first = browser.new_page(viewport={"width": 1280, "height": 900})
+        first.goto(url)
+        old = _tiles(first)
 
-            # the load runs in its own process, as `python -m etl load` would beside a running dashboard
-            load = subprocess.Popen([sys.executable, "-m", "etl", "load", str(other[0]), "--db", str(db)],
-                                    cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-            pages, opened_during = [], 0
-            for _ in range(SESSIONS):  # a new session every 0.4 s from the load's start, across the swap
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.goto(url, wait_until="commit")
-                pages.append(page)
-                opened_during += load.poll() is None
-                time.sleep(0.4)
-            out = load.communicate(timeout=300)[0].decode(errors="replace")
-            assert load.returncode == 0, out[-2000:]
+        # the load runs in its own process, as `python -m etl load` would beside a running dashboard
+        load = subprocess.Popen([sys.executable, "-m", "etl", "load", str(other[0]), "--db", str(db)],
+                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        pages, opened_during = [], 0
+        for _ in range(SESSIONS):  # a new session every 0.4 s from the load's start, across the swap
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(url, wait_until="commit")
+            pages.append(page)
+            opened_during += load.poll() is None
+            time.sleep(0.4)
+        out = load.communicate(timeout=300)[0].decode(errors="replace")
+        assert load.returncode == 0, out[-2000:]
 
-            seen = [_tiles(page) for page in pages]
-            last = browser.new_page(viewport={"width": 1280, "height": 900})
-            last.goto(url)
-            new = _tiles(last)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        seen = [_tiles(page) for page in pages]
+        last = browser.new_page(viewport={"width": 1280, "height": 900})
+        last.goto(url)
+        new = _tiles(last)
+        browser.close()
 
     assert new != old, "the second load should change the Overview's figures, or this test proves nothing"
     assert len(old) >= 7
