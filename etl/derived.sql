@@ -42,44 +42,49 @@ order by w.worker_key, s.start_date;
 -- placement (RNE S, P, T, U or B: DfE SSDA903 guidance) or starts after a gap (the previous episode ended before
 -- it began); a period of care starts with RNE 'S' or after a gap. placement_no / period_no count them per child.
 create or replace table fact_care_episode as
-with ep as (
+with
+ep as (
+    -- one sort for both neighbours: the next episode's start and the previous episode's recorded end
     select
         e.la_code, e.child, k.child_key, e.decom, e.dec as dec_recorded, e.rne, e.ls, e.place, e.place_provider,
-        e.rec, c.dob, lead(e.decom) over w as next_decom
+        e.rec, c.dob,
+        lead(e.decom) over w as next_decom,
+        lag(e.decom) over w as previous_decom,
+        lag(e.dec) over w as previous_dec_recorded
     from fact_episode as e
     join dim_child_key as k using (la_code, child)
     left join dim_child as c using (la_code, child)
     window w as (partition by k.child_key order by e.decom)
 ),
 effective as (
+    -- dec: this episode's end, overlaps resolved (least(DEC, next DECOM)); previous_dec: the same for the episode
+    -- before (its next DECOM is this one's), null for the child's first episode
     select
-        * exclude (next_decom),
+        * exclude (next_decom, previous_decom, previous_dec_recorded),
         case when next_decom is not null and (dec_recorded is null or dec_recorded > next_decom) then next_decom
-             else dec_recorded end as dec
+             else dec_recorded end as dec,
+        case when previous_decom is null then null
+             when previous_dec_recorded is null or previous_dec_recorded > decom then decom
+             else previous_dec_recorded end as previous_dec
     from ep
 ),
 flagged as (
     select
-        *,
-        case when rne in ('S', 'P', 'T', 'U', 'B') or lag(dec) over w is null or lag(dec) over w < decom
+        * exclude (previous_dec),
+        case when rne in ('S', 'P', 'T', 'U', 'B') or previous_dec is null or previous_dec < decom
              then 1 else 0 end as new_placement,
-        case when rne = 'S' or lag(dec) over w is null or lag(dec) over w < decom then 1 else 0 end as new_period
+        case when rne = 'S' or previous_dec is null or previous_dec < decom then 1 else 0 end as new_period
     from effective
-    window w as (partition by child_key order by decom)
-),
-numbered as (
-    select
-        * exclude (new_placement, new_period),
-        (sum(new_placement) over w)::integer as placement_no,
-        (sum(new_period) over w)::integer as period_no
-    from flagged
-    window w as (partition by child_key order by decom rows unbounded preceding)
 )
 select
-    *,
-    min(decom) over (partition by child_key, placement_no) as placement_start,
-    min(decom) over (partition by child_key, period_no) as period_start
-from numbered;
+    * exclude (new_placement, new_period),
+    (sum(new_placement) over w)::integer as placement_no,
+    (sum(new_period) over w)::integer as period_no,
+    -- the start of the latest placement / period begun so far: its first episode's DECOM (rows in DECOM order)
+    max(case when new_placement = 1 then decom end) over w as placement_start,
+    max(case when new_period = 1 then decom end) over w as period_start
+from flagged
+window w as (partition by child_key order by decom rows unbounded preceding);
 
 -- fact_placement: one row per placement (fact_care_episode grouped by placement_no). placement_end is the end of
 -- its last episode (null while open); place and place_provider are its first episode's; first_ls its first legal

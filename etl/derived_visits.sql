@@ -39,27 +39,23 @@ create or replace macro visit_due_date(rule_applied, placement_start, last_visit
 create or replace table fact_child_month_visit as
 with
 placements as (
-    select
-        row_number() over () as placement_id, child_key, placement_start,
-        coalesce(placement_end, date '9999-12-31') as placement_end
+    select child_key, placement_start, coalesce(placement_end, date '9999-12-31') as placement_end
     from fact_placement
 ),
-visits_in_placement as (
-    -- every visit with the placement it falls in (none for a visit outside any placement)
-    select v.child_key, v.visit_date, p.placement_id, p.placement_start
+ended_gaps as (
+    -- each visit's gap from the previous visit in its placement (previous_visit_date, when on or after the
+    -- placement's start), or from the placement's start; null for a visit outside any placement
+    select
+        v.child_key,
+        v.visit_date,
+        case
+            when p.placement_start is null then null
+            when v.previous_visit_date >= p.placement_start then v.visit_date - v.previous_visit_date
+            else v.visit_date - p.placement_start
+        end as gap_days
     from fact_visit_keyed as v
     left join placements as p
         on p.child_key = v.child_key and p.placement_start <= v.visit_date and v.visit_date < p.placement_end
-),
-ended_gaps as (
-    select
-        child_key,
-        visit_date,
-        case when placement_id is not null then visit_date - coalesce(
-            lag(visit_date) over (partition by placement_id order by visit_date),
-            placement_start
-        ) end as gap_days
-    from visits_in_placement
 ),
 visit_months as (
     -- per child and month with a visit: the month's last visit and the longest gap that ended in the month
