@@ -229,17 +229,31 @@ iha_due as (
     from fact_health_period as p
     join dim_child_key as k using (la_code, child)
 ),
-latest as (
-    select cm.*, h.assessment_date as last_date, h.next_due, h.prev_date, h.prev_due
-    from child_month as cm
-    asof left join fact_health_review as h
-        on h.child_key = cm.child_key and h.assessment_date <= cm.month_end
+events as (
+    -- every IHA/RHA (fact_health_review) and dental check by child and date
+    select child_key, assessment_date as on_date,
+           {'last_date': assessment_date, 'next_due': next_due, 'prev_date': prev_date, 'prev_due': prev_due} as review,
+           null::date as dental
+    from fact_health_review
+    union all
+    select child_key, assessment_date, null, assessment_date
+    from dental
+),
+state as (
+    -- each child's health record as at the end of each date with an event: the latest review (a struct, so its
+    -- fields stay together) and the latest dental check. One ASOF join of the child-months to this, not two.
+    select distinct on (child_key, on_date)
+        child_key, on_date,
+        last_value(review ignore nulls) over w as review,
+        last_value(dental ignore nulls) over w as last_dental
+    from events
+    window w as (partition by child_key order by on_date range between unbounded preceding and current row)
 ),
 with_dental as (
-    select l.*, d.assessment_date as last_dental
-    from latest as l
-    asof left join dental as d
-        on d.child_key = l.child_key and d.assessment_date <= l.month_end
+    select cm.*, s.review.last_date, s.review.next_due, s.review.prev_date, s.review.prev_due, s.last_dental
+    from child_month as cm
+    asof left join state as s
+        on s.child_key = cm.child_key and s.on_date <= cm.month_end
 )
 select
     w.la_code,
