@@ -22,6 +22,7 @@ import csv
 import json
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -123,8 +124,9 @@ def run_load_at(tree: Path, sources: list[Path], db: Path) -> dict:
     script = (f"import json, resource, sys, time; sys.path.insert(0, {str(tree)!r}); from pathlib import Path; "
               "from etl.load import load; t = time.perf_counter(); "
               f"load([Path(s) for s in {[str(s) for s in sources]!r}], Path({str(db)!r})); "
-              "print(json.dumps({'seconds': time.perf_counter() - t, "
-              "'peak_rss_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))")
+              "u = resource.getrusage(resource.RUSAGE_SELF); "
+              "print(json.dumps({'seconds': time.perf_counter() - t, 'cpu_seconds': u.ru_utime + u.ru_stime, "
+              "'peak_rss_mib': u.ru_maxrss / 1024}))")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tree)
     if out.returncode:
         raise SystemExit(f"load at {tree} failed:\n{out.stderr[-3000:]}")
@@ -139,13 +141,20 @@ def compare_with(rev: str, sources: list[Path], work: Path, rounds: int) -> None
         for label, tree in (("baseline " + rev, old_tree), ("this tree", ROOT)):
             db = work / f"cmp_{i}_{'old' if tree == old_tree else 'new'}.duckdb"
             r = run_load_at(tree, sources, db)
-            rows.append((label, i + 1, r["seconds"], r["peak_rss_mib"]))
+            rows.append((label, i + 1, r["seconds"], r["peak_rss_mib"], r.get("cpu_seconds", float("nan"))))
             db.unlink(missing_ok=True)
-            print(f"  {label:<22} round {i + 1}: {r['seconds']:6.1f} s, peak RSS {r['peak_rss_mib']:,.0f} MiB",
-                  flush=True)
+            print(f"  {label:<22} round {i + 1}: {r['seconds']:6.1f} s ({rows[-1][4]:5.1f} s of CPU), "
+                  f"peak RSS {r['peak_rss_mib']:,.0f} MiB", flush=True)
+    ratios = []
     for i in range(rounds):
         old, new = rows[2 * i], rows[2 * i + 1]
-        print(f"round {i + 1}: time {new[2] / old[2]:.2f}x, peak memory {new[3] / old[3]:.2f}x of {rev}")
+        ratios.append((new[2] / old[2], new[3] / old[3], new[4] / old[4]))
+        print(f"round {i + 1}: time {ratios[-1][0]:.2f}x, peak memory {ratios[-1][1]:.2f}x, "
+              f"CPU time {ratios[-1][2]:.2f}x of {rev}")
+    # the median round: this machine is shared, and one round's ratio can move by 0.2 either way
+    print(f"median of {rounds} rounds: time {statistics.median(r[0] for r in ratios):.2f}x, "
+          f"peak memory {statistics.median(r[1] for r in ratios):.2f}x, "
+          f"CPU time {statistics.median(r[2] for r in ratios):.2f}x of {rev}")
 
 
 def run_step(name: str, *args: str) -> dict:

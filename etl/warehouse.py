@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,9 +19,6 @@ DERIVED_SQL = HERE / "derived.sql"
 SCOPE = "derive_scope"  # the schema an authorities-only build of the derived tables is made in
 KEY_COLUMNS = {"dim_child_key": "child_key", "dim_worker_key": "worker_key"}  # the derived tables that number keys
 _TABLE_RE = re.compile(r"^\s*create\s+or\s+replace\s+table\s+(\w+)", re.IGNORECASE)
-_CREATES_RE = re.compile(r"^\s*create\s+or\s+replace\s+(?:table|macro)\s+(\w+)", re.IGNORECASE | re.MULTILINE)
-_WORD_RE = re.compile(r"\w+")
-BUILD_THREADS = 3  # derived statements run at once in a full build: one waiting on a single-threaded step uses the idle core
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -70,63 +66,8 @@ def build_derived(con: duckdb.DuckDBPyConnection, la_codes: list[str] | None = N
         # sql: identifiers: the SCOPE schema name, a constant
         con.execute(f"drop schema if exists {SCOPE} cascade")
         con.execute("set search_path = 'main'")
-        _run_in_dependency_order(con, [sql for _, sql in _statements()])
-
-
-@lru_cache(maxsize=1)
-def _dependencies() -> tuple[tuple[int, ...], ...]:
-    """For each derived statement, the earlier statements it needs: those creating a table or macro it names.
-
-    A macro's statement needs the tables its body names, so whoever calls the macro waits for them too. A name in a
-    comment only adds a wait, never loses one.
-    """
-    created: dict[str, int] = {}
-    needs = []
-    for i, (_, sql) in enumerate(_statements()):
-        m = _CREATES_RE.search(re.sub(r"--[^\n]*", "", sql))
-        words = {w.lower() for w in _WORD_RE.findall(sql)}
-        needs.append(tuple(sorted({created[w] for w in words if w in created})))
-        if m:
-            created[m.group(1).lower()] = i
-    return tuple(needs)
-
-
-def _run_in_dependency_order(con: duckdb.DuckDBPyConnection, statements: list[str],
-                             threads: int | None = None) -> None:
-    """Run the derived statements, several at once where none needs another's table (each on its own cursor).
-
-    DuckDB already runs one statement on every core, but many of these spend part of their time in single-threaded
-    steps (sorting one partition, writing); overlapping two statements uses that idle time (about 15% of the build on
-    2 cores). The first error stops the build: the statements not yet started are not run, and it is raised.
-    """
-    threads = threads or BUILD_THREADS
-    needs = _dependencies()
-    done: set[int] = set()
-    started: set[int] = set()
-    running: dict[Future, int] = {}
-
-    def run(i: int) -> None:
-        cursor = con.cursor()
-        try:
-            cursor.execute("set search_path = 'main'")
-            cursor.execute(statements[i])
-        finally:
-            cursor.close()
-
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        while len(done) < len(statements):
-            for i in range(len(statements)):
-                if i not in started and len(running) < threads and all(n in done for n in needs[i]):
-                    started.add(i)
-                    running[pool.submit(run, i)] = i
-            finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
-            for future in finished:
-                i = running.pop(future)
-                error = future.exception()
-                if error is not None:
-                    wait(list(running))  # let the statements under way end before the connection is closed
-                    raise error
-                done.add(i)
+        for path in derived_files():
+            con.execute(path.read_text())
 
 
 def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple[str, str]]:
