@@ -10,7 +10,8 @@ the fastest such copy, one read_csv call per kind of file with its columns given
 Goal: load within 3x of the floor and within 2x of the batched floor, under 2 GiB peak memory. `refresh` then loads
 one authority (the middle one) again into the loaded warehouse, as a new month for one authority would be: goal, time
 in proportion to that authority, so a small fraction of the full load. --compare-with REV times the loader of an earlier
-git revision and this one alternately on the same sources (e.g. a change must stay within 10% of the time and memory).
+git revision and this one alternately on the same sources, each round's wall time, CPU time and peak memory and the
+median round's ratios (e.g. a change must stay within 10% of the time and memory).
 --bulk writes quick shape-realistic sources with DuckDB (benchmarks/etl_bulk.py) instead of running the generator.
 --data DIR keeps (or reuses, if present) the sources in DIR.
 """
