@@ -53,6 +53,8 @@ def page_time(page: str, cold: bool, query: dict | None = None) -> float:
     at.run()
     elapsed = time.perf_counter() - t
     assert not at.exception, (page, [e.message for e in at.exception])
+    # a page that stopped at an error box (e.g. real data with no sign-in configured) was not measured at all
+    assert not at.error, (page, [e.body for e in at.error])
     return elapsed
 
 
@@ -95,6 +97,8 @@ def spc_page_time(page: str) -> tuple[float, float, float, int]:
     at.run()
     elapsed = time.perf_counter() - t
     assert not at.exception, (page, [e.message for e in at.exception])
+    # a page that stopped at an error box (e.g. real data with no sign-in configured) was not measured at all
+    assert not at.error, (page, [e.body for e in at.error])
     return elapsed, _spc["compute"], _spc["figure"], _spc["calls"]
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from etl.generate_write import write_authority_toml
+
 YEAR_FILES = ("header", "episodes", "reviews", "missing", "oc2", "sw_episodes")
 EXTRACTS = ("visits", "health_assessments", "return_interviews", "workforce", "establishment")
 
@@ -148,7 +150,8 @@ def write_bulk_sources(out: Path, authorities: int = 150, children: int = 1400) 
     for la in range(1, authorities + 1):
         src = out / f"bulk_{la:03d}"
         (src / "extracts").mkdir(parents=True)
-        (src / "authority.toml").write_text(f'la_code = "{la_code(la)}"\nla_name = "Bulk Sample Borough {la}"\n')
+        # marked synthetic like the generator's: the dashboard shows it without sign-in (bench_pages needs that)
+        write_authority_toml(src, la_code(la), f"Bulk Sample Borough {la}")
         for name in COPIES:
             base = staging / name / f"la={la}"
             if name in YEAR_FILES:

@@ -58,7 +58,7 @@ from fact_supervision as s
 join dim_child_key as k using (la_code, child)
 order by k.child_key, s.supervision_date;
 
--- supervision_on(rows, weeks): each row of the table or CTE named `rows` (columns la_code, child, at_date,
+-- supervision_on(rows, weeks): each row of the table or CTE named `rows` (columns la_code, child, child_key, at_date,
 -- period_start: a child looked after on at_date, as fact_child_month or looked_after_at() give them) with
 -- last_supervision = the child's latest case supervision on or before at_date in the current period of care (on or
 -- after period_start; null if none yet) and supervision_due = the last day the next one is in time: weeks * 7 days
@@ -66,18 +66,13 @@ order by k.child_key, s.supervision_date;
 -- N weeks after the last is in time, one day later is late). The one definition behind supervision_in_time and
 -- supervision_overdue_list.
 create or replace macro supervision_on(rows, weeks) as table
-with keyed as (
-    select r.*, k.child_key as supervision_child_key
-    from query_table(rows) as r
-    join dim_child_key as k using (la_code, child)
-),
-latest as (
+with latest as (
     select
-        k.* exclude (supervision_child_key),
-        case when s.supervision_date >= k.period_start then s.supervision_date end as last_supervision
-    from keyed as k
+        r.*,
+        case when s.supervision_date >= r.period_start then s.supervision_date end as last_supervision
+    from query_table(rows) as r
     asof left join fact_supervision_keyed as s
-        on s.child_key = k.supervision_child_key and s.supervision_date <= k.at_date
+        on s.child_key = r.child_key and s.supervision_date <= r.at_date
 )
 select *, (coalesce(last_supervision, period_start) + 7 * weeks)::date as supervision_due
 from latest;

@@ -26,7 +26,7 @@
 with
 
 child_months as (
-    select la_code, child, month_end, month_end as at_date, period_start, team
+    select la_code, child, child_key, month_end, month_end as at_date, period_start, team
     from fact_child_month
     where ($la_codes is null or list_contains($la_codes, la_code))
       and month_end between last_day($from_month::date) and last_day($to_month::date)

@@ -11,7 +11,7 @@
 --   after the last one in the current period of care, or after the period's start while there has been none; the
 --   child is listed when $as_of is after that day. Team and social worker: looked_after_at() on $as_of, so at a month
 --   end the list is exactly the series' denominator - numerator.
--- source: looked_after_at(), fact_supervision (supervision_on())
+-- source: looked_after_at(), dim_child_key, fact_supervision (supervision_on())
 -- polarity: lower is better
 -- unit: children
 -- params: $la_codes, $team, $as_of, $supervision_weeks
@@ -24,10 +24,11 @@
 with
 
 on_as_of as (
-    select la_code, child, team, sw_id, at_date, period_start
-    from looked_after_at([$as_of::date], la_codes := $la_codes)
-    where ($la_codes is null or list_contains($la_codes, la_code))
-      and ($team is null or team = $team)
+    select l.la_code, l.child, k.child_key, l.team, l.sw_id, l.at_date, l.period_start
+    from looked_after_at([$as_of::date], la_codes := $la_codes) as l
+    join dim_child_key as k using (la_code, child)
+    where ($la_codes is null or list_contains($la_codes, l.la_code))
+      and ($team is null or l.team = $team)
 ),
 
 judged as (

@@ -141,3 +141,23 @@ def test_screen_table_uses_the_same_headings_and_words():
     assert shown.value["Missing or away"].tolist() == ["Missing", "Away without authorisation"]
     assert pd.api.types.is_datetime64_any_dtype(shown.value["Returned"])  # sorts as dates
     assert shown.proto.placeholder == "not recorded"
+
+
+def test_screen_table_with_no_hours_recorded_at_all_says_so_in_words():
+    """Found by bench_pages at national scale: a list whose hours column is empty in every row (no return interview
+    recorded) was filled with 'not recorded' and then formatted as hours, which raised and broke the Missing page."""
+    from streamlit.testing.v1 import AppTest
+
+    def app():
+        import pandas as pd
+
+        from ui import widgets
+
+        widgets.table(pd.DataFrame({"child": ["C1", "C2"], "hours_to_offer": [None, None],
+                                    "hours_late": [None, None]}), key="t")
+
+    at = AppTest.from_function(app).run()
+    assert not at.exception, [e.message for e in at.exception]
+    shown = at.dataframe[0].value
+    assert shown["Hours late"].tolist() == ["not recorded", "not recorded"]
+    assert shown["Child"].tolist() == ["C1", "C2"]

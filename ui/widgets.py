@@ -362,12 +362,16 @@ def table(df: pd.DataFrame, key: str) -> None:
     """
     base = labels.shown_counts(df)
     shown = labels.readable(base, missing=None)
+    in_words = set()
     for col, head in zip(base.columns, shown.columns, strict=True):
         if len(shown) and shown[head].isna().all():  # e.g. no denominator for a count: say so in every row
             shown[head] = labels.describe(col, None)
+            in_words.add(head)
     styler = shown.style
     for col, head in zip(base.columns, shown.columns, strict=True):
         s = shown[head]
+        if head in in_words:  # already words: no number or date format applies
+            continue
         if str(col).lower() in labels.HOURS_COLUMNS:
             styler = styler.format(labels.hours_text, subset=[head])
         elif pd.api.types.is_datetime64_any_dtype(s):
