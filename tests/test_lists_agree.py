@@ -131,8 +131,10 @@ def check_lists_agree(con: duckdb.DuckDBPyConnection, la: str, months: list[dt.d
 def test_lists_agree_with_their_series_on_the_sample(sample_db) -> None:
     con = duckdb.connect(str(sample_db), read_only=True)
     try:
-        # every month of the sample's five years (April 2013 to March 2018)
-        compared = check_lists_agree(con, "Z99000001", _month_ends(dt.date(2013, 4, 1), dt.date(2018, 3, 31)))
+        # every month of the sample's last two years, every other month of the three before (each calendar month
+        # still comes up: April, June, ..., February in the earlier years, all of them in the last two)
+        months = _month_ends(dt.date(2013, 4, 1), dt.date(2018, 3, 31))
+        compared = check_lists_agree(con, "Z99000001", months[:36:2] + months[36:])
     finally:
         con.close()
     assert compared > 2000
