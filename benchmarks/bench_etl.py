@@ -142,7 +142,7 @@ def compare_with(rev: str, sources: list[Path], work: Path, rounds: int) -> None
         for label, tree in (("baseline " + rev, old_tree), ("this tree", ROOT)):
             db = work / f"cmp_{i}_{'old' if tree == old_tree else 'new'}.duckdb"
             r = run_load_at(tree, sources, db)
-            rows.append((label, i + 1, r["seconds"], r["peak_rss_mib"], r.get("cpu_seconds", float("nan"))))
+            rows.append((label, i + 1, r["seconds"], r["peak_rss_mib"], r["cpu_seconds"]))
             db.unlink(missing_ok=True)
             print(f"  {label:<22} round {i + 1}: {r['seconds']:6.1f} s ({rows[-1][4]:5.1f} s of CPU), "
                   f"peak RSS {r['peak_rss_mib']:,.0f} MiB", flush=True)

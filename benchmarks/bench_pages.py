@@ -38,6 +38,13 @@ RESULTS = ROOT / "benchmarks" / "results"
 _bump = itertools.count(1)
 
 
+def _check_rendered(at: AppTest, page: str) -> None:
+    """Refuse a run that did not draw the page: an exception, or an error box (e.g. real data with no sign-in
+    configured stops every page at its refusal, which would be timed as a very fast page)."""
+    assert not at.exception, (page, [e.message for e in at.exception])
+    assert not at.error, (page, [e.body for e in at.error])
+
+
 def page_time(page: str, cold: bool, query: dict | None = None) -> float:
     """Server time to run the router and the page once; cold = as after a new load (every cache misses)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -52,9 +59,7 @@ def page_time(page: str, cold: bool, query: dict | None = None) -> float:
     t = time.perf_counter()
     at.run()
     elapsed = time.perf_counter() - t
-    assert not at.exception, (page, [e.message for e in at.exception])
-    # a page that stopped at an error box (e.g. real data with no sign-in configured) was not measured at all
-    assert not at.error, (page, [e.body for e in at.error])
+    _check_rendered(at, page)
     return elapsed
 
 
@@ -96,9 +101,7 @@ def spc_page_time(page: str) -> tuple[float, float, float, int]:
     t = time.perf_counter()
     at.run()
     elapsed = time.perf_counter() - t
-    assert not at.exception, (page, [e.message for e in at.exception])
-    # a page that stopped at an error box (e.g. real data with no sign-in configured) was not measured at all
-    assert not at.error, (page, [e.body for e in at.error])
+    _check_rendered(at, page)
     return elapsed, _spc["compute"], _spc["figure"], _spc["calls"]
 
 
