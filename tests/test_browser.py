@@ -210,6 +210,8 @@ def test_early_warning_on_a_theme_page_and_the_overview_normal_and_board_mode(se
             tiles = page.locator("[data-testid='stMetric']")
             assert tiles.first.inner_text().startswith("Return interviews within 72 hours")  # concerns first
             icons = page.locator("[data-testid='stMain'] [data-testid='stImage'] img")
+            # the tiles' icons are drawn after their numbers: wait for the last one, then count them exactly
+            icons.nth(2 * tiles.count() - 1).wait_for(timeout=30_000)
             assert icons.count() == 2 * tiles.count()  # both icons on every tile
         finally:
             page.screenshot(path=str(SHOTS / f"early-warning-overview-{name}.png"), full_page=True)
