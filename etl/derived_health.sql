@@ -212,11 +212,7 @@ window w as (partition by n.la_code, n.child order by n.assessment_date);
 -- iha_due (day 20 in time, day 21 late).
 create or replace table fact_child_month_health as
 with
-child_month as (
-    select la_code, child, child_key, month_end, team, period_start
-    from fact_child_month
-    where ls is null or ls not in ('V3', 'V4')
-),
+
 dental as (
     -- by the integer child key (dim_child_key), as the joins below: much quicker than (la_code, child) at scale
     select k.child_key, a.assessment_date
@@ -228,6 +224,13 @@ iha_due as (
     select distinct k.child_key, p.period_start, p.iha_due
     from fact_health_period as p
     join dim_child_key as k using (la_code, child)
+),
+child_month as (
+    -- with the IHA due date of the child's current period (joined before the ASOF join, the smaller side built)
+    select cm.la_code, cm.child, cm.child_key, cm.month_end, cm.team, cm.period_start, i.iha_due
+    from fact_child_month as cm
+    left join iha_due as i using (child_key, period_start)
+    where cm.ls is null or cm.ls not in ('V3', 'V4')
 ),
 events as (
     -- every IHA/RHA (fact_health_review) and dental check by child and date
@@ -261,7 +264,7 @@ select
     w.month_end,
     w.team,
     w.period_start,
-    i.iha_due,
+    w.iha_due,
     w.last_date,
     w.next_due,
     w.prev_date,
@@ -269,6 +272,5 @@ select
     w.last_dental,
     coalesce(w.last_date >= w.period_start and w.month_end > w.next_due, false) as rha_overdue,
     coalesce(w.last_date >= w.period_start, false) = false
-        and coalesce(w.month_end > i.iha_due, false) as iha_overdue
-from with_dental as w
-left join iha_due as i using (child_key, period_start);
+        and coalesce(w.month_end > w.iha_due, false) as iha_overdue
+from with_dental as w;

@@ -253,7 +253,11 @@ def staging_sql(spec: SourceFile, header: tuple[str, ...] | None, params: dict,
         source = (f"(select file_index + $offset as file_id, ($year_ends::date[])[(file_index + 1)::bigint] as year_end, "
                   f"{raws} from read_csv($files, {CSV_OPTIONS}))")
     typed = ", ".join(f"{_typed(c, params)} as {_q(c.name)}" for c in spec.columns)
-    checks = _checks(spec, params)
+    # each rule's condition is worked out once per row (flags), then read by the problem list, the warning list and
+    # the blanking of its column
+    conditions = _checks(spec, params)
+    flags = "".join(f", {cond} as {_q(f'chk:{i}')}" for i, (cond, _, _, _) in enumerate(conditions))
+    checks = [(_q(f"chk:{i}"), column, reason, action) for i, (_, column, reason, action) in enumerate(conditions)]
     rejects = [c for c in checks if c[3] == "reject"]
     blanks = [c for c in checks if c[3] != "reject"]
     needs = _needs_checks(spec)
@@ -278,12 +282,16 @@ typed as (
     select file_id, year_end, {raw_cols}, {typed}
     from raw
 ),
+flagged as (
+    select *{flags}
+    from typed
+),
 judged as (
     select
         *,
         case when {any_reject} then {_items(rejects)} end as problems,
         case when {any_blank} then {_items(blanks) if blanks else '[]'} end as first_warnings
-    from typed
+    from flagged
 ),
 blanked as (
     select file_id, {raw_cols}, problems, first_warnings, {first}
