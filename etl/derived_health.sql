@@ -212,7 +212,6 @@ window w as (partition by n.la_code, n.child order by n.assessment_date);
 -- iha_due (day 20 in time, day 21 late).
 create or replace table fact_child_month_health as
 with
-
 dental as (
     -- by the integer child key (dim_child_key), as the joins below: much quicker than (la_code, child) at scale
     select k.child_key, a.assessment_date
