@@ -23,29 +23,53 @@ def label(source: str) -> str:
     return SOURCE_LABELS.get(source, source)
 
 
-def covered_months(con: duckdb.DuckDBPyConnection, la_codes: list[str] | None,
-                   sources: tuple[str, ...]) -> pd.DataFrame:
-    """(la_code, source, month_end) for every month each source covers, for these authorities (None = all)."""
-    df = con.execute(
-        "select la_code, source, month_end from source_coverage "
-        "where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code)) "
-        "and list_contains($sources::varchar[], source)",
-        {"la_codes": la_codes, "sources": list(sources)},
-    ).df()
-    df["month_end"] = pd.to_datetime(df["month_end"]).dt.date
-    return df
+COVERED_RUNS_SQL = """
+with
+covered as (
+    select la_code, source, year(month_end) * 12 + month(month_end) - 1 as idx
+    from source_coverage
+    where list_contains($la_codes::varchar[], la_code) and list_contains($sources::varchar[], source)
+),
+numbered as (
+    -- consecutive months share idx - row_number(): one run per unbroken span
+    select la_code, source, idx, idx - row_number() over (partition by la_code, source order by idx) as run
+    from covered
+),
+final as (
+    select la_code, source, min(idx) as first_idx, max(idx) as last_idx
+    from numbered
+    group by la_code, source, run
+)
+select * from final
+order by la_code, source, first_idx
+"""
+
+
+def covered_spans(con: duckdb.DuckDBPyConnection, la_codes: list[str], sources: tuple[str, ...]) -> dict:
+    """{(la_code, source): 'Apr 2016 to Mar 2018'} for each source with any covered month, for these authorities."""
+    runs = con.execute(COVERED_RUNS_SQL, {"la_codes": la_codes, "sources": list(sources)}).fetchall()
+    out: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for la_code, source, first_idx, last_idx in runs:
+        out.setdefault((la_code, source), []).append((first_idx, last_idx))
+    return {key: _runs_text(spans) for key, spans in out.items()}
 
 
 def spans_text(months: list[dt.date]) -> str:
     """'Apr 2016 to Mar 2018' for the covered months, spans joined by ', ' (months in any order)."""
-    ordered = sorted(set(months))
-    spans: list[tuple[dt.date, dt.date]] = []
-    for m in ordered:
-        if spans and (pd.Timestamp(spans[-1][1]) + pd.offsets.MonthEnd(1)).date() == m:
-            spans[-1] = (spans[-1][0], m)
+    runs: list[tuple[int, int]] = []
+    for idx in sorted({m.year * 12 + m.month - 1 for m in months}):
+        if runs and runs[-1][1] + 1 == idx:
+            runs[-1] = (runs[-1][0], idx)
         else:
-            spans.append((m, m))
-    return ", ".join(f"{a:%b %Y}" if a == b else f"{a:%b %Y} to {b:%b %Y}" for a, b in spans)
+            runs.append((idx, idx))
+    return _runs_text(runs)
+
+
+def _runs_text(runs: list[tuple[int, int]]) -> str:
+    """Runs of month numbers (year * 12 + month - 1), first to last, as 'Apr 2016 to Mar 2018, May 2019'."""
+    def name(idx: int) -> str:
+        return f"{dt.date(idx // 12, idx % 12 + 1, 1):%b %Y}"
+    return ", ".join(name(a) if a == b else f"{name(a)} to {name(b)}" for a, b in runs)
 
 
 STATUS_SQL = """
@@ -104,16 +128,20 @@ def status_of_rows(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, sources: 
     out.loc[missing, "status"] = NO_DATA
     out["status_note"] = ""
     if missing.any():
+        # one note per authority and source, written once and mapped onto the rows
         needed = out.loc[missing, ["la_code", "missing_source"]].drop_duplicates()
-        covered = covered_months(con, sorted(needed["la_code"].unique()), tuple(needed["missing_source"].unique()))
-        spans = {key: spans_text(list(part["month_end"])) for key, part in covered.groupby(["la_code", "source"])}
-        out.loc[missing, "status_note"] = [
+        spans = covered_spans(con, sorted(needed["la_code"].unique()), tuple(needed["missing_source"].unique()))
+        needed["note"] = [
             f"no data: {label(s)} covers {spans[(la, s)]}" if (la, s) in spans else f"no data: {label(s)} not supplied"
-            for la, s in zip(out.loc[missing, "la_code"], out.loc[missing, "missing_source"], strict=True)]
+            for la, s in zip(needed["la_code"], needed["missing_source"], strict=True)]
+        notes = out.loc[missing, ["la_code", "missing_source"]].merge(needed, how="left")["note"]
+        out.loc[missing, "status_note"] = notes.to_numpy()
     if partial.any():
-        out.loc[partial, "status_note"] = [
-            f"partial: looks back {window} months and {label(s)} covers {int(n)} of them"
-            for s, n in zip(out.loc[partial, "partial_source"], out.loc[partial, "partial_have"], strict=True)]
+        have = out.loc[partial, ["partial_source", "partial_have"]]
+        kinds = have.drop_duplicates()
+        kinds["note"] = [f"partial: looks back {window} months and {label(s)} covers {int(n)} of them"
+                         for s, n in zip(kinds["partial_source"], kinds["partial_have"], strict=True)]
+        out.loc[partial, "status_note"] = have.merge(kinds, how="left")["note"].to_numpy()
     return out[["la_code", "month_end", "status", "status_note"]]
 
 

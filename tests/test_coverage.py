@@ -1,0 +1,57 @@
+"""Status notes from source coverage: months written as spans, worked out by hand on a two-authority table."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+import pytest
+
+from queries import coverage
+
+
+def month_end(year: int, month: int) -> dt.date:
+    return (pd.Timestamp(year, month, 1) + pd.offsets.MonthEnd(0)).date()
+
+
+@pytest.fixture()
+def con():
+    """E1 sends visits for Apr-Jun 2016 and Sep 2016-Jan 2017 (a two-month gap); E2 never sends them."""
+    c = duckdb.connect()
+    c.execute("create table source_coverage (la_code varchar, source varchar, month_end date)")
+    months = [month_end(2016, m) for m in (4, 5, 6, 9, 10, 11, 12)] + [month_end(2017, 1)]
+    c.executemany("insert into source_coverage values ($1, 'visits', $2)", [("E1", m) for m in months])
+    c.executemany("insert into source_coverage values ($1, 'episodes', $2)",
+                  [(la, month_end(2016, m)) for la in ("E1", "E2") for m in range(4, 13)])
+    yield c
+    c.close()
+
+
+def test_spans_text_joins_consecutive_months_across_a_year_end():
+    months = [month_end(2017, 1), month_end(2016, 12), month_end(2016, 11), month_end(2016, 12), month_end(2017, 3)]
+    assert coverage.spans_text(months) == "Nov 2016 to Jan 2017, Mar 2017"
+    assert coverage.spans_text([month_end(2016, 4)]) == "Apr 2016"
+    assert coverage.spans_text([]) == ""
+
+
+def test_covered_spans_names_each_unbroken_run(con):
+    assert coverage.covered_spans(con, ["E1", "E2"], ("visits",)) == {
+        ("E1", "visits"): "Apr 2016 to Jun 2016, Sep 2016 to Jan 2017"}
+
+
+def test_notes_for_a_gap_an_absent_file_and_a_short_look_back(con):
+    keys = pd.DataFrame({"la_code": ["E1", "E1", "E1", "E1", "E2", "E1"],
+                         "month_end": [month_end(2016, 7), month_end(2016, 9), month_end(2016, 10),
+                                       month_end(2016, 11), month_end(2016, 9), month_end(2016, 7)]})
+    out = coverage.status_of_rows(con, keys, ("episodes", "visits"), 3).set_index(["la_code", "month_end"])
+    assert len(out) == 5  # the repeated (E1, Jul 2016) is judged once
+    gap = "no data: the visits extract covers Apr 2016 to Jun 2016, Sep 2016 to Jan 2017"
+    assert out.loc[("E1", month_end(2016, 7))].tolist() == ["no data", gap]
+    # Sep 2016 looks back to Jul: only Sep itself is covered; Oct has Sep and Oct; Nov has all three
+    assert out.loc[("E1", month_end(2016, 9))].tolist() == [
+        "partial", "partial: looks back 3 months and the visits extract covers 1 of them"]
+    assert out.loc[("E1", month_end(2016, 10))].tolist() == [
+        "partial", "partial: looks back 3 months and the visits extract covers 2 of them"]
+    assert out.loc[("E1", month_end(2016, 11))].tolist() == ["ok", ""]
+    assert out.loc[("E2", month_end(2016, 9))].tolist() == ["no data", "no data: the visits extract not supplied"]
