@@ -23,37 +23,6 @@ def label(source: str) -> str:
     return SOURCE_LABELS.get(source, source)
 
 
-COVERED_RUNS_SQL = """
-with
-covered as (
-    select la_code, source, year(month_end) * 12 + month(month_end) - 1 as idx
-    from source_coverage
-    where list_contains($la_codes::varchar[], la_code) and list_contains($sources::varchar[], source)
-),
-numbered as (
-    -- consecutive months share idx - row_number(): one run per unbroken span
-    select la_code, source, idx, idx - row_number() over (partition by la_code, source order by idx) as run
-    from covered
-),
-final as (
-    select la_code, source, min(idx) as first_idx, max(idx) as last_idx
-    from numbered
-    group by la_code, source, run
-)
-select * from final
-order by la_code, source, first_idx
-"""
-
-
-def covered_spans(con: duckdb.DuckDBPyConnection, la_codes: list[str], sources: tuple[str, ...]) -> dict:
-    """{(la_code, source): 'Apr 2016 to Mar 2018'} for each source with any covered month, for these authorities."""
-    runs = con.execute(COVERED_RUNS_SQL, {"la_codes": la_codes, "sources": list(sources)}).fetchall()
-    out: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    for la_code, source, first_idx, last_idx in runs:
-        out.setdefault((la_code, source), []).append((first_idx, last_idx))
-    return {key: _runs_text(spans) for key, spans in out.items()}
-
-
 def spans_text(months: list[dt.date]) -> str:
     """'Apr 2016 to Mar 2018' for the covered months, spans joined by ', ' (months in any order)."""
     runs: list[tuple[int, int]] = []
@@ -75,35 +44,84 @@ def _runs_text(runs: list[tuple[int, int]]) -> str:
 STATUS_SQL = """
 with
 pairs as (
-    select pair, la_code, last_day(month_end::date) as m from status_pairs
+    -- the (authority, month) pairs asked about (status_pairs: la_code, month_end, pair = row number from 0)
+    select pair, la_code, year(month_end::date) * 12 + month(month_end::date) - 1 as idx from status_pairs
 ),
 required as (
-    select unnest($sources::varchar[]) as source, generate_subscripts($sources::varchar[], 1) as k
+    select unnest($sources::varchar[]) as source, unnest($labels::varchar[]) as label,
+        generate_subscripts($sources::varchar[], 1) as k
+),
+covered as (
+    select c.la_code, c.source, year(c.month_end) * 12 + month(c.month_end) - 1 as idx
+    from source_coverage as c
+    semi join (select distinct la_code from pairs) as p using (la_code)
+    where list_contains($sources::varchar[], c.source)
+),
+runs as (
+    -- unbroken runs of covered months (consecutive months share idx - row_number()), as 'Apr 2016 to Mar 2018'
+    select la_code, source, min(idx) as first_idx, max(idx) as last_idx
+    from (
+        select *, idx - row_number() over (partition by la_code, source order by idx) as run
+        from covered
+    )
+    group by la_code, source, run
+),
+spans as (
+    -- the same words as spans_text(): 'Apr 2016 to Mar 2018, Sep 2019'
+    select
+        la_code,
+        source,
+        string_agg(
+            strftime(make_date((first_idx // 12)::integer, (first_idx % 12 + 1)::integer, 1), '%b %Y')
+            || case when last_idx > first_idx
+                    then ' to ' || strftime(make_date((last_idx // 12)::integer, (last_idx % 12 + 1)::integer, 1),
+                                            '%b %Y')
+                    else '' end,
+            ', ' order by first_idx) as covers
+    from runs
+    group by la_code, source
 ),
 counted as (
-    -- per month and required source: is the month covered, and how many of the `window` months up to it are
+    -- per pair and required source: is the month covered, and how many of the `window` months up to it are
     select
-        p.pair, r.source, r.k,
-        count(c.month_end) filter (where c.month_end = p.m) > 0 as covered,
-        count(c.month_end) as in_window
+        p.pair, r.k, r.source, r.label,
+        count(c.idx) filter (where c.idx = p.idx) > 0 as covered,
+        count(c.idx) as in_window
     from pairs as p
     cross join required as r
-    left join source_coverage as c
-        on c.la_code = p.la_code and c.source = r.source
-       and c.month_end between last_day((p.m - to_months($window - 1))::date) and p.m
-    group by p.pair, r.source, r.k
+    left join covered as c
+        on c.la_code = p.la_code and c.source = r.source and c.idx between p.idx - $window + 1 and p.idx
+    group by p.pair, r.k, r.source, r.label
 ),
-final as (
+judged as (
     -- the first required source (in the header's order) that does not cover the month, or does not cover the look-back
     select
-        pair,
-        arg_min(source, k) filter (where not covered) as missing_source,
-        arg_min(source, k) filter (where covered and in_window < $window) as partial_source,
-        arg_min(in_window, k) filter (where covered and in_window < $window) as partial_have
-    from counted
-    group by pair
+        c.pair,
+        arg_min(c.source, c.k) filter (where not c.covered) as missing_source,
+        arg_min(c.label, c.k) filter (where not c.covered) as missing_label,
+        arg_min(c.label, c.k) filter (where c.covered and c.in_window < $window) as partial_label,
+        arg_min(c.in_window, c.k) filter (where c.covered and c.in_window < $window) as partial_have
+    from counted as c
+    group by c.pair
+),
+final as (
+    select
+        j.pair,
+        case when j.missing_source is not null then 'no data'
+             when j.partial_label is not null then 'partial'
+             else 'ok' end as status,
+        case when j.missing_source is not null
+                 then 'no data: ' || j.missing_label || coalesce(' covers ' || s.covers, ' not supplied')
+             when j.partial_label is not null
+                 then 'partial: looks back ' || $window || ' months and ' || j.partial_label || ' covers '
+                      || j.partial_have || ' of them'
+             else '' end as status_note
+    from judged as j
+    join pairs as p using (pair)
+    left join spans as s on s.la_code = p.la_code and s.source = j.missing_source
 )
-select * from final
+select status, status_note from final
+order by pair
 """
 
 
@@ -112,37 +130,16 @@ def status_of_rows(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, sources: 
     """status and status_note for each distinct (la_code, month_end) in `keys` (month_end: any day of the month).
 
     One query over source_coverage for all rows (a series at national scale has ~100,000); the notes name the first
-    required source, in the header's order, that lacks the month or the look-back.
+    required source, in the header's order, that lacks the month (and the months it does cover) or the look-back.
     """
     pairs = keys[["la_code", "month_end"]].drop_duplicates().reset_index(drop=True)
     con.register("status_pairs", pairs.assign(pair=pairs.index))
     try:
-        found = con.execute(STATUS_SQL, {"sources": list(sources), "window": window}).df()
+        found = con.execute(STATUS_SQL, {"sources": list(sources), "labels": [label(s) for s in sources],
+                                         "window": window}).fetchnumpy()
     finally:
         con.unregister("status_pairs")
-    out = pairs.join(found.set_index("pair"))
-    missing = out["missing_source"].notna()
-    partial = ~missing & out["partial_source"].notna()
-    out["status"] = OK
-    out.loc[partial, "status"] = PARTIAL
-    out.loc[missing, "status"] = NO_DATA
-    out["status_note"] = ""
-    if missing.any():
-        # one note per authority and source, written once and mapped onto the rows
-        needed = out.loc[missing, ["la_code", "missing_source"]].drop_duplicates()
-        spans = covered_spans(con, sorted(needed["la_code"].unique()), tuple(needed["missing_source"].unique()))
-        needed["note"] = [
-            f"no data: {label(s)} covers {spans[(la, s)]}" if (la, s) in spans else f"no data: {label(s)} not supplied"
-            for la, s in zip(needed["la_code"], needed["missing_source"], strict=True)]
-        notes = out.loc[missing, ["la_code", "missing_source"]].merge(needed, how="left")["note"]
-        out.loc[missing, "status_note"] = notes.to_numpy()
-    if partial.any():
-        have = out.loc[partial, ["partial_source", "partial_have"]]
-        kinds = have.drop_duplicates()
-        kinds["note"] = [f"partial: looks back {window} months and {label(s)} covers {int(n)} of them"
-                         for s, n in zip(kinds["partial_source"], kinds["partial_have"], strict=True)]
-        out.loc[partial, "status_note"] = have.merge(kinds, how="left")["note"].to_numpy()
-    return out[["la_code", "month_end", "status", "status_note"]]
+    return pairs.assign(status=found["status"], status_note=found["status_note"])
 
 
 def month_notes(con: duckdb.DuckDBPyConnection, la_code: str, month: dt.date,

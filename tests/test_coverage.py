@@ -35,11 +35,6 @@ def test_spans_text_joins_consecutive_months_across_a_year_end():
     assert coverage.spans_text([]) == ""
 
 
-def test_covered_spans_names_each_unbroken_run(con):
-    assert coverage.covered_spans(con, ["E1", "E2"], ("visits",)) == {
-        ("E1", "visits"): "Apr 2016 to Jun 2016, Sep 2016 to Jan 2017"}
-
-
 def test_notes_for_a_gap_an_absent_file_and_a_short_look_back(con):
     keys = pd.DataFrame({"la_code": ["E1", "E1", "E1", "E1", "E2", "E1"],
                          "month_end": [month_end(2016, 7), month_end(2016, 9), month_end(2016, 10),
@@ -47,6 +42,9 @@ def test_notes_for_a_gap_an_absent_file_and_a_short_look_back(con):
     out = coverage.status_of_rows(con, keys, ("episodes", "visits"), 3).set_index(["la_code", "month_end"])
     assert len(out) == 5  # the repeated (E1, Jul 2016) is judged once
     gap = "no data: the visits extract covers Apr 2016 to Jun 2016, Sep 2016 to Jan 2017"
+    # the SQL writes the spans in the same words as spans_text() (the pages' own notes)
+    covered = con.execute("select month_end from source_coverage where la_code = 'E1' and source = 'visits'").fetchall()
+    assert gap == "no data: the visits extract covers " + coverage.spans_text([m for (m,) in covered])
     assert out.loc[("E1", month_end(2016, 7))].tolist() == ["no data", gap]
     # Sep 2016 looks back to Jul: only Sep itself is covered; Oct has Sep and Oct; Nov has all three
     assert out.loc[("E1", month_end(2016, 9))].tolist() == [
