@@ -304,6 +304,10 @@ def stand_in_rows(name: str, con: duckdb.DuckDBPyConnection, **params: Any) -> p
     sub = stand_in(name)
     if sub is None:
         return pd.DataFrame()
+    codes = params.get("la_codes")
+    codes = [codes] if isinstance(codes, str) else (list(codes) if codes else None)
+    if not coverage.any_covered(con, codes, sub.requires):
+        return pd.DataFrame()  # no Annex A list for these authorities: nothing to stand in (and no query to run)
     df = run(sub.name, con, **params)
     ok = df[df["status"].eq(coverage.OK)] if len(df) else df
     if ok.empty:

@@ -23,6 +23,15 @@ def label(source: str) -> str:
     return SOURCE_LABELS.get(source, source)
 
 
+def any_covered(con: duckdb.DuckDBPyConnection, la_codes: list[str] | None, sources: tuple[str, ...]) -> bool:
+    """Does any of these sources cover any month for any of these authorities (None = all)?"""
+    return bool(con.execute(
+        "select exists (select 1 from source_coverage "
+        "where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code)) "
+        "and list_contains($sources::varchar[], source))",
+        {"la_codes": la_codes, "sources": list(sources)}).fetchone()[0])
+
+
 def spans_text(months: list[dt.date]) -> str:
     """'Apr 2016 to Mar 2018' for the covered months, spans joined by ', ' (months in any order)."""
     runs: list[tuple[int, int]] = []

@@ -327,6 +327,19 @@ def test_snapshot_teams_add_up_and_other_months_are_no_data(annex_only: Path) ->
         con.close()
 
 
+def test_no_stand_in_query_where_no_annex_a_list_was_loaded(sample_db: Path, monkeypatch) -> None:
+    # the sample has no Annex A workbook: the stand-in is empty without running the snapshot measure at all
+    ran = []
+    real = queries.run
+    monkeypatch.setattr(queries, "run", lambda name, *a, **k: ran.append(name) or real(name, *a, **k))
+    con = duckdb.connect(str(sample_db), read_only=True)
+    try:
+        shown = queries.stand_in_rows("visits_in_time", con, from_month="2017-04", to_month="2018-03")
+    finally:
+        con.close()
+    assert shown.empty and ran == []
+
+
 # ---------- the reconciliation, on hand-written event data ----------
 
 HEADER = "CHILD,SEX,DOB,ETHNIC\nE1,1,01/01/2008,WBRI\nE2,2,01/01/2009,WBRI\nE3,1,01/01/2010,WBRI\n" \
