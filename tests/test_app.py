@@ -11,6 +11,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 import queries
@@ -332,6 +333,30 @@ def test_overview_puts_special_causes_of_concern_first_with_the_month_they_began
     assert {"Variation icon", "Assurance icon", "Early warning"} <= set(table.columns)
     assert table.loc[table["Measure"] == titles["sw_changes"], "Early warning"].item() == \
         "Concern since Jan 2017, 15 months"
+
+
+def test_overview_tile_says_its_colour_is_the_trend_not_last_month(sample_env):
+    # the change since last month is coloured by the trend over the period shown (first to last month, with the
+    # measure's polarity); its words say so, so a red '-0.2 pts' on a lower-is-better measure is not misread
+    con, la, last = sample_env
+    at = app()
+    first = (pd.Timestamp(last) - pd.DateOffset(months=23)).date()
+    colour_of = {"better": "GREEN", "worse": "RED", "flat": "GRAY"}
+    checked = 0
+    for m in queries.headline_measures():
+        tile = next(t for t in at.metric if t.label == m.short_title)
+        if not tile.delta:
+            continue
+        df = queries.run(m.name, con, la_codes=[la], team="All teams", from_month=first, to_month=last)
+        ok = df[df["status"] == "ok"].sort_values("month_end")["value"].tolist()
+        first_v, last_v = ok[0], ok[-1]
+        if abs(last_v - first_v) < 0.5:
+            continue  # 'level' within rounding: left to test_lens's boundary tests
+        trend = "better" if (last_v > first_v) == m.higher_is_better else "worse"
+        assert tile.proto.delta_description == f"last month · trend {trend}", m.name
+        assert MetricProto.MetricColor.Name(tile.proto.color) == colour_of[trend], m.name
+        checked += 1
+    assert checked >= 5
 
 
 def test_board_mode_shows_the_same_icons_and_no_child_level_data(sample_env):

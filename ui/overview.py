@@ -16,6 +16,8 @@ from ui.early_warning import icons
 from ui.filters import ALL_TEAMS, current
 
 TREND_COLOURS = {"better": "green", "worse": "red", "flat": "gray", "unrated": "gray"}
+TREND_WORDS = {"better": "last month · trend better", "worse": "last month · trend worse",
+               "flat": "last month · trend level"}  # short: the tile cuts what does not fit on one line
 RAG_ICONS = {"red": ":material/error:", "amber": ":material/warning:", "green": ":material/check_circle:",
              "grey": ":material/help:"}
 THEME_PAGES = {"visits": "app_pages/visits.py", "sw_changes": "app_pages/sw_changes.py", "missing": "app_pages/missing.py",
@@ -57,6 +59,8 @@ def render_overview() -> None:
                 f"{counts.get('green', 0)} on target"
                 + (f" · {no_data} with no data" if no_data else "")
                 + (f" · {partial} on partial data" if partial else ""))
+    st.caption("On each tile the arrow is the change since last month; its colour and the line's are the trend over "
+               "the period shown (green better, red worse, grey level or neither).")
     for measure, (title, _) in widgets.PUBLISHED_ONLY.items():
         context = widgets.published_line(measure, f)
         if context:
@@ -93,7 +97,8 @@ def render_overview() -> None:
             st.metric(
                 queries.get(t["measure"]).short_title, value, delta=fmt_change(0, t["unit"]).lstrip("+") if still else delta,
                 delta_color=TREND_COLOURS.get(trend, "gray"), delta_arrow="off" if still else "auto",
-                delta_description=None if delta is None else "since last month",
+                # the colour is the trend's, so say so: a red "-0.2 pts" reads as wrong without it
+                delta_description=None if delta is None else TREND_WORDS.get(trend, "since last month"),
                 chart_data=None if small or missing else  # a sparkline cannot draw a gap: months with no
                 [round(float(v), 1) for v in shown.tolist()[-24:] if not pd.isna(v)],  # figure are left out
                 help=f"{t['title']}. " + (f"Target: {fmt_value(t['target'], t['unit'])} ({t['target_basis']})"
