@@ -289,13 +289,7 @@ def mark_data_gaps(fig: go.Figure, data: pd.DataFrame, board: bool = False) -> N
     hidden = mark_hidden(fig, data, board)
     if "status" not in data:
         return
-    partial = data[data["status"].eq("partial") & data["value"].notna()]
-    if len(partial):
-        fig.add_trace(go.Scatter(
-            x=months(partial["month_end"]), y=partial["value"], mode="markers", name=PARTIAL_NAME,
-            marker={"symbol": "circle-open", "size": 12 if board else 10, "color": GREY, "line": {"width": 2}},
-            hoverinfo="skip",
-        ))
+    mark_partial(fig, data, board)
     if len(data) and data["value"].isna().all():
         if hidden == len(data):
             text = ALL_HIDDEN_TEXT
@@ -305,6 +299,18 @@ def mark_data_gaps(fig: go.Figure, data: pd.DataFrame, board: bool = False) -> N
                 f"<br>other months: {disclosure.small_words()} (hidden in board mode)" if hidden else "")
         fig.add_annotation(text=text, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
                            font={"size": 20 if board else 16, "color": GREY})
+
+
+def mark_partial(fig: go.Figure, data: pd.DataFrame, board: bool = False) -> None:
+    """Ring every partial figure (status 'partial': not all its data are in) with a hollow grey marker, one key entry
+    for them all; `data` has month_end, value and status, one row per point drawn (any number of lines)."""
+    partial = data[data["status"].eq("partial") & data["value"].notna()] if "status" in data else data.iloc[:0]
+    if len(partial):
+        fig.add_trace(go.Scatter(
+            x=months(partial["month_end"]), y=partial["value"], mode="markers", name=PARTIAL_NAME,
+            marker={"symbol": "circle-open", "size": 12 if board else 10, "color": GREY, "line": {"width": 2}},
+            hoverinfo="skip",
+        ))
 
 
 HIDDEN_NAME = "Hidden in board mode (fewer than 5 children)"

@@ -30,7 +30,9 @@
 -- params: $la_codes, $team, $from_month, $to_month
 -- requires: episodes, sw_episodes, visits
 -- window: 3 months
--- extra_columns: changes_gap_before (changes with a gap over 42 days in the 90 days before), value_before (% of
+-- pending: changes_pending
+-- extra_columns: changes_pending (changes in the month whose 90 days after are not yet complete in the data: left out
+--   of the figure until they are; the month is partial while there are any), changes_gap_before (changes with a gap over 42 days in the 90 days before), value_before (% of
 --   changes with such a gap before, the comparison for value), mean_longest_gap_before and mean_longest_gap_after
 --   (mean over the changes of the longest gap in each window, days)
 
@@ -106,10 +108,11 @@ changes as (
       and a.sw_decom between date_trunc('month', $from_month::date) and last_day($to_month::date)
 ),
 
-complete_changes as (
-    select c.*
+judged_changes as (
+    -- complete: the after window ends on or before the authority's last recorded visit
+    select c.*, c.after_end <= d.last_visit_in_data as complete
     from changes as c
-    join data_end as d on d.la_code = c.la_code and c.after_end <= d.last_visit_in_data
+    join data_end as d on d.la_code = c.la_code
 ),
 
 change_team as (
@@ -117,21 +120,22 @@ change_team as (
     -- (fact_worker_spell_keyed), else their latest team (dim_worker_key), else 'Unallocated'; one row per child,
     -- worker and change date
     select
-        c.la_code, c.child_key, c.change_date, c.before_start, c.after_end,
+        c.la_code, c.child_key, c.change_date, c.before_start, c.after_end, c.complete,
         coalesce(arg_max(coalesce(s.team, w.team, 'Unallocated'), s.start_date), any_value(w.team), 'Unallocated')
             as team
-    from complete_changes as c
+    from judged_changes as c
     left join fact_worker_spell_keyed as s
         on s.worker_key = c.worker_key
        and s.start_date <= c.change_date and (s.end_date is null or s.end_date >= c.change_date)
     left join dim_worker_key as w
         on w.worker_key = c.worker_key
-    group by c.la_code, c.child_key, c.sw_id, c.change_date, c.before_start, c.after_end
+    group by c.la_code, c.child_key, c.sw_id, c.change_date, c.before_start, c.after_end, c.complete
 ),
 
 numbered as (
     select row_number() over () as change_id, *
     from change_team
+    where complete
 ),
 
 longest as (
@@ -176,6 +180,18 @@ counts as (
     group by grouping sets ((la_code, month_end), (la_code, month_end, team))
 ),
 
+pending_counts as (
+    -- changes not yet complete, per month of the change
+    select
+        la_code,
+        case when grouping(team) = 1 then 'All teams' else team end as team,
+        last_day(change_date) as month_end,
+        count(*) as changes_pending
+    from change_team
+    where not complete
+    group by grouping sets ((la_code, last_day(change_date)), (la_code, last_day(change_date), team))
+),
+
 spine as (
     select a.la_code, 'All teams' as team, m.month_end
     from authorities as a
@@ -187,6 +203,8 @@ row_keys as (
     select la_code, team, month_end from spine
     union
     select la_code, team, month_end from counts
+    union
+    select la_code, team, month_end from pending_counts
 ),
 
 all_rows as (
@@ -196,9 +214,11 @@ all_rows as (
         coalesce(c.denominator, 0) as denominator,
         coalesce(c.changes_gap_before, 0) as changes_gap_before,
         c.mean_longest_gap_before,
-        c.mean_longest_gap_after
+        c.mean_longest_gap_after,
+        coalesce(p.changes_pending, 0) as changes_pending
     from row_keys as k
     left join counts as c using (la_code, team, month_end)
+    left join pending_counts as p using (la_code, team, month_end)
 ),
 
 final as (
@@ -212,7 +232,8 @@ final as (
         changes_gap_before,
         round(100.0 * changes_gap_before / nullif(denominator, 0), 1) as value_before,
         mean_longest_gap_before,
-        mean_longest_gap_after
+        mean_longest_gap_after,
+        changes_pending
     from all_rows
     where ($team is null or team = $team)
 )

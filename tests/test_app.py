@@ -359,6 +359,27 @@ def test_overview_tile_says_its_colour_is_the_trend_not_last_month(sample_env):
     assert checked >= 5
 
 
+def test_partial_months_are_ringed_on_a_two_line_chart(sample_env):
+    # visits lapsing after a change: a change whose 90 days after are not over at the data's end is not counted yet,
+    # so its month is partial (changes_pending); both lines' points for such a month are ringed, as on a trend chart
+    from lens.charts import PARTIAL_NAME
+
+    con, la, last = sample_env
+    first = (pd.Timestamp(last) - pd.DateOffset(months=23)).date()
+    df = queries.run("visits_after_change", con, la_codes=[la], team="All teams", from_month=first, to_month=last)
+    partial = df[df["status"] == "partial"]
+    assert len(partial) and (partial["changes_pending"] > 0).all()
+    at = app("app_pages/sw_changes.py")
+    fig = next(c for c in charts_json(at) if c["layout"]["title"]["text"].startswith(queries.get(
+        "visits_after_change").title))
+    ring = next(t for t in fig["data"] if t["name"] == PARTIAL_NAME)
+    assert sorted(pd.Timestamp(x).to_period("M") for x in ring["x"]) == sorted(
+        m.to_period("M") for m in pd.to_datetime(partial["month_end"]) for _ in (0, 1))
+    assert sorted(array(ring["y"])) == sorted([*partial["value"], *partial["value_before"]])
+    note = partial[pd.to_datetime(partial["month_end"]) == pd.Timestamp(last)]["status_note"].item()
+    assert any(note[0].upper() + note[1:] in i.value for i in at.info), [i.value for i in at.info]
+
+
 def test_board_mode_shows_the_same_icons_and_no_child_level_data(sample_env):
     normal, board = app(None), app(None, board="true")
     assert images(board) == images(normal)

@@ -49,6 +49,8 @@ def _figure(chart: Chart, df: pd.DataFrame, f, title: str):
             id_vars=["month_end"], var_name="series", value_name="shown").rename(columns={"shown": "value"})
         fig = charts.lines(long, "series", title, unit, f.board)
         charts.mark_hidden(fig, rows, f.board)
+        if "status" in rows:  # a partial month (e.g. changes whose 90 days are not over) is ringed on every line
+            charts.mark_partial(fig, long.merge(rows[["month_end", "status"]], on="month_end"), f.board)
         return fig, rows
     rows = widgets.team_rows(df, f)  # in board mode already as the disclosure policy shows it (ui/data.py)
     ok = rows[rows["status"].eq("ok")] if "status" in rows else rows
