@@ -438,7 +438,8 @@ def heatmap(grid: pd.DataFrame, title: str, colour_by: str = "rag", board: bool 
     """Performance on a page: measures down, teams across, a coloured square per cell with its value (from
     lens.heatmap.performance_grid). Drawn as square markers, not a Plotly heatmap, so a click selects a cell."""
     colours = RAG_COLOURS if colour_by == "rag" else SIGNAL_COLOURS
-    labels = RAG_LABELS if colour_by == "rag" else SIGNAL_LABELS
+    # a grey cell is one with no RAG rating: no target, hidden in board mode ('<5') or no figure this month
+    labels = {**RAG_LABELS, "grey": "Not rated (no target, <5 or no data)"} if colour_by == "rag" else SIGNAL_LABELS
     measures = list(dict.fromkeys(grid["title"]))
     teams = [chart_text(t) for t in dict.fromkeys(grid["team"])]  # names from the data: shown as words in Plotly
     fig = go.Figure()
@@ -458,10 +459,13 @@ def heatmap(grid: pd.DataFrame, title: str, colour_by: str = "rag", board: bool 
     style(fig, title, "", board, height=140 + (66 if board else 58) * len(measures))
     fig.update_layout(hovermode="closest", legend={"y": -0.02, "yanchor": "top", "orientation": "h"},
                       margin={"t": (120 if title else 60) + title_extra(fig.layout.title.text, board), "b": 60})
+    # long names broken over lines (tick text only: the points keep the names a click reads back), so the measures
+    # do not squeeze the grid and team names do not run into each other on a laptop screen, in board type too
     fig.update_xaxes(side="top", type="category", categoryorder="array", categoryarray=teams, showgrid=False,
-                     title_text="", tickangle=0)
+                     title_text="", tickangle=0, tickvals=teams, ticktext=[wrap_title(t, 7) for t in teams])
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=measures[::-1], showgrid=False,
-                     title_text="", rangemode=None, automargin=True)
+                     title_text="", rangemode=None, automargin=True, tickvals=measures,
+                     ticktext=[wrap_title(m, 30 if board else 36) for m in measures])
     return fig
 
 

@@ -47,6 +47,26 @@ def test_grid_cells_say_the_value_no_data_and_suppressed_counts():
     assert tuple(board.loc[("North", "Visits"), ["text", "key"]]) == ("<5", "grey")
 
 
+def test_grid_names_wrap_on_the_axes_but_cells_keep_them():
+    from lens.charts import heatmap
+
+    m = D(2018, 3, 31)
+    title = "Children with 3 or more social workers in 12 months"
+    ov = overview_rows([
+        ("sw_changes", title, "sw_changes", "%", "All teams", m, 8, 20, 40.0, "ok", "red", False, 27),
+        ("sw_changes", title, "sw_changes", "%", "CLA Team 1", m, 3, 4, 75.0, "ok", "red", False, 27),
+    ])
+    for board, lines in ((False, ["Children with 3 or more social", "workers in 12 months"]),
+                         (True, ["Children with 3 or more social", "workers in 12 months"])):
+        fig = heatmap(performance_grid(ov, m, board=board), "", board=board).to_plotly_json()["layout"]
+        assert fig["xaxis"]["tickvals"] == ["All teams", "CLA Team 1"]  # a click reads back these names
+        assert fig["xaxis"]["ticktext"] == ["All<br>teams", "CLA<br>Team 1"]
+        assert fig["yaxis"]["ticktext"] == ["<br>".join(lines)]
+    # board mode: CLA Team 1's 3 of 4 is '<5', grey, and the key says grey is 'not rated', not 'no target'
+    fig = heatmap(performance_grid(ov, m, board=True), "", board=True)
+    assert {t.name for t in fig.data} == {"Off target", "Not rated (no target, <5 or no data)"}
+
+
 @pytest.fixture()
 def tiny(tmp_path, monkeypatch) -> Path:
     """Three children in Team A visited in time (visits in time 3 of 3 = 100%, target 95: green)."""

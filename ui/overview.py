@@ -115,7 +115,9 @@ def render_overview() -> None:
                 st.caption(f":material/block: {t['status_note']}" if missing else
                            f":material/hourglass_top: {t['status_note']}")
             else:
-                st.markdown(f"{RAG_ICONS[rag]} **{RAG_LABELS[rag]}** · target {fmt_value(t['target'], t['unit'])}"
+                # grey with a target set: the figure is hidden (board mode), so it is not rated, not 'No target'
+                rated = "Not rated" if rag == "grey" and pd.notna(t["target"]) else RAG_LABELS[rag]
+                st.markdown(f"{RAG_ICONS[rag]} **{rated}** · target {fmt_value(t['target'], t['unit'])}"
                             + ("" if small or pd.isna(t["change_last_year"]) else
                                f" · {fmt_change(t['change_last_year'], t['unit'])} on a year ago"))
             spc = found.get(t["measure"])
