@@ -112,6 +112,9 @@ def y_range(values: list[float], unit: str) -> tuple[float, float, bool]:
     return (low, high, from_zero)
 
 
+WHOLE_UNITS = frozenset({"children", "episodes", "actions", "cases", "placements", "events", "files", "rows"})
+
+
 def fit_y_axis(fig: go.Figure, unit: str, extra: list[float] | None = None) -> None:
     """Scale the y axis to every plotted value (and `extra`, e.g. a target), saying so when it does not start at 0."""
     values: list[float] = list(extra or [])
@@ -121,7 +124,11 @@ def fit_y_axis(fig: go.Figure, unit: str, extra: list[float] | None = None) -> N
             # numbers.Real, not int | float: an int64 series (a count) comes back as numpy integers, which are not int
             values += [v for v in ys if isinstance(v, numbers.Real) and not isinstance(v, bool)]
     low, high, from_zero = y_range(values, unit)
+    if unit in WHOLE_UNITS:
+        high = max(high, 1.0)  # zeros only: an axis up to 1, not to 0.05
     fig.update_yaxes(range=[low, high], rangemode=None)
+    if unit in WHOLE_UNITS and high <= 10:  # a count of a few: whole-number ticks, never '0.2 episodes'
+        fig.update_yaxes(tick0=0, dtick=1, tickformat="d")
     if not from_zero:
         fig.add_annotation(text=f"axis starts at {fmt_value(round(low, 1), unit)}", xref="paper", yref="paper",
                            x=0, y=0, xanchor="left", yanchor="bottom", showarrow=False,
@@ -367,7 +374,9 @@ def team_bars(df: pd.DataFrame, title: str, unit: str, target: float | None = No
     blank = df[df["value"].isna()]  # a team with no figure this month keeps its row and says why
     fig = go.Figure(go.Bar(
         x=data["value"], y=data["team"].map(chart_text), orientation="h", marker={"color": BLUE},
-        text=[fmt_value(v, unit) for v in data["value"]], textposition="auto",
+        # a bar too short to hold its label (a team at 0.0% has none) carries it outside, so it never reads as no data
+        text=[fmt_value(v, unit) for v in data["value"]],
+        textposition=["outside" if v < 0.15 * (data["value"].max() or 1) else "inside" for v in data["value"]],
         hovertemplate="%{y}: %{x:.1f}<extra></extra>", name="",
     ))
     if len(blank):

@@ -273,7 +273,8 @@ COLUMNS: dict[str, Col] = {
     "first_meeting_after": Col("Strategy meeting later", "The first strategy meeting held after the 7th day"),
     "meeting_later": Col("Meeting after day 7", "Episodes whose strategy meeting came after they reached 7 days", 0),
     "ceased_date": Col("Went home", "The day the child ceased to be looked after"),
-    "plan_agreed_date": Col("Plan agreed", "The day the return home plan was agreed"),
+    "plan_agreed_date": Col("Plan agreed late", "The day a return home plan was agreed after the child went home "
+                                                "(blank: none agreed yet)"),
     "agencies": Col("Agencies", "Agencies that agreed the plan", 0),
     "days_since_return": Col("Days since going home", "Days from going home to the date", 0),
     "planned_returns": Col("Planned returns", "Returns home as part of the care plan (REC E4A)", 0),

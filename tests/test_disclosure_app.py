@@ -221,8 +221,9 @@ def test_names_from_the_data_are_shown_as_plain_text(evil, page):
     for chart in at.get("plotly_chart"):  # Plotly draws <b>, <a href> and friends in its text: escaped
         for text in strings(json.loads(chart.proto.spec)):
             assert "<b>" not in text and "<img" not in text and "<a " not in text.lower(), text
-            if "evil" in text:
-                assert "&lt;b&gt;x&lt;/b&gt;" in text or "&lt;img src=x&gt;" in text, text
+            if "evil" in text:  # (a long name may be broken over lines by the chart's own <br>)
+                flat = text.replace("<br>", " ")
+                assert "&lt;b&gt;x&lt;/b&gt;" in flat or "&lt;img src=x&gt;" in flat, text
 
 
 def strings(spec: object) -> list[str]:

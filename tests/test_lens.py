@@ -129,6 +129,31 @@ def test_team_bars_put_the_worst_team_first():
     assert list(fig.data[0].y) == ["B", "C", "A"]
 
 
+def test_a_count_of_a_few_has_whole_number_ticks():
+    import plotly.graph_objects as go
+
+    fig = go.Figure(go.Scatter(y=[0, 0, 1, 0, 1]))
+    charts.fit_y_axis(fig, "episodes")
+    assert (fig.layout.yaxis.dtick, fig.layout.yaxis.tickformat, fig.layout.yaxis.range) == (1, "d", (0.0, 1.12))
+    zeros = go.Figure(go.Scatter(y=[0, 0, 0]))  # e.g. board mode with every other month hidden
+    charts.fit_y_axis(zeros, "episodes")
+    assert zeros.layout.yaxis.range == (0.0, 1.0)
+    many = go.Figure(go.Scatter(y=[0, 20, 40]))
+    charts.fit_y_axis(many, "children")
+    assert many.layout.yaxis.dtick is None
+    rate = go.Figure(go.Scatter(y=[0.1, 0.4]))  # a percentage keeps Plotly's own ticks
+    charts.fit_y_axis(rate, "%")
+    assert rate.layout.yaxis.dtick is None
+
+
+def test_a_team_at_zero_keeps_its_label_outside_its_bar():
+    # 0.0% has no bar to write in; 5.9% of a 40% longest bar (under 15% of it) is too short to hold its label
+    df = pd.DataFrame({"team": ["A", "B", "C"], "value": [0.0, 40.0, 5.9]})
+    fig = charts.team_bars(df, "T", "%", higher_is_better=True)
+    assert list(zip(fig.data[0].y, fig.data[0].text, fig.data[0].textposition, strict=True)) == [
+        ("A", "0.0%", "outside"), ("C", "5.9%", "outside"), ("B", "40.0%", "inside")]
+
+
 def test_footer_names_measure_period_authority_and_source():
     text = charts.footer_text("Visits in time", (dt.date(2017, 4, 30), dt.date(2018, 3, 31)), "Sample Borough",
                               dt.date(2018, 3, 31))
