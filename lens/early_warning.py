@@ -99,9 +99,10 @@ def left_out_note(rows: pd.DataFrame, board: bool = False) -> str:
 
 
 def signal_words(result: SpcResult, capital: bool = False) -> str:
-    """'concern since Nov 2017, 4 months', 'common cause', 'run chart only' or 'no data', for a list of measures."""
-    if result.n_points == 0:
-        text = "no data"
+    """'concern since Nov 2017, 4 months', 'common cause', 'run chart only' or 'no early warning: no month with full
+    data', for a list of measures."""
+    if result.n_points == 0:  # every month shown has no data or only partial data: nothing to set limits from
+        text = "no early warning: no month with full data"
     elif not result.enough_points:
         text = "run chart only (too few months for limits)"
     elif result.variation == "common_cause":

@@ -380,6 +380,21 @@ def test_partial_months_are_ringed_on_a_two_line_chart(sample_env):
     assert any(note[0].upper() + note[1:] in i.value for i in at.info), [i.value for i in at.info]
 
 
+def test_partial_tiles_wear_the_hourglass_at_the_first_month(sample_env):
+    # April 2013, the data's first month: measures that look back further are partial; their tiles say so (the
+    # hourglass of their note) and their early warning says why there is none, never 'No data' under a figure
+    con, la, _ = sample_env
+    first = pd.Timestamp(queries.run("filter_authorities", con)["first_month"].min()).date()
+    at = app(None, month=f"{first:%Y-%m}")
+    ov = queries.run("overview", con, la_codes=[la], from_month=first, to_month=first)
+    status = {queries.get(r.measure).short_title: r.status for r in ov[ov["team"] == "All teams"].itertuples()}
+    assert "partial" in status.values() and "ok" in status.values()
+    for tile in at.metric:
+        assert (tile.proto.icon == ":material/hourglass_top:") == (status[tile.label] == "partial"), tile.label
+    assert "No data" not in [c.value for c in at.caption]
+    assert "No early warning: no month with full data" in [c.value for c in at.caption]
+
+
 def test_board_mode_shows_the_same_icons_and_no_child_level_data(sample_env):
     normal, board = app(None), app(None, board="true")
     assert images(board) == images(normal)

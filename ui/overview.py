@@ -96,6 +96,8 @@ def render_overview() -> None:
             skipped = history["suppressed"].fillna(False).astype(bool).tail(24) if "suppressed" in history else []
             st.metric(
                 queries.get(t["measure"]).short_title, value, delta=fmt_change(0, t["unit"]).lstrip("+") if still else delta,
+                # a partial figure (not all its data are in) wears the hourglass its note below carries
+                icon=":material/hourglass_top:" if t["status"] == "partial" else None,
                 delta_color=TREND_COLOURS.get(trend, "gray"), delta_arrow="off" if still else "auto",
                 # the colour is the trend's, so say so: a red "-0.2 pts" reads as wrong without it
                 delta_description=None if delta is None else TREND_WORDS.get(trend, "since last month"),
