@@ -182,6 +182,10 @@ def test_a_synthetic_authority_has_no_region_or_neighbours_and_says_why(compare_
     assert not at.exception
     assert any("Same region and statistical neighbours: not available for Sample Borough" in c.value
                for c in at.caption)
+    # and, alone in the warehouse, it is not ranked against itself: the page says there is nothing to compare
+    assert any(i.value.startswith("Only Sample Borough is loaded in this group, so there is nothing to compare")
+               for i in at.info), [i.value for i in at.info]
+    assert not at.get("plotly_chart") and not [d for d in at.dataframe if "Rank" in d.value.columns]
 
 
 def test_board_mode_suppresses_small_counts_and_ranks_nobody_on_them(compare_env):

@@ -189,7 +189,10 @@ EVIL_TEAM = "*Team* [A](http://evil.example) <img src=x> `code` :red[alarm]"
 @pytest.fixture()
 def evil(tmp_path, monkeypatch):
     rows = month_rows("Z9", EVIL_TEAM, "W1")
-    rows["dim_authority"] = [{"la_code": "Z9", "la_name": EVIL_AUTHORITY}]
+    other = month_rows("Z99", "Team B", "W2")  # a second authority, so Compare ranks and draws the evil name too
+    for table, more in other.items():
+        rows[table] = rows.get(table, []) + more
+    rows["dim_authority"] = [{"la_code": "Z9", "la_name": EVIL_AUTHORITY}, {"la_code": "Z99", "la_name": "Other"}]
     db = make_warehouse(tmp_path / "evil.duckdb", rows)
     monkeypatch.setenv("PRACTICE_LENS_DB", str(db))
     return db
@@ -209,7 +212,7 @@ def bodies(at: AppTest) -> list[str]:
 
 @pytest.mark.parametrize("page", [None, "app_pages/visits.py", "app_pages/compare.py", "app_pages/workforce.py"])
 def test_names_from_the_data_are_shown_as_plain_text(evil, page):
-    at = app(page, month="Mar 2017", team=EVIL_TEAM)
+    at = app(page, la="Z9", month="Mar 2017", team=EVIL_TEAM)
     texts = bodies(at)
     named = [t for t in texts if "evil" in t]
     assert named, "the authority's or the team's name is on the page"
@@ -218,6 +221,8 @@ def test_names_from_the_data_are_shown_as_plain_text(evil, page):
         assert not HTML_TAG.search(t), t
         assert ":red[" not in t and "`code`" not in t and "*Team*" not in t, t
     assert any(plain(EVIL_AUTHORITY) in t for t in named) or page == "app_pages/compare.py"
+    if page == "app_pages/compare.py":
+        assert at.get("plotly_chart"), "two authorities: Compare draws its charts"
     for chart in at.get("plotly_chart"):  # Plotly draws <b>, <a href> and friends in its text: escaped
         for text in strings(json.loads(chart.proto.spec)):
             assert "<b>" not in text and "<img" not in text and "<a " not in text.lower(), text

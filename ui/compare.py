@@ -61,6 +61,12 @@ def render_compare() -> None:
                 f"{month_label(f.month)}" + (" · *Board mode: numbers under 5 suppressed*" if f.board else ""))
     if f.team:
         st.caption(f"Whole authorities are compared: the team filter ({plain(f.team)}) does not apply here.")
+    if len(names) < 2:  # ranking one authority against itself says nothing
+        st.info(f"Only {plain(f.la_name)} is loaded in this group, so there is nothing to compare it with. Load other "
+                "authorities' returns into the same warehouse (`python -m etl load` with a folder per authority) to "
+                "rank them side by side; this authority's own trend is on the theme pages.", icon=":material/info:")
+        widgets.definitions([name])
+        return
 
     df = data.measure(name, la_codes=codes, team="All teams", from_month=f.from_month, to_month=f.month)
     rows = compare.authority_rows(df)  # board mode: as the disclosure policy shows it (ui/data.py)
