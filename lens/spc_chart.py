@@ -11,7 +11,7 @@ import base64
 import pandas as pd
 import plotly.graph_objects as go
 
-from lens.charts import BLACK, BLUE, GREY, ORANGE, PURPLE, VERMILION, months, style, title_extra
+from lens.charts import BLACK, BLUE, GREY, ORANGE, PURPLE, VERMILION, fit_y_axis, months, style, title_extra
 from lens.formatting import fmt_value, month_label
 from lens.spc import SpcResult
 
@@ -112,6 +112,8 @@ def spc_figure(result: SpcResult, title: str, unit: str, board: bool = False, ic
                                            ("upl", "Upper process limit" + provisional, "dash", GREY),
                                            ("lpl", "Lower process limit" + provisional, "dash", GREY)):
             lx, ly = _segment_line(df, column)
+            if unit == "%":  # a percentage cannot pass 0 or 100: a limit beyond is drawn at the edge (the rules,
+                ly = [None if v is None else min(max(v, 0.0), 100.0) for v in ly]  # on the points, are unchanged)
             fig.add_trace(go.Scatter(x=lx, y=ly, mode="lines", name=name, connectgaps=False,
                                      line={"color": colour, "dash": dash, "width": 2 if board else 1.5},
                                      hovertemplate=f"{name}: %{{y:.1f}}{suffix}<extra></extra>"))
@@ -129,12 +131,9 @@ def spc_figure(result: SpcResult, title: str, unit: str, board: bool = False, ic
                               + title_extra(fig.layout.title.text, board), "b": 150 if board else 120},
                       height=(640 if board else 520) + title_extra(fig.layout.title.text, board))
     fig.update_xaxes(tickformat="%b %Y", title_text="", hoverformat="%b %Y")
-    if unit == "%":  # limits can pass 0 or 100: show them rather than clip at the house 0-105 range
-        lo = min([0.0, *df[["lpl", "value"]].min().dropna().tolist()])
-        hi = max([105.0, *df[["upl", "value"]].max().dropna().tolist()])
-        fig.update_yaxes(range=[lo - 2 if lo < 0 else lo, hi + 2 if hi > 105 else hi])
-    else:
-        fig.update_yaxes(rangemode="normal")
+    # the axis fits the points, the average, the limits and the target (as the trend charts do), so a measure
+    # moving between 90% and 99% is not squashed into the top of a 0-100 axis; it says where it starts
+    fit_y_axis(fig, unit)
     if icons:
         _add_icons(fig, result)
     return fig

@@ -433,8 +433,23 @@ def test_spc_figure_improvement_colour_rebase_break_and_run_chart_label():
     assert traces["Average"]["y"] == [10.0] * 12 + [None] + [pytest.approx(280 / 13)] * 13
     few = spc_figure(spc(series(BASE[:8]), HIGHER), "Visits", "%")
     texts = [a["text"] for a in few.to_dict()["layout"]["annotations"]]
-    assert texts == [RUN_CHART_TEXT]
+    # 9% to 11%, padded by at least a point: the axis is zoomed to 8% (and says so), not 0 to 100
+    assert texts == [RUN_CHART_TEXT, "axis starts at 8.0%"]
+    assert few.layout.yaxis.range == (8.0, 12.0)
     assert [t["name"] for t in json.loads(few.to_json())["data"]] == ["Value", "Value (no limits)"]
+
+
+def test_spc_limits_of_a_percentage_stop_at_100_and_the_axis_fits_them():
+    # 90 and 100 alternating: mean 95, moving range 10, limits 95 +/- 26.6 = 68.4 and 121.6: the upper is drawn at
+    # 100 (a percentage cannot pass it), the lower where it is; the axis runs from 68.4 less padding to 100 plus it
+    r = spc(series([90, 100] * 6), HIGHER)
+    traces = _traces(spc_figure(r, "Visits", "%"))
+    upper = next([v for v in t["y"] if v is not None] for k, t in traces.items() if k.startswith("Upper process"))
+    lower = next([v for v in t["y"] if v is not None] for k, t in traces.items() if k.startswith("Lower process"))
+    assert set(upper) == {100.0} and lower[0] == pytest.approx(68.4)
+    assert r.points["upl"].iloc[0] == pytest.approx(121.6)  # the rules still use the limit as worked out
+    low, high = spc_figure(r, "Visits", "%").layout.yaxis.range
+    assert low == pytest.approx(68.4 - 0.12 * 31.6) and high == pytest.approx(100 + 0.12 * 31.6)
 
 
 def test_icons_are_labelled_svg_in_the_making_data_count_colours():
