@@ -395,6 +395,14 @@ def test_partial_tiles_wear_the_hourglass_at_the_first_month(sample_env):
     assert "No early warning: no month with full data" in [c.value for c in at.caption]
 
 
+def test_a_team_s_line_is_named_after_the_team(sample_env):
+    at = app("app_pages/visits.py", team="CLA Team 2", chart="Trend")
+    names = [{t.get("name") for t in c["data"]} for c in charts_json(at)]
+    assert any("CLA Team 2" in n for n in names) and not any("This authority" in n for n in names), names
+    whole = app("app_pages/visits.py", chart="Trend")
+    assert any("This authority" in {t.get("name") for t in c["data"]} for c in charts_json(whole))
+
+
 def test_board_mode_shows_the_same_icons_and_no_child_level_data(sample_env):
     normal, board = app(None), app(None, board="true")
     assert images(board) == images(normal)

@@ -10,7 +10,7 @@ import streamlit as st
 
 import queries
 from lens import charts, disclosure
-from lens.formatting import chart_value, finding, month_label, plain
+from lens.formatting import chart_text, chart_value, finding, month_label, plain
 from ui import data, early_warning, widgets
 from ui.filters import ALL_TEAMS, Filters, current
 
@@ -57,7 +57,12 @@ def _figure(chart: Chart, df: pd.DataFrame, f, title: str):
     sentence = finding(m.title, unit, ok["value"], ok["month_end"], m.higher_is_better, hidden_now(rows, f),
                        widgets.target_of(chart.measure)) if len(rows) else title
     return charts.trend(rows, sentence, unit, widgets.target_of(chart.measure), widgets.published(chart.measure, f),
-                        f.board), rows
+                        f.board, name=_series_name(f)), rows
+
+
+def _series_name(f: Filters) -> str:
+    """The line's name in a chart's key: the team chosen in the sidebar, else the authority."""
+    return chart_text(f.team) if f.team else "This authority"
 
 
 def hidden_now(rows: pd.DataFrame, f) -> str:
@@ -114,7 +119,7 @@ def render_theme(title: str, intro: str, headline: str, more: tuple[Chart, ...] 
         if trend_tab.open is not False:
             with trend_tab:
                 fig = charts.trend(rows, sentence, unit, widgets.target_of(headline),
-                                   widgets.published(headline, f), f.board)
+                                   widgets.published(headline, f), f.board, name=_series_name(f))
                 charts.fit_legend(fig, f.board)
                 st.plotly_chart(fig, key=f"{headline}-trend", theme=None, config={"displaylogo": False})
                 widgets.downloads(f"{headline}-trend", f, [headline], rows, fig, m.title)
