@@ -15,7 +15,7 @@ from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 import queries
-from lens.formatting import fmt_value
+from lens.formatting import fmt_change, fmt_value
 from tests.warehouse_fixture import make_warehouse
 
 D = dt.date
@@ -401,6 +401,18 @@ def test_a_team_s_line_is_named_after_the_team(sample_env):
     assert any("CLA Team 2" in n for n in names) and not any("This authority" in n for n in names), names
     whole = app("app_pages/visits.py", chart="Trend")
     assert any("This authority" in {t.get("name") for t in c["data"]} for c in charts_json(whole))
+
+
+def test_change_since_last_year_does_not_depend_on_the_period_shown(sample_env):
+    # a 12-month period starts the month after a year ago: the year-ago figure is still read (for that month)
+    con, la, last = sample_env
+    year_ago = (pd.Timestamp(last) - pd.DateOffset(months=12) + pd.offsets.MonthEnd(0)).date()
+    df = queries.run("visits_in_time", con, la_codes=[la], team="All teams", from_month=year_ago, to_month=last)
+    by_month = df.set_index(pd.to_datetime(df["month_end"]).dt.date)["value"]
+    expected = fmt_change(by_month[last] - by_month[year_ago], "%")
+    for period in ("12 months", "24 months"):
+        at = app("app_pages/visits.py", period=period)
+        assert metric(at, "Change since last year") == expected, period
 
 
 def test_board_mode_shows_the_same_icons_and_no_child_level_data(sample_env):

@@ -244,9 +244,17 @@ def headline_metrics(df: pd.DataFrame, measure: str, f: Filters) -> None:
     why = None if latest is None or not latest.get("suppressed", False) else latest.get("hidden_why")
 
     def back(n: int) -> object:
-        if len(rows) <= n or ("status" in rows and rows["status"].iloc[-1 - n] != "ok"):
+        """The figure n months before the chosen month (None unless its data were complete), looked up by month:
+        a year ago is before a 12-month period shown, so it is read for that one month when the rows lack it."""
+        when = (pd.Timestamp(f.month) - pd.DateOffset(months=n) + pd.offsets.MonthEnd(0)).date()
+        hit = rows[pd.to_datetime(rows["month_end"]).dt.date == when]
+        if hit.empty and when < f.from_month:
+            from ui import data
+
+            hit = team_rows(data.measure(measure, **{**f.series_params, "from_month": when, "to_month": when}), f)
+        if hit.empty or ("status" in hit and hit["status"].iloc[-1] != "ok"):
             return None
-        return rows["value"].iloc[-1 - n]
+        return hit["value"].iloc[-1]
 
     target = target_of(measure)
     eng = england(measure)
