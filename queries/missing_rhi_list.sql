@@ -23,6 +23,7 @@
 -- params: $la_codes, $team, $as_of
 -- requires: missing, return_interviews
 -- window: 3 months
+-- scope: ended in the 3 months to $as_of, or still missing
 -- columns: child, la_code, team (for a returned episode the child's team at the end of the month they came back, as
 --   missing_rhi_in_time; for one still missing the team at $as_of, or the month end before, else 'Unallocated'),
 --   social_worker (allocated sw_id on $as_of; null if not looked after then), missing_type, mis_start, mis_end

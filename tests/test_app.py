@@ -415,6 +415,14 @@ def test_change_since_last_year_does_not_depend_on_the_period_shown(sample_env):
         assert metric(at, "Change since last year") == expected, period
 
 
+def test_a_list_that_reaches_back_says_how_far_and_counts_its_rows(sample_env):
+    con, la, last = sample_env
+    rows = queries.run("missing_rhi_list", con, la_codes=[la], as_of=last)
+    at = app("app_pages/missing.py")
+    assert f"{len(rows)} episodes (ended in the 3 months to {last:%d %b %Y}, or still missing), worst first." in [
+        c.value for c in at.caption]
+
+
 def test_board_mode_shows_the_same_icons_and_no_child_level_data(sample_env):
     normal, board = app(None), app(None, board="true")
     assert images(board) == images(normal)

@@ -315,9 +315,12 @@ def child_list(measure: str, f: Filters, team: str | None, key: str) -> pd.DataF
                                                    else "everyone is in time."))
         return df
     grain = m.fields.get("grain", "")
-    noun = next((word for key, word in (("episode", "episodes"), ("action", "actions"), ("legal case", "cases"))
-                 if key in grain), "children")
-    st.caption(f"{len(df)} {noun}, worst first.")
+    one, many = next(((key.split()[-1], word) for key, word in (("episode", "episodes"), ("action", "actions"),
+                                                                 ("legal case", "cases")) if key in grain),
+                     ("child", "children"))
+    # a list as at a date that reaches back (header `scope`, e.g. episodes ended in the 3 months to it) says how far
+    scope = m.fields.get("scope", "").replace("$as_of", labels.date_text(f.month))
+    st.caption(f"{len(df)} {one if len(df) == 1 else many}{f' ({scope})' if scope else ''}, worst first.")
     access.note_narrowed(df)
     table(df, key=f"{key}-table")
     downloads(key, f, [measure], data.list_download(measure, params, df), title=m.title)
