@@ -136,9 +136,10 @@ def fit_y_axis(fig: go.Figure, unit: str, extra: list[float] | None = None) -> N
 
 
 def end_label(fig: go.Figure, x: object, y: float, text: str, colour: str) -> None:
-    """A reference line's name at its right end, so two lines that coincide can still be told apart."""
-    fig.add_annotation(x=x, y=y, text=text, xanchor="left", yanchor="middle", showarrow=False, xshift=6,
-                       font={"size": 12, "color": colour})
+    """A reference line's name at its right end: the target's just above its line, England's just below, so the two
+    can still be told apart when they are at the same value (England's average is often the target)."""
+    fig.add_annotation(x=x, y=y, text=text, xanchor="left", yanchor="top" if text == "England" else "bottom",
+                       showarrow=False, xshift=6, font={"size": 12, "color": colour})
 
 
 def months(values: pd.Series) -> pd.Series:

@@ -123,6 +123,15 @@ def test_england_outside_the_period_shows_as_latest_published_line():
     assert list(fig.data[-1].y) == [10.0, 10.0]
 
 
+def test_target_and_england_at_the_same_value_keep_their_names_apart():
+    df = pd.DataFrame({"month_end": pd.date_range("2016-04-30", periods=24, freq="ME"), "value": [12.0] * 24,
+                       "status": "ok"})
+    eng = pd.DataFrame({"period_end": pd.to_datetime(["2025-03-31"]), "value": [10.0]})
+    fig = charts.trend(df, "T", "%", target=10.0, england=eng)
+    names = {a.text: (a.y, a.yanchor) for a in fig.layout.annotations if a.text in ("Target", "England")}
+    assert names == {"Target": (10.0, "bottom"), "England": (10.0, "top")}  # one above the line, one below
+
+
 def test_team_bars_put_the_worst_team_first():
     df = pd.DataFrame({"team": ["A", "B", "C"], "value": [90.0, 70.0, 80.0]})
     fig = charts.team_bars(df, "T", "%", target=95, higher_is_better=True)
