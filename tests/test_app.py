@@ -423,6 +423,14 @@ def test_a_list_that_reaches_back_says_how_far_and_counts_its_rows(sample_env):
         c.value for c in at.caption]
 
 
+def test_the_overview_table_gives_targets_in_their_unit(sample_env):
+    at = app()
+    table = at.dataframe[0].value.set_index("Measure")
+    targets = queries.targets().set_index("measure")["target"]
+    for m in queries.headline_measures():
+        assert table.loc[m.title, "Target"] == fmt_value(targets[m.name], m.fields["unit"]), m.name
+
+
 def test_board_mode_shows_the_same_icons_and_no_child_level_data(sample_env):
     normal, board = app(None), app(None, board="true")
     assert images(board) == images(normal)

@@ -149,6 +149,7 @@ def render_overview() -> None:
     shown = shown.assign(  # values in their unit, and a month with no data says so in words (never a blank)
         value=[("No data" if st_ == "no data" else disclosure.shown_value(v, w, u))
                for st_, v, w, u in zip(status, shown["value"], why, tiles["unit"], strict=True)],
+        target=[fmt_value(t, u) if pd.notna(t) else "—" for t, u in zip(shown["target"], tiles["unit"], strict=True)],
         rag=shown["rag"].where(status.eq("ok"), status.map({"no data": "no data", "partial": "partial data"})))
     widgets.table(shown, key="overview-table")
     widgets.downloads("overview", f, ["overview"], table, title="Overview")
