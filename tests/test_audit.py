@@ -153,7 +153,10 @@ def test_analysts_read_the_log_on_the_data_quality_page_and_managers_do_not(env)
     assert "Audit log: who saw lists of children" in [s.value for s in at.subheader]
     log = at.dataframe[-1].value  # the last table on the page
     assert log[["Who", "Action", "Page", "List"]].values.tolist() == [
-        ["analyst@council.test", "view", "visits", "visits_overdue_list"]]
+        ["analyst@council.test", "view", "visits", queries.get("visits_overdue_list").title]]
+    # the filters in words, not the JSON the log stores
+    assert log["Filters"].iloc[0].startswith("as at ") and "authority " in log["Filters"].iloc[0]
+    assert "{" not in log["Filters"].iloc[0]
     manager = app("app_pages/data_quality.py", signed_in("manager@council.test"))
     assert "Audit log: who saw lists of children" not in [s.value for s in manager.subheader]
 
