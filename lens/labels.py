@@ -122,6 +122,8 @@ COLUMNS: dict[str, Col] = {
     "band": Col("Band", "Number of social workers in the 12 months"),
     "band_label": Col("Band description", "The band in the DfE's words"),
     "band_order": Col("Band order", "Sort order of the band", 0),
+    "changes_pending": Col("Changes not yet complete", "Changes in the month whose 90 days after are not over at "
+                                                      "the end of the data: not counted yet (the month is partial)", 0),
     "changes_gap_before": Col("Changes with a gap before", "Changes with a gap over 42 days in the 90 days before",
                               0),
     "value_before": Col("% with a gap before", "Per cent of changes with a gap over 42 days before the change", 1),

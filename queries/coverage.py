@@ -116,13 +116,13 @@ judged as (
 final as (
     select
         j.pair,
-        case when j.missing_source is not null then 'no data'
-             when j.partial_label is not null then 'partial'
-             else 'ok' end as status,
+        case when j.missing_source is not null then $no_data
+             when j.partial_label is not null then $partial
+             else $ok end as status,
         case when j.missing_source is not null
-                 then 'no data: ' || j.missing_label || coalesce(' covers ' || s.covers, ' not supplied')
+                 then $no_data || ': ' || j.missing_label || coalesce(' covers ' || s.covers, ' not supplied')
              when j.partial_label is not null
-                 then 'partial: looks back ' || $window || ' months and ' || j.partial_label || ' covers '
+                 then $partial || ': looks back ' || $window || ' months and ' || j.partial_label || ' covers '
                       || j.partial_have || ' of them'
              else '' end as status_note
     from judged as j
@@ -145,9 +145,12 @@ def status_of_rows(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, sources: 
     con.register("status_pairs", pairs.assign(pair=pairs.index))
     try:
         found = con.execute(STATUS_SQL, {"sources": list(sources), "labels": [label(s) for s in sources],
-                                         "window": window}).fetchnumpy()
+                                         "window": window, "ok": OK, "partial": PARTIAL, "no_data": NO_DATA}
+                            ).fetchnumpy()
     finally:
         con.unregister("status_pairs")
+    if len(found["status"]) != len(pairs):  # one row per pair, in pair order, or the statuses would be misplaced
+        raise RuntimeError(f"coverage status: {len(found['status'])} rows for {len(pairs)} (authority, month) pairs")
     return pairs.assign(status=found["status"], status_note=found["status_note"])
 
 

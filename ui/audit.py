@@ -118,4 +118,3 @@ def _list_title(name: str) -> str:
         return queries.get(name).title
     except KeyError:
         return str(name)
-
