@@ -22,7 +22,9 @@
 -- params: $la_codes, $team, $from_month, $to_month
 -- requires: episodes, sw_episodes, plan_actions
 -- window: 3 months
--- extra_columns: changes (changes of social worker counted), actions_before and overdue_before (actions due in the 90
+-- pending: changes_pending
+-- extra_columns: changes (changes of social worker counted), changes_pending (changes in the month whose 90 days
+--   after are not yet inside the plan actions extract: not counted yet, and the month is partial), actions_before and overdue_before (actions due in the 90
 --   days before the changes, and those not done by their due date), value_before (overdue_before as a % of
 --   actions_before: the comparison for value)
 
@@ -36,9 +38,11 @@ data_end as (
 ),
 
 changes as (
-    select c.la_code, c.child, c.change_date, c.team, row_number() over () as change_id
+    -- complete: the 90 days after the change are inside the plan actions extract (else not counted yet: pending)
+    select c.la_code, c.child, c.change_date, c.team, row_number() over () as change_id,
+        c.change_date + 89 <= d.last_month as complete
     from fact_sw_change as c
-    join data_end as d on d.la_code = c.la_code and c.change_date + 89 <= d.last_month
+    join data_end as d on d.la_code = c.la_code
     where ($la_codes is null or list_contains($la_codes, c.la_code))
       and c.change_date between date_trunc('month', $from_month::date) and last_day($to_month::date)
 ),
@@ -49,13 +53,14 @@ judged as (
         c.change_id,
         c.la_code,
         c.team,
+        c.complete,
         last_day(c.change_date) as month_end,
         a.due_date >= c.change_date as after_change,
         coalesce(a.completed_date <= a.due_date, false) as in_time,
         a.action_id is not null as has_action
     from changes as c
     left join fact_plan_action as a
-        on a.la_code = c.la_code and a.child = c.child
+        on c.complete and a.la_code = c.la_code and a.child = c.child
        and a.due_date >= c.change_date - 90 and a.due_date < c.change_date + 90
 ),
 
@@ -66,7 +71,8 @@ counts as (
         month_end,
         count(*) filter (where has_action and after_change and not in_time) as numerator,
         count(*) filter (where has_action and after_change) as denominator,
-        count(distinct change_id) as changes,
+        count(distinct change_id) filter (where complete) as changes,
+        count(distinct change_id) filter (where not complete) as changes_pending,
         count(*) filter (where has_action and not after_change) as actions_before,
         count(*) filter (where has_action and not after_change and not in_time) as overdue_before
     from judged

@@ -182,7 +182,12 @@ def test_each_plans_extract_absent_alone_is_no_data_for_its_measures_only(one_ab
                   if file not in queries.get(m).requires]
         for measure in others:
             df = queries.run(measure, con, from_month="2018-03", to_month="2018-03")
-            assert df.loc[df["team"] == "All teams", "status"].tolist() == ["ok"], measure
+            row = df[df["team"] == "All teams"]
+            pending = queries.get(measure).fields.get("pending")  # outcomes not known yet at the data's end
+            if pending and int(row[pending].iloc[0]) > 0:
+                assert row["status"].tolist() == ["partial"], measure
+            else:
+                assert row["status"].tolist() == ["ok"], measure
 
 
 def test_plans_page_says_no_data_draws_no_list_and_the_drift_view_names_the_empty_lanes(env):
