@@ -171,7 +171,14 @@ def finding(title: str, unit: str, values: pd.Series, months: pd.Series, higher_
     if len(pairs) < 2:
         return f"{title}: {fmt_value(last, unit)} in {when}"
     first_month, first = pairs[0]
-    if change_is_flat(float(first), float(last), unit):
+    low, high = min(float(v) for _, v in pairs), max(float(v) for _, v in pairs)
+    if change_is_flat(float(first), float(last), unit) and not change_is_flat(low, high, unit):
+        # the same at both ends but not in between (e.g. 0 episodes, then 1 in some months): not 'held'
+        span = span_words(first_month, last_month).removeprefix("over ")
+        bottom = fmt_value(low, unit) if unit in PERCENT_UNITS else fmt_value(low, "")
+        head = (f"{title} was about {fmt_value(last, unit)} at both ends of {span} "
+                f"(between {bottom} and {fmt_value(high, unit)})")
+    elif change_is_flat(float(first), float(last), unit):
         head = f"{title} held at about {fmt_value(last, unit)} {span_words(first_month, last_month)}"
     else:
         verb = "rose" if float(last) > float(first) else "fell"
