@@ -176,7 +176,7 @@ def finding(title: str, unit: str, values: pd.Series, months: pd.Series, higher_
         # the same at both ends but not in between (e.g. 0 episodes, then 1 in some months): not 'held'
         span = span_words(first_month, last_month).removeprefix("over ")
         bottom = fmt_value(low, unit) if unit in PERCENT_UNITS else fmt_value(low, "")
-        head = (f"{title} was about {fmt_value(last, unit)} at both ends of {span} "
+        head = (f"{title}: about {fmt_value(last, unit)} at both ends of {span} "
                 f"(between {bottom} and {fmt_value(high, unit)})")
     elif change_is_flat(float(first), float(last), unit):
         head = f"{title} held at about {fmt_value(last, unit)} {span_words(first_month, last_month)}"

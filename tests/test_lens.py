@@ -50,11 +50,11 @@ def test_finding_does_not_call_a_series_held_when_only_its_ends_agree():
     # prolonged missing episodes: 0 in April 2016 and in March 2018, 1 in four months between: not 'held at 0'
     values = pd.Series([0.0] * 5 + [1.0] + [0.0] * 10 + [1.0, 1.0, 0.0, 1.0] + [0.0] * 4)
     assert finding("Episodes", "episodes", values, TWO_YEARS, False) == \
-        "Episodes was about 0 episodes at both ends of two years (between 0 and 1 episodes)"
+        "Episodes: about 0 episodes at both ends of two years (between 0 and 1 episodes)"
     # a percentage that dips 14 points between equal ends says so, in its unit
     dip = pd.Series([94.0, 80.0] + [90.0] * 21 + [94.5])
     assert finding("Visits", "%", dip, TWO_YEARS, True).startswith(
-        "Visits was about 94.5% at both ends of two years (between 80.0% and 94.5%)")
+        "Visits: about 94.5% at both ends of two years (between 80.0% and 94.5%)")
 
 
 def test_finding_counts_suppression_and_a_single_month():
