@@ -24,9 +24,9 @@
 -- window: 3 months
 -- pending: changes_pending
 -- extra_columns: changes (changes of social worker counted), changes_pending (changes in the month whose 90 days
---   after are not yet inside the plan actions extract: not counted yet, and the month is partial), actions_before and overdue_before (actions due in the 90
---   days before the changes, and those not done by their due date), value_before (overdue_before as a % of
---   actions_before: the comparison for value)
+--   after are not yet inside the plan actions extract: not counted yet, and the month is partial), actions_before
+--   and overdue_before (actions due in the 90 days before the changes, and those not done by their due date),
+--   value_before (overdue_before as a % of actions_before: the comparison for value)
 
 with
 
