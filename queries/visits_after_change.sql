@@ -32,9 +32,10 @@
 -- window: 3 months
 -- pending: changes_pending
 -- extra_columns: changes_pending (changes in the month whose 90 days after are not yet complete in the data: left out
---   of the figure until they are; the month is partial while there are any), changes_gap_before (changes with a gap over 42 days in the 90 days before), value_before (% of
---   changes with such a gap before, the comparison for value), mean_longest_gap_before and mean_longest_gap_after
---   (mean over the changes of the longest gap in each window, days)
+--   of the figure until they are; the month is partial while there are any), changes_gap_before (changes with a gap
+--   over 42 days in the 90 days before), value_before (% of changes with such a gap before, the comparison for
+--   value), mean_longest_gap_before and mean_longest_gap_after (mean over the changes of the longest gap in each
+--   window, days)
 
 with
 
