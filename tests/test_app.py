@@ -431,6 +431,13 @@ def test_the_overview_table_gives_targets_in_their_unit(sample_env):
         assert table.loc[m.title, "Target"] == fmt_value(targets[m.name], m.fields["unit"]), m.name
 
 
+def test_child_lists_on_screen_leave_out_the_authority_column(sample_env):
+    at = app("app_pages/health.py")
+    tables = child_tables(at)
+    assert tables and all("Authority code" not in t.columns for t in tables)
+    assert any("Working days late" in t.columns for t in tables)  # the IHA list's last column, now in view
+
+
 def test_board_mode_shows_the_same_icons_and_no_child_level_data(sample_env):
     normal, board = app(None), app(None, board="true")
     assert images(board) == images(normal)

@@ -322,7 +322,9 @@ def child_list(measure: str, f: Filters, team: str | None, key: str) -> pd.DataF
     scope = m.fields.get("scope", "").replace("$as_of", labels.date_text(f.month))
     st.caption(f"{len(df)} {one if len(df) == 1 else many}{f' ({scope})' if scope else ''}, worst first.")
     access.note_narrowed(df)
-    table(df, key=f"{key}-table")
+    # on screen one authority's list needs no authority column (the page names it), and a laptop screen then shows
+    # the last columns (days late, status) without scrolling; the downloads keep it
+    table(df.drop(columns=["la_code"], errors="ignore"), key=f"{key}-table")
     downloads(key, f, [measure], data.list_download(measure, params, df), title=m.title)
     return df
 
