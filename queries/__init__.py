@@ -261,12 +261,17 @@ def coerce_params(measure: Measure, given: dict[str, Any], con: duckdb.DuckDBPyC
     return out
 
 
+def _codes(la_codes: Any) -> list[str] | None:
+    """la_codes as a list (one code, a list or a tuple), or None for every authority."""
+    return [la_codes] if isinstance(la_codes, str) else (list(la_codes) if la_codes else None)
+
+
 def data_end(con: duckdb.DuckDBPyConnection, la_codes: Any = None) -> dt.date:
     """The last month end any source of these authorities covers (the natural 'as at' for a first view).
 
     From source_coverage, so a date typed into the future never moves it.
     """
-    codes = [la_codes] if isinstance(la_codes, str) else (list(la_codes) if la_codes else None)
+    codes = _codes(la_codes)
     row = con.execute(
         "select max(month_end) from source_coverage "
         "where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], la_code))",
@@ -304,9 +309,7 @@ def stand_in_rows(name: str, con: duckdb.DuckDBPyConnection, **params: Any) -> p
     sub = stand_in(name)
     if sub is None:
         return pd.DataFrame()
-    codes = params.get("la_codes")
-    codes = [codes] if isinstance(codes, str) else (list(codes) if codes else None)
-    if not coverage.any_covered(con, codes, sub.requires):
+    if not coverage.any_covered(con, _codes(params.get("la_codes")), sub.requires):
         return pd.DataFrame()  # no Annex A list for these authorities: nothing to stand in (and no query to run)
     df = run(sub.name, con, **params)
     ok = df[df["status"].eq(coverage.OK)] if len(df) else df
@@ -364,7 +367,7 @@ def availability(name: str, con: duckdb.DuckDBPyConnection, la_codes: Any = None
     A child list is only drawn for an authority whose sources cover that month (status ok or partial).
     """
     measure = get(name)
-    codes = [la_codes] if isinstance(la_codes, str) else (list(la_codes) if la_codes else None)
+    codes = _codes(la_codes)
     month = _as_date(as_of) or data_end(con, codes)
     authorities = con.execute(
         "select la_code from dim_authority "

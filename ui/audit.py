@@ -84,7 +84,8 @@ def section() -> None:
     if log.empty:
         st.info("Nobody has viewed or downloaded a list of children yet.", icon=":material/info:")
         return
-    shown = log.assign(measure=log["measure"].map(_list_title), filters=log["filters"].map(filters_text))
+    titles = {name: m.title for name, m in queries.measures().items()}
+    shown = log.assign(measure=log["measure"].map(lambda m: titles.get(m, m)), filters=log["filters"].map(filters_text))
     shown = shown[["at", "who", "role", "action", "page", "measure", "format", "filters", "children"]].rename(columns={
         "at": "When (UTC)", "who": "Who", "role": "Role", "action": "Action", "page": "Page", "measure": "List",
         "format": "Format", "filters": "Filters", "children": "Children"})
@@ -111,10 +112,3 @@ def filters_text(raw: str) -> str:
         shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         parts.append(f"{FILTER_WORDS.get(key, key.replace('_', ' '))} {shown}")
     return " · ".join(parts)
-
-
-def _list_title(name: str) -> str:
-    try:
-        return queries.get(name).title
-    except KeyError:
-        return str(name)
