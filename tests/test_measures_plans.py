@@ -197,6 +197,27 @@ def test_actions_overdue_after_a_change_of_social_worker(con):
     assert row(con, "plans_overdue_after_change", "2023-04")["changes"] == 0
 
 
+@pytest.mark.parametrize(("change", "complete"), [("2024-01-02", True), ("2024-01-03", False)])
+def test_actions_after_a_change_wait_for_their_90_days(tmp_path, change, complete):
+    # The plan actions extract ends with March 2024 (cover_to). P1's change moved to 2/1/2024: its 90 days (2/1 to
+    # 31/3/2024, day 89 the extract's last day) are complete. After: A1 (due 30/3, not done), A2 (due 31/3, day 89,
+    # not done), A3 (in time), A4 (late): 3 of 4 = 75.0%. Before (4/10/2023 to 1/1/2024): A0, done on its due date,
+    # 0 of 1. A change on 3/1/2024 runs to 1/4/2024, past the extract: not counted yet, the month partial.
+    tables = {**TABLES, "fact_allocation": [
+        a for a in TABLES["fact_allocation"] if a["child"] != "P1"] + [
+        alloc("P1", "W1", "2023-04-01", (D(change) - dt.timedelta(days=1)).isoformat()), alloc("P1", "W2", change)]}
+    db = make_warehouse(tmp_path / "w.duckdb", tables, cover_to="2024-03")
+    with duckdb.connect(str(db), read_only=True) as c:
+        r = row(c, "plans_overdue_after_change", "2024-01")
+    got = (r["changes"], r["changes_pending"], r["numerator"], r["denominator"], r["value"], r["actions_before"],
+           r["status"])
+    if complete:
+        assert got == (1, 0, 3, 4, 75.0, 1, "ok")
+    else:
+        assert got[:4] == (0, 1, 0, 0) and pd.isna(got[4]) and got[5:] == (0, "partial")
+        assert r["status_note"] == "partial: 1 not yet due at the end of the data"
+
+
 # ---------- supervision ----------
 
 def test_supervision_every_n_weeks_at_the_boundary(con, monkeypatch):
