@@ -475,3 +475,16 @@ def test_a_rebase_recorded_on_the_page_restarts_the_limits(sample_env, tmp_path,
     assert [t.value for t in at.text if reason in t.value] == [
         f"From Apr 2017: {reason} (recorded by A. Analyst, {dt.datetime.now(dt.UTC):%Y-%m-%d})"]
     assert not any(reason in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("period", ["all", "All months", "36", "3 years"])
+def test_a_link_gives_the_period_as_a_code_or_as_its_label(sample_env, period):
+    con, la, last = sample_env
+    first = pd.Timestamp(queries.run("filter_authorities", con).set_index("la_code").loc[la, "first_month"]).date()
+    at = app("app_pages/visits.py", period=period)
+    want = "all" if period.lower().startswith("all") else "36"
+    assert at.sidebar.selectbox(key="period").value == want
+    x = pd.to_datetime(charts_json(at)[0]["data"][0]["x"])
+    start = first if want == "all" else (pd.Timestamp(last) - pd.DateOffset(months=35) + pd.offsets.MonthEnd(0)).date()
+    assert x.min().to_period("M") == pd.Period(start, "M"), (period, x.min(), start)  # charts plot months at the 1st
+    assert at.query_params["period"] == ("All months" if want == "all" else "3 years")  # the link shows the label

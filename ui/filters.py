@@ -93,9 +93,12 @@ def sidebar() -> Filters | None:
     month_key = st.sidebar.select_slider("Month", options=options, format_func=lambda k: month_label(_month_end(k)),
                                          key="month", help="Lists are as at the end of this month; trends end here.")
     st.query_params["month"] = month_key  # 2018-03, as the command line takes it ('Mar 2018' is read too)
-    period = st.sidebar.selectbox("Period shown", list(PERIODS), index=list(PERIODS).index(
-        config.get("default_months")) if config.get("default_months") in PERIODS else 1,
-        format_func=PERIODS.get, key="period", bind="query-params")
+    # the link reads `?period=24 months`, and `?period=24` or `?period=all` are taken too
+    _seed_from_url("period", {**{k: k for k in PERIODS}, **{label.lower(): k for k, label in PERIODS.items()}})
+    if st.session_state.get("period") not in PERIODS:
+        st.session_state["period"] = config.get("default_months") if config.get("default_months") in PERIODS else "24"
+    period = st.sidebar.selectbox("Period shown", list(PERIODS), format_func=PERIODS.get, key="period")
+    st.query_params["period"] = PERIODS[period]
 
     teams = data.measure("filter_teams", la_codes=[la_code])["team"].tolist()
     team = st.sidebar.selectbox("Team", [ALL_TEAMS, *teams], key="team", bind="query-params")
