@@ -4,43 +4,8 @@ its workbook. Screenshots go to test-results/screenshots/annex-a-*.png."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-
-import pytest
-
 from tests.test_annex_a import annex_only  # noqa: F401 - a fixture
-from tests.test_browser import ROOT, SHOTS, _free_port, _open, browser  # noqa: F401 - browser is a fixture
-
-
-@contextmanager
-def serving(db: Path) -> Iterator[str]:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "PRACTICE_LENS_DB": str(db)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+from tests.test_browser import SHOTS, _open, browser, serving  # noqa: F401 - browser is a fixture
 
 
 def test_data_quality_shows_the_sample_reconciliation(sample_annex, browser):  # noqa: F811

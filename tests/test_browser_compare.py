@@ -4,16 +4,12 @@ test-results/screenshots/compare*.png."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 
 import pytest
 
-from tests.test_browser import ROOT, SHOTS, _free_port, _open, browser  # noqa: F401 - browser is a fixture
+from tests.test_browser import SHOTS, _open, browser, serving  # noqa: F401 - browser is a fixture
 
 
 @pytest.fixture(scope="module")
@@ -29,26 +25,8 @@ def three_db(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def compare_server(three_db):
-    port = _free_port()
-    env = {**os.environ, "PRACTICE_LENS_DB": str(three_db)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serving(three_db) as url:
+        yield url
 
 
 def test_compare_draws_the_ranking_and_the_trend_with_the_focus_named(compare_server, browser):  # noqa: F811

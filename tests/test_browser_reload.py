@@ -13,8 +13,7 @@ import time
 
 import pytest
 
-from tests.test_browser import ARGS, CHROMIUM, ROOT, playwright
-from tests.test_browser_annex_a import serving
+from tests.test_browser import ARGS, CHROMIUM, ROOT, playwright, serving
 
 SESSIONS = 20
 DONE = """() => document.querySelector('h1') !== null
