@@ -291,6 +291,7 @@ def test_theme_page_shows_the_spc_chart_with_its_limits_concern_points_and_icons
     by_team = at.dataframe[0].value
     assert list(by_team.columns[:3]) == ["Team", "Variation", "What it shows"]
     assert by_team["Variation"].str.startswith("data:image/svg+xml;base64,").all()
+    assert at.dataframe[0].proto.placeholder == "—"  # a team with no limits yet: a dash where the icons go, not 'None'
     kinds = by_team["What it shows"].tolist()
     assert kinds == sorted(kinds, key=lambda k: not k.startswith("Concern"))
     # the trend is one click away (?chart=Trend)

@@ -96,6 +96,16 @@ def _assert_rendered(page, name: str) -> None:
         assert page.locator(".js-plotly-plot .main-svg").count() >= 1, f"{name}: no Plotly chart"
 
 
+# Tables of up to 25 rows (26 grid rows with the heading) that the browser drew in a box too short for them, so
+# that their last rows hide behind an inner scroll bar: [grid rows, box height, content height] of each.
+SHORT_TABLES_SCROLLING = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+  .map(d => [d.querySelector('[role="grid"], table'), d.querySelector('.dvn-scroller'), d])
+  .filter(([grid, scroller, d]) => grid && scroller && d.offsetParent !== null)
+  .map(([grid, scroller]) => [Number(grid.getAttribute('aria-rowcount')), scroller.clientHeight,
+                              scroller.scrollHeight])
+  .filter(([rows, box, content]) => rows <= 26 && content > box + 1)"""
+
+
 def test_every_page_renders_with_charts_and_no_error(server, browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 2400})
@@ -103,6 +113,7 @@ def test_every_page_renders_with_charts_and_no_error(server, browser):
         _open(page, f"{server}/{path}", title)
         try:
             _assert_rendered(page, path or "overview")
+            assert page.evaluate(SHORT_TABLES_SCROLLING) == [], f"{path}: a short table scrolls inside its box"
         finally:
             page.screenshot(path=str(SHOTS / f"{path or 'overview'}.png"), full_page=True)
     page.close()

@@ -18,6 +18,7 @@ import queries
 from lens import access as rules
 from lens.access import Access
 from lens.audit import AuditLog, store_path
+from ui.widgets import table_height
 
 _NOW, _BEFORE, _PAGE = "_audit_on_screen", "_audit_on_screen_before", "_audit_page"
 
@@ -89,7 +90,7 @@ def section() -> None:
     shown = shown[["at", "who", "role", "action", "page", "measure", "format", "filters", "children"]].rename(columns={
         "at": "When (UTC)", "who": "Who", "role": "Role", "action": "Action", "page": "Page", "measure": "List",
         "format": "Format", "filters": "Filters", "children": "Children"})
-    st.dataframe(shown, hide_index=True, key="dq-audit")
+    st.dataframe(shown, hide_index=True, key="dq-audit", height=table_height(len(shown)))
 
 
 FILTER_WORDS = {"la_codes": "authority", "team": "team asked for", "teams_shown": "teams shown", "as_of": "as at",

@@ -92,10 +92,11 @@ def team_icons(measure: str, by_team: pd.DataFrame, f: Filters, key: str) -> Non
              "Against the target": ASSURANCE_LABELS.get(s.result.assurance or "", "—"),
              "Early warning": s.sentence} for team, s in found.items()]
     st.caption("Early warning by team over the period shown (each team's own average and limits).")
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key=key, column_config={
-        "Variation": st.column_config.ImageColumn("Variation", width="small"),
-        "Assurance": st.column_config.ImageColumn("Assurance", width="small"),
-    })
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key=key, height=widgets.table_height(len(rows)),
+                 placeholder="—", column_config={  # a team with no limits yet has no icon: a dash, not 'None'
+                     "Variation": st.column_config.ImageColumn("Variation", width="small"),
+                     "Assurance": st.column_config.ImageColumn("Assurance", width="small"),
+                 })
 
 
 def _uri(icon: str | None, draw) -> str | None:

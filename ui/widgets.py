@@ -21,6 +21,9 @@ from reports.images import figure_bytes, unavailable_reason
 from reports.tables import csv_bytes, xlsx_bytes
 from ui.filters import ALL_TEAMS, Filters
 
+LIST_ROWS_IN_FULL = 25  # tables up to this many rows are drawn whole on screen
+LONG_LIST_HEIGHT = 738  # px: about 20 rows (35 px each and the heading) for a longer table, which then scrolls
+
 
 def slug(text: str) -> str:
     """A file-name-safe version of a title."""
@@ -391,7 +394,12 @@ def table(df: pd.DataFrame, key: str) -> None:
             styler = styler.format(partial(labels.date_text, with_time=labels.has_time(s)), subset=[head])
         elif labels.is_numeric(s):
             styler = styler.format(f"{{:,.{labels.decimals(col, base[col])}f}}", subset=[head])
-    st.dataframe(styler, hide_index=True, key=key, placeholder=labels.NOT_RECORDED)
+    st.dataframe(styler, hide_index=True, key=key, placeholder=labels.NOT_RECORDED, height=table_height(len(shown)))
+
+
+def table_height(rows: int) -> str | int:
+    """A table of up to LIST_ROWS_IN_FULL rows shown whole, not in Streamlit's box of 10 rows that scrolls."""
+    return "content" if rows <= LIST_ROWS_IN_FULL else LONG_LIST_HEIGHT
 
 
 def commentary(measure: str, f: Filters) -> None:
