@@ -251,15 +251,17 @@ def hidden_reasons(measure: str, df: pd.DataFrame, below: int | None = None) -> 
 
 
 def protect(measure: str, df: pd.DataFrame, below: int | None = None) -> pd.DataFrame:
-    """A measure's frame as board mode may show it (a copy; the frame unchanged for a staff measure).
+    """A measure's frame as board mode may show it (a copy; for a staff measure every row and column as it is).
 
     Hidden rows (`suppressed` true, `hidden_why` 'small' or 'secondary') lose every count and figure (NaN); their
     `numerator_shown` / `denominator_shown` read '<5' where that count is 1-4 and 'hidden' otherwise, and their
     status_note says why. Columns a board does not see (a measure's breakdowns about children) are dropped.
     """
     r = rule(measure)
-    if r.staff or df.empty:
+    if df.empty:
         return df.copy()
+    if r.staff:  # nothing hidden, and said so: hidden_mask() would otherwise treat FTE under 5 as a small count
+        return df.assign(suppressed=False, hidden_why=pd.Series(None, index=df.index, dtype=object))
     below = threshold() if below is None else below
     why = hidden_reasons(measure, df, below)
     hide = why.notna()

@@ -202,3 +202,22 @@ def test_the_pack_uses_the_rebases_recorded_beside_the_warehouse(sample_db, tmp_
     # latest month is common cause, and the 27% target lies below the new lower limit
     assert (sw.variation, sw.assurance) == ("common_cause", "fail")
     assert sw.signal == "No significant change; will not reliably meet the target of 27.0% (provisional limits)"
+
+
+def test_staff_figures_under_five_are_not_left_out_of_the_early_warning(pack_and_pdf, sample_db):
+    # The agency rate's numerator is agency FTE (staff, never hidden): a month with 4.0 agency FTE stays in the SPC,
+    # so the pack's early warning is the one the dashboard gives in normal mode
+    from lens import early_warning
+
+    pack, _, _, _ = pack_and_pdf
+    con = duckdb.connect(str(sample_db), read_only=True)
+    la = con.execute("select min(la_code) from dim_authority").fetchone()[0]
+    rows = queries.run("workforce_agency_rate", con, la_codes=[la], team="All teams", from_month="2016-04",
+                       to_month="2018-03")
+    con.close()
+    assert (rows["numerator"] < 5).any()  # the sample has such a month: the case this test is about
+    target = queries.targets().set_index("measure")["target"].get("workforce_agency_rate")
+    polarity = queries.get("workforce_agency_rate").fields["polarity"]
+    normal = early_warning.measure_signal("workforce_agency_rate", "", "%", rows, polarity, target, (), board=False)
+    page = next(p for p in pack.pages if p.measure == "workforce_agency_rate")
+    assert page.signal == normal.sentence and page.note == ""

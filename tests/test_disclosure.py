@@ -13,7 +13,7 @@ import pytest
 
 import queries
 from lens import disclosure
-from lens.disclosure import HIDDEN, SECONDARY, SMALL, SUPPRESSED, protect, protect_overview
+from lens.disclosure import HIDDEN, SECONDARY, SMALL, SUPPRESSED, hidden_mask, protect, protect_overview
 
 M = pd.Timestamp("2018-03-31")
 
@@ -81,8 +81,10 @@ def test_staff_figures_are_never_suppressed_but_caseloads_count_children():
     # Agency rate 4 FTE of 10: FTE are staff, not children: shown as they are, with every staff column
     staff = teams([("All teams", 4, 10), ("A", 1, 2.5)]).assign(agency_headcount=[4, 1], headcount=[10, 3])
     out = protect("workforce_agency_rate", staff)
-    assert "suppressed" not in out and out["value"].tolist() == [40.0, 40.0]
-    assert list(out.columns) == list(staff.columns)
+    assert out["value"].tolist() == [40.0, 40.0] and list(out.columns[:-2]) == list(staff.columns)
+    # marked as seen, nothing hidden: SPC and the heat map read that rather than guess from FTE under 5
+    assert out["suppressed"].tolist() == [False, False] and out["hidden_why"].isna().all()
+    assert not hidden_mask(out).any()
     # caseload: 3 children per 1.5 FTE: the 3 children are hidden (and the ratio 2.0 with them: 2.0 x 1.5 = 3),
     # the FTE (a staff figure) is shown; team B is hidden as well, so All teams - B cannot give A
     case = teams([("All teams", 23, 4.5), ("A", 3, 1.5), ("B", 20, 3.0)]).assign(case_holders_headcount=[5, 2, 3])
