@@ -147,6 +147,8 @@ def spc_drawing(result: SpcResult, unit: str, footer: str, width: float, height:
         legend.append((colors.HexColor(charts.BLACK), "Average"))
         for column in ("upl", "lpl"):
             for run in _segment_runs(xs, df, column):
+                if unit == "%":  # a limit beyond 0 or 100% is drawn at the edge, as on screen (spc_chart)
+                    run = [(x, min(max(y, 0.0), 100.0)) for x, y in run]
                 add(run, charts.GREY, strokeWidth=1.2, strokeDashArray=[5, 3])
         legend.append((colors.HexColor(charts.GREY), "Process limits" + provisional))
     if result.target is not None:
@@ -181,20 +183,19 @@ def spc_drawing(result: SpcResult, unit: str, footer: str, width: float, height:
     plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = -0.5, xs[-1] + 0.5
     plot.xValueAxis.valueSteps = list(range(0, n_months, step))
     plot.xValueAxis.labelTextFormat = lambda i: f"{first + pd.DateOffset(months=int(round(i))):%b %Y}"
-    values = [y for run in series for _, y in run]
-    lo, hi = min(values), max(values)
+    # the axis fits the points, average, limits and target as on screen (charts.y_range), and says where it starts
+    lo, hi, from_zero = charts.y_range([y for run in series for _, y in run], unit)
     if unit == "%":
-        lo, hi = min(0.0, lo), max(105.0, hi)
         plot.yValueAxis.labelTextFormat = "%d%%"
-    else:
-        pad = (hi - lo) * 0.08 or 1.0
-        lo, hi = lo - pad, hi + pad
     plot.yValueAxis.valueMin, plot.yValueAxis.valueMax = lo, hi
     plot.yValueAxis.visibleGrid = True
     plot.yValueAxis.gridStrokeColor = colors.HexColor("#E5E5E5")
     for axis in (plot.xValueAxis, plot.yValueAxis):
         axis.labels.fontName, axis.labels.fontSize = FONT, FONT_SIZE
     drawing.add(plot)
+    if not from_zero:
+        drawing.add(String(plot.x + 3, plot.y + 3, f"axis starts at {fmt_value(round(lo, 1), unit)}", fontName=FONT,
+                           fontSize=FONT_SIZE - 1, fillColor=GREY))
     if hidden is not None and len(hidden):  # months board mode hides: in place, at the foot of the plot, never a point
         for x, why in zip(_month_index(hidden["month_end"], first), hidden.get("hidden_why", [None] * len(hidden)),
                           strict=True):

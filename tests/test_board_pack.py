@@ -12,6 +12,7 @@ import time
 import duckdb
 import pytest
 from pypdf import PdfReader
+from reportlab.graphics.charts.lineplots import LinePlot
 
 import queries
 from lens.spc_chart import ASSURANCE_LABELS, VARIATION_LABELS
@@ -123,6 +124,16 @@ def test_without_a_browser_the_pack_has_simple_charts_and_says_why(sample_db, tm
         assert "Average" in text and "Process limits" in text and "Apr 2016" in text and "Jan 2018" in text
         assert theme.variation and VARIATION_LABELS[theme.variation] in text
         assert f"Apr 2016 to Mar 2018 · {pack.la_name} · data to 31 Mar 2018 · Source: Practice Lens" in text
+        # the axis fits what is drawn, as on screen: every line inside it, and where it does not start at 0 it says so
+        plot = next(c for c in theme.chart.contents if isinstance(c, LinePlot))
+        low, high = plot.yValueAxis.valueMin, plot.yValueAxis.valueMax
+        drawn = [y for line in plot.data for _, y in line]
+        assert low <= min(drawn) and max(drawn) <= high, theme.measure
+        assert (low > 0) == ("axis starts at" in text), (theme.measure, low)
+        if queries.get(theme.measure).fields.get("unit") == "%":
+            assert high <= 101 + (max(drawn) - min(drawn)) * 0.12, (theme.measure, high)  # never up to 105% for 90%
+    visits = next(p for p in pack.pages if p.measure == "visits_in_time")  # 90-97% in the sample: not a flat line
+    assert next(c for c in visits.chart.contents if isinstance(c, LinePlot)).yValueAxis.valueMin > 80
 
 
 def test_command_line_without_a_browser_warns_once_and_writes_the_pack(sample_db, tmp_path):
