@@ -228,7 +228,7 @@ ICON_SIZE = 30  # points: an icon in the Overview table
 
 
 def _tiles_table(tiles: pd.DataFrame, s: dict[str, ParagraphStyle]) -> Table:
-    head = ["Measure", "Latest", "Target", "Status", "Variation", "Assurance", "On last month", "On last year"]
+    head = ["Measure", "Latest", "Target", "Status", "Variation", "Assurance", "On last\nmonth", "On last\nyear"]
     body = []
     styles = [("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"), ("FONTSIZE", (0, 0), (-1, -1), 12),
               ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#BBBBBB")),
@@ -246,14 +246,27 @@ def _tiles_table(tiles: pd.DataFrame, s: dict[str, ParagraphStyle]) -> Table:
                      STATUS_TEXT.get(t.status, RAG_TEXT[t.rag]),
                      _icon(getattr(t, "variation", None), "variation"),
                      _icon(getattr(t, "assurance", None), "assurance"),
-                     "" if small else fmt_change(t.change_last_month, t.unit),
-                     "" if small else fmt_change(t.change_last_year, t.unit)])
+                     "" if small else _change(t.change_last_month, t.direction_last_month, t.unit),
+                     "" if small else _change(t.change_last_year, t.direction_last_year, t.unit)])
+        for col, direction in ((6, t.direction_last_month), (7, t.direction_last_year)):
+            if not small and direction in CHANGE_COLOURS:
+                styles.append(("TEXTCOLOR", (col, i), (col, i), colors.HexColor(CHANGE_COLOURS[direction])))
         styles.append(("BACKGROUND", (3, i), (3, i), colors.HexColor(charts.RAG_COLOURS[t.rag])))
         styles.append(("TEXTCOLOR", (3, i), (3, i), colors.white if t.rag in ("red", "green") else colors.black))
     table = Table([head, *body], colWidths=[80 * mm, 24 * mm, 24 * mm, 30 * mm, 25 * mm, 25 * mm, 27 * mm, 27 * mm],
                   repeatRows=1)
     table.setStyle(TableStyle(styles))
     return table
+
+
+CHANGE_COLOURS = {"better": charts.GREEN, "worse": charts.VERMILION}  # the word says it too, for print in grey
+
+
+def _change(change: object, direction: object, unit: str) -> str:
+    """A change with whether it is better or worse for the measure ('+2.0 pts' over 'worse'), so a rise on a lower
+    is better measure does not read as good news."""
+    text = fmt_change(change, unit)
+    return f"{text}\n{direction}" if direction in CHANGE_COLOURS and text else text
 
 
 def _icon(icon: str | None, kind: str) -> Drawing | str:

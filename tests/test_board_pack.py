@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from reportlab.graphics.charts.lineplots import LinePlot
 
 import queries
+from lens.formatting import fmt_change
 from lens.spc_chart import ASSURANCE_LABELS, VARIATION_LABELS
 from reports.board_pack import build, render
 from reports.images import ImagesUnavailable
@@ -64,6 +65,12 @@ def test_text_names_authority_month_and_each_finding(pack_and_pdf):
     assert pack.la_name in text and "March 2018" in text
     for page in pack.pages:
         assert re.sub(r"\s+", " ", page.finding) in text, page.finding
+    # the Overview says whether each change is better or worse for its measure, so '3 got worse' can be traced
+    overview = re.sub(r"\s+", " ", PdfReader(io.BytesIO(pdf)).pages[1].extract_text())
+    for t in pack.tiles.itertuples():
+        assert f"{fmt_change(t.change_last_month, t.unit)} {t.direction_last_month}" in overview, t.measure
+    worse = (pack.tiles["direction_last_month"] == "worse").sum()
+    assert overview.count(" worse") >= worse and f"{worse} got worse" in text
 
 
 def test_no_child_or_worker_identifier_appears(pack_and_pdf):
