@@ -333,9 +333,11 @@ def render(pack: BoardPack) -> bytes:
         *[Paragraph(escape(f"Special cause of concern: {p.warning}"), s["body"]) for p in concerns],
     ]
     grid = [Paragraph(f"Performance on a page, {when}", s["h1"]),
-            Paragraph("Every headline measure for every team ('All teams' is the authority), coloured against its "
-                      "target: green on target, amber near it, red off it, grey no target or no data. Numbers under "
-                      "5 are shown as <5.", s["body"]),
+            Paragraph(escape("Every headline measure for every team ('All teams' is the authority), coloured against "
+                             "its target: green on target, amber near it, red off it, grey no target, no data or "
+                             f"hidden. Grey '{disclosure.SUPPRESSED}': the figure rests on {disclosure.small_words()}"
+                             f" (not a percentage under 5); '{disclosure.HIDDEN.capitalize()}': "
+                             f"{disclosure.secondary_words()}."), s["body"]),
             Spacer(1, 4 * mm),
             _grid_table(pack.grid, s) if pack.grid is not None and len(pack.grid) else
             Paragraph("No measures for this month.", s["body"])]

@@ -57,6 +57,9 @@ def test_pages_cover_overview_and_one_per_headline_measure(pack_and_pdf):
     grid = texts[2]
     assert "Performance on a page, March 2018" in grid and "All teams" in grid and "CLA Team 1" in grid
     assert all(p.title in grid for p in pack.pages)
+    # its grey cells are explained: '<5' is not a percentage under 5, and 'Hidden' says why it is hidden
+    assert "Grey '<5': the figure rests on fewer than 5 children (not a percentage under 5)" in grid
+    assert "'Hidden': hidden so that a number under 5 cannot be worked out from the other figures" in grid
 
 
 def test_text_names_authority_month_and_each_finding(pack_and_pdf):
