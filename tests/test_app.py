@@ -489,3 +489,15 @@ def test_a_link_gives_the_period_as_a_code_or_as_its_label(sample_env, period):
     start = first if want == "all" else (pd.Timestamp(last) - pd.DateOffset(months=35) + pd.offsets.MonthEnd(0)).date()
     assert x.min().to_period("M") == pd.Period(start, "M"), (period, x.min(), start)  # charts plot months at the 1st
     assert at.query_params["period"] == ("All months" if want == "all" else "3 years")  # the link shows the label
+
+
+def test_how_late_each_child_is_stands_next_to_the_child_on_screen(sample_env):
+    # on screen the days overdue follow the child (a laptop shows them without scrolling sideways); the list's own
+    # order, which downloads keep, has them near the end
+    con, la, last = sample_env
+    rows = queries.run("visits_overdue_list", con, la_codes=[la], as_of=last)
+    assert list(rows.columns).index("days_overdue") > 3
+    shown = app("app_pages/visits.py").dataframe[-1].value
+    assert list(shown.columns[:3]) == ["Child", "Days overdue", "Days since last visit"]
+    assert shown["Child"].tolist() == rows["child"].tolist()
+    assert shown["Days overdue"].astype(int).tolist() == rows["days_overdue"].tolist()
