@@ -584,6 +584,15 @@ def shown_counts(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def beside_child(df: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> pd.DataFrame:
+    """A child list as the screen shows it: the child, then `columns` (a list's header `beside_child`: how late each
+    child is), then the rest in the list's own order, so a laptop shows the figure that matters without scrolling."""
+    if "child" not in df:
+        return df
+    first = ["child", *[c for c in columns if c in df and c != "child"]]
+    return df[[*first, *[c for c in df.columns if c not in first]]]
+
+
 def rounded(df: pd.DataFrame, unit: str = "") -> pd.DataFrame:
     """Numbers at the measure's precision: percentages and rates to 1 decimal, counts as whole numbers."""
     out = df.copy()

@@ -142,6 +142,11 @@ class Measure:
         return int(m.group(1)) if m else 1
 
     @property
+    def beside_child(self) -> tuple[str, ...]:
+        """A list's columns the screen shows next to the child: how late, or what the list is sorted by."""
+        return tuple(c.strip() for c in self.fields.get("beside_child", "").split(",") if c.strip())
+
+    @property
     def higher_is_better(self) -> bool | None:
         p = self.fields.get("polarity", "")
         return True if p.startswith("higher") else False if p.startswith("lower") else None
@@ -150,7 +155,7 @@ class Measure:
         """The header as readable text (for `list`, the dashboard's definitions and the board pack)."""
         order = [f for f in REQUIRED_FIELDS if f in self.fields] + [
             f for f in self.fields if f not in REQUIRED_FIELDS]
-        return "\n".join(f"{f.capitalize()}: {self.fields[f]}" for f in order if f != "title")
+        return "\n".join(f"{f.capitalize()}: {self.fields[f]}" for f in order if f not in ("title", "beside_child"))
 
 
 def parse_header(sql: str) -> dict[str, str]:
@@ -197,6 +202,10 @@ def validate(measure: Measure) -> list[str]:
         problems.append(f"{measure.name}: stands_in_for must name a series measure, and it must be one")
     if measure.fields.get("pending") and measure.fields["pending"] not in measure.fields.get("extra_columns", ""):
         problems.append(f"{measure.name}: pending names a column not in extra_columns")
+    body = measure.sql.split("\n\nwith", 1)[-1]
+    for col in measure.beside_child:
+        if measure.shape not in CHILD_SHAPES or not re.search(rf"\b{re.escape(col)}\b", body):
+            problems.append(f"{measure.name}: beside_child names {col!r}, not a column of this child list")
     if measure.fields.get("window") and not re.fullmatch(r"\d+ months?", measure.fields["window"]):
         problems.append(f"{measure.name}: window must read 'N months'")
     return problems

@@ -20,6 +20,7 @@
 -- requires: annex_a_list_8, episodes
 -- window: 1 month
 -- order: in Annex A only, in the event data only, dates differ; then child
+-- beside_child: finding
 
 with
 

@@ -23,6 +23,7 @@
 -- requires: episodes, health_assessments
 -- window: 1 month
 -- order: not done first, then the most working days late, then child
+-- beside_child: working_days_late
 -- columns: child, la_code, team, social_worker, period_start, iha_due, first_iha_date (null if not done), status,
 --   working_days_late
 

@@ -26,6 +26,7 @@
 -- window: 12 months
 -- columns: child, la_code, team, social_worker, assessment, rule_applied, last_assessment_date (latest IHA/RHA in
 --   the period for IHA/RHA rows, latest dental check for DENTAL; null if none), due_date, days_overdue
+-- beside_child: days_overdue
 
 with
 

@@ -19,6 +19,7 @@
 -- window: 12 months
 -- scope: pre-proceedings ended in the 12 months to $as_of
 -- order: the longest without a plan first, then child
+-- beside_child: days_without_plan
 -- columns: child, la_code, team, social_worker, plo_decision_date, plo_letter_date, plo_meeting_date, plo_end (the
 --   day pre-proceedings ended), days_without_plan ($as_of - plo_end)
 

@@ -20,6 +20,7 @@
 -- requires: legal
 -- window: 12 months
 -- order: open past 26 weeks first (longest first), then issued without pre-proceedings, then child
+-- beside_child: weeks_open
 -- columns: child, la_code, team, social_worker, plo_decision_date (null: none), proceedings_issued_date,
 --   final_order_date (null while open on $as_of), weeks_open (to $as_of or the final order, 1 decimal),
 --   over_26_weeks (open on $as_of past 182 days), without_pre_proceedings (issued in the 12 months with no PLO and

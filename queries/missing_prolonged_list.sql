@@ -25,6 +25,7 @@
 -- requires: missing
 -- window: 1 month
 -- order: still missing first (longest first), then the most days missing, then child
+-- beside_child: days_missing
 -- columns: child, la_code, team, social_worker (allocated on $as_of; null if not looked after then), missing_type,
 --   mis_start, reached_7_days_on, mis_end (null while still missing on $as_of), days_missing (to the return, or to
 --   $as_of), status ('still missing' / 'returned'), reached_this_month (true when it reached 7 days in $as_of's

@@ -28,6 +28,7 @@
 --   missing_rhi_in_time; for one still missing the team at $as_of, or the month end before, else 'Unallocated'),
 --   social_worker (allocated sw_id on $as_of; null if not looked after then), missing_type, mis_start, mis_end
 --   (null while still missing on $as_of), hours_to_offer, status, hours_late, days_missing
+-- beside_child: hours_late
 
 with
 

@@ -22,6 +22,7 @@
 -- window: 12 months
 -- scope: in the 12 months to $as_of
 -- order: the longest missing first, then child
+-- beside_child: days_missing
 -- columns: child, la_code, team, social_worker, missing_type, mis_start, reached_7_days_on, mis_end (null while still
 --   missing on $as_of), days_missing (to the return, or to $as_of), first_meeting_after
 

@@ -17,6 +17,7 @@
 -- params: $la_codes, $team, $as_of
 -- requires: episodes
 -- window: 12 months
+-- beside_child: placements
 with
 
 looked_after as (

@@ -20,6 +20,7 @@
 -- requires: episodes, plan_actions
 -- window: 3 months
 -- order: the most days overdue first, then child, then action
+-- beside_child: days_overdue
 -- columns: child, la_code, team, social_worker, action_id, plan_type, raised_date, due_date, days_overdue,
 --   owner_sw_id, owner_is_social_worker
 

@@ -19,6 +19,7 @@
 -- window: 12 months
 -- scope: went home in the 12 months to $as_of
 -- order: the most recent return first, then child
+-- beside_child: ceased_date
 -- columns: child, la_code, team, social_worker, ceased_date, rec (E4A, E4B, E13), plan_agreed_date (a plan agreed
 --   after they went home, on or before $as_of; null if none), agencies, days_since_return ($as_of - ceased_date)
 

@@ -21,6 +21,7 @@
 -- params: $la_codes, $team, $as_of
 -- requires: episodes, reviews
 -- window: 6 months
+-- beside_child: days_overdue
 with
 
 looked_after as (

@@ -18,6 +18,7 @@
 -- requires: episodes, supervisions
 -- window: 2 months
 -- order: the most days overdue first, then child
+-- beside_child: days_overdue
 -- columns: child, la_code, team, social_worker, period_start, last_supervision (null: none in this period of care),
 --   supervision_due, days_overdue ($as_of - supervision_due)
 

@@ -21,6 +21,7 @@
 -- requires: episodes, sw_episodes
 -- window: 12 months
 -- order: most workers first, then most recent change first, then child
+-- beside_child: number_of_workers
 
 with
 

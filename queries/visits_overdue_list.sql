@@ -23,6 +23,7 @@
 -- requires: episodes, visits
 -- window: 3 months
 -- order: most days overdue first, then child
+-- beside_child: days_overdue, days_since_last_visit
 
 with
 

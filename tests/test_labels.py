@@ -33,6 +33,24 @@ def test_every_measure_column_has_a_heading_and_a_meaning(measure_columns):
         assert len(set(labels.headers(cols))) == len(cols), name
 
 
+def test_beside_child_names_columns_each_list_has(measure_columns):
+    lists = {name: m.beside_child for name, m in queries.measures().items() if m.beside_child}
+    assert {"visits_overdue_list", "health_overdue_list", "missing_rhi_list", "sw_changes_list"} <= set(lists)
+    for name, columns in lists.items():
+        assert set(columns) <= set(measure_columns[name]), name
+
+
+def test_beside_child_moves_those_columns_next_to_the_child_and_keeps_the_rest_in_order():
+    df = pd.DataFrame({"child": ["C1"], "team": ["T"], "hours_to_offer": [80.0], "status": ["late"],
+                       "hours_late": [8.0], "days_missing": [2]})
+    assert list(labels.beside_child(df, ("hours_late",)).columns) == [
+        "child", "hours_late", "team", "hours_to_offer", "status", "days_missing"]
+    assert list(labels.beside_child(df, ("days_missing", "hours_late")).columns) == [
+        "child", "days_missing", "hours_late", "team", "hours_to_offer", "status"]
+    assert list(labels.beside_child(df, ()).columns) == list(df.columns)  # nothing named: as the list has it
+    assert labels.beside_child(df.drop(columns="child"), ("hours_late",)).equals(df.drop(columns="child"))
+
+
 def test_headings_read_as_people_say_them():
     expected = {"days_overdue": "Days overdue", "la_code": "Authority code", "mis_start": "Missing from",
                 "mis_end": "Returned", "rhi_offered_at": "Return interview offered", "sw_id": "Social worker",

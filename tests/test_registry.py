@@ -26,6 +26,11 @@ def test_validate_names_missing_fields_and_bad_list_names(tmp_path):
     assert "header lacks 'question'" in problems
     assert "unknown parameter $bogus" in problems
     assert "must end in _list" in problems
+    # beside_child must name a column of a child list
+    listed = queries.Measure("x_list", tmp_path / "x.sql", "-- shape: list\n\nwith a as (select 1 as days_overdue)",
+                             {"shape": "list", "beside_child": "days_overdue, days_late"}, ())
+    assert [p for p in queries.validate(listed) if "beside_child" in p] == [
+        "x_list: beside_child names 'days_late', not a column of this child list"]
 
 
 def test_every_measure_file_is_well_formed():

@@ -326,20 +326,11 @@ def child_list(measure: str, f: Filters, team: str | None, key: str) -> pd.DataF
     st.caption(f"{len(df)} {one if len(df) == 1 else many}{f' ({scope})' if scope else ''}, worst first.")
     access.note_narrowed(df)
     # on screen one authority's list needs no authority column (the page names it), and how late each child is
-    # (days overdue, hours late: the order 'worst first' follows) stands next to the child, so a laptop shows it
-    # without scrolling sideways; the downloads keep the list's own columns and order
-    table(screen_order(df.drop(columns=["la_code"], errors="ignore")), key=f"{key}-table")
+    # (header `beside_child`: days overdue, hours late, what 'worst first' sorts by) stands next to the child, so a
+    # laptop shows it without scrolling sideways; the downloads keep the list's own columns and order
+    table(labels.beside_child(df.drop(columns=["la_code"], errors="ignore"), m.beside_child), key=f"{key}-table")
     downloads(key, f, [measure], data.list_download(measure, params, df), title=m.title)
     return df
-
-
-def screen_order(df: pd.DataFrame) -> pd.DataFrame:
-    """A child list's columns as the screen shows them: the child, then how late (days_* and hours_* columns), then
-    the rest in the list's order."""
-    if "child" not in df:
-        return df
-    late = [c for c in df.columns if str(c).startswith(("days_", "hours_"))]
-    return df[["child", *late, *[c for c in df.columns if c != "child" and c not in late]]]
 
 
 def stand_in(measure: str, f: Filters, key: str) -> bool:
