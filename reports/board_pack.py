@@ -248,8 +248,9 @@ def _tiles_table(tiles: pd.DataFrame, s: dict[str, ParagraphStyle]) -> Table:
                      _icon(getattr(t, "assurance", None), "assurance"),
                      "" if small else _change(t.change_last_month, t.direction_last_month, t.unit),
                      "" if small else _change(t.change_last_year, t.direction_last_year, t.unit)])
-        for col, direction in ((6, t.direction_last_month), (7, t.direction_last_year)):
-            if not small and direction in CHANGE_COLOURS:
+        for col, direction, change in ((6, t.direction_last_month, t.change_last_month),
+                                       (7, t.direction_last_year, t.change_last_year)):
+            if not small and "\n" in _change(change, direction, t.unit):  # coloured where it says better or worse
                 styles.append(("TEXTCOLOR", (col, i), (col, i), colors.HexColor(CHANGE_COLOURS[direction])))
         styles.append(("BACKGROUND", (3, i), (3, i), colors.HexColor(charts.RAG_COLOURS[t.rag])))
         styles.append(("TEXTCOLOR", (3, i), (3, i), colors.white if t.rag in ("red", "green") else colors.black))
@@ -266,7 +267,8 @@ def _change(change: object, direction: object, unit: str) -> str:
     """A change with whether it is better or worse for the measure ('+2.0 pts' over 'worse'), so a rise on a lower
     is better measure does not read as good news."""
     text = fmt_change(change, unit)
-    return f"{text}\n{direction}" if direction in CHANGE_COLOURS and text else text
+    moved = any(d in "123456789" for d in text)  # '+0.0 pts' is level, whatever the unrounded change
+    return f"{text}\n{direction}" if direction in CHANGE_COLOURS and moved else text
 
 
 def _icon(icon: str | None, kind: str) -> Drawing | str:

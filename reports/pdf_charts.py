@@ -193,9 +193,6 @@ def spc_drawing(result: SpcResult, unit: str, footer: str, width: float, height:
     for axis in (plot.xValueAxis, plot.yValueAxis):
         axis.labels.fontName, axis.labels.fontSize = FONT, FONT_SIZE
     drawing.add(plot)
-    if not from_zero:
-        drawing.add(String(plot.x + 3, plot.y + 3, f"axis starts at {fmt_value(round(lo, 1), unit)}", fontName=FONT,
-                           fontSize=FONT_SIZE - 1, fillColor=GREY))
     if hidden is not None and len(hidden):  # months board mode hides: in place, at the foot of the plot, never a point
         for x, why in zip(_month_index(hidden["month_end"], first), hidden.get("hidden_why", [None] * len(hidden)),
                           strict=True):
@@ -227,7 +224,9 @@ def spc_drawing(result: SpcResult, unit: str, footer: str, width: float, height:
             mark = icon_group(icon, kind, 48)
             mark.translate(width - 104 + 52 * i, height - 130)
             drawing.add(mark)
-    drawing.add(String(plot.x - 40, height - 44, charts.axis_title(unit), fontName=FONT, fontSize=FONT_SIZE,
+    # where the axis starts goes with its title, clear of the '<5' marks at the foot of the plot
+    start = "" if from_zero else f" · axis starts at {fmt_value(round(lo, 1), unit)}"
+    drawing.add(String(plot.x - 40, height - 44, charts.axis_title(unit) + start, fontName=FONT, fontSize=FONT_SIZE,
                        fillColor=GREY))
     drawing.add(String(0, 4, footer, fontName=FONT, fontSize=FONT_SIZE - 1, fillColor=GREY))
     return drawing

@@ -242,3 +242,13 @@ def test_staff_figures_under_five_are_not_left_out_of_the_early_warning(pack_and
     normal = early_warning.measure_signal("workforce_agency_rate", "", "%", rows, polarity, target, (), board=False)
     page = next(p for p in pack.pages if p.measure == "workforce_agency_rate")
     assert page.signal == normal.sentence and page.note == ""
+
+
+def test_a_change_says_better_or_worse_unless_it_rounds_to_nothing():
+    from reports.board_pack import _change
+
+    assert _change(2.0, "worse", "%") == "+2.0 pts\nworse"
+    assert _change(-8.1, "better", "%") == "-8.1 pts\nbetter"
+    assert _change(0.04, "better", "%") == "+0.0 pts"  # level as shown: no word, no colour
+    assert _change(-1.0, None, "%") == "-1.0 pts"  # no direction (no target or polarity): the change alone
+    assert _change(None, "worse", "%") == ""  # no figure a year ago
