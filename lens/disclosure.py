@@ -251,7 +251,8 @@ def hidden_reasons(measure: str, df: pd.DataFrame, below: int | None = None) -> 
 
 
 def protect(measure: str, df: pd.DataFrame, below: int | None = None) -> pd.DataFrame:
-    """A measure's frame as board mode may show it (a copy; for a staff measure every row and column as it is).
+    """A measure's frame as board mode may show it (a copy; a staff measure's rows and columns as they are, each
+    marked `suppressed` false).
 
     Hidden rows (`suppressed` true, `hidden_why` 'small' or 'secondary') lose every count and figure (NaN); their
     `numerator_shown` / `denominator_shown` read '<5' where that count is 1-4 and 'hidden' otherwise, and their
@@ -300,8 +301,6 @@ def protect_overview(ov: pd.DataFrame, below: int | None = None) -> pd.DataFrame
         for col in ov.columns:  # the Overview's own columns (target, rag, changes) come back
             if col not in protected:
                 protected[col] = part[col]
-        if "suppressed" not in protected:
-            protected = protected.assign(suppressed=False, hidden_why=None)
         parts.append(protected)
     out = pd.concat(parts).loc[ov.index]
     out["suppressed"] = out["suppressed"].fillna(False).astype(bool)

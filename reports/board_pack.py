@@ -338,7 +338,8 @@ def render(pack: BoardPack) -> bytes:
             Paragraph(escape("Every headline measure for every team ('All teams' is the authority), coloured against "
                              "its target: green on target, amber near it, red off it, grey no target, no data or "
                              f"hidden. Grey '{disclosure.SUPPRESSED}': the figure rests on {disclosure.small_words()}"
-                             f" (not a percentage under 5); '{disclosure.HIDDEN.capitalize()}': "
+                             f" (not a percentage under {disclosure.threshold()}); "
+                             f"'{disclosure.HIDDEN.capitalize()}': "
                              f"{disclosure.secondary_words()}."), s["body"]),
             Spacer(1, 4 * mm),
             _grid_table(pack.grid, s) if pack.grid is not None and len(pack.grid) else

@@ -501,3 +501,14 @@ def test_how_late_each_child_is_stands_next_to_the_child_on_screen(sample_env):
     assert list(shown.columns[:3]) == ["Child", "Days overdue", "Days since last visit"]
     assert shown["Child"].tolist() == rows["child"].tolist()
     assert shown["Days overdue"].astype(int).tolist() == rows["days_overdue"].tolist()
+
+
+def test_a_period_the_link_does_not_know_falls_back_and_a_new_choice_is_written_to_the_link(sample_env):
+    at = app("app_pages/visits.py", period="xyz")
+    assert at.sidebar.selectbox(key="period").value == "24"  # the default_months setting
+    assert at.query_params["period"] == "24 months"
+    at.sidebar.selectbox(key="period").set_value("12").run()
+    assert at.query_params["period"] == "12 months"
+    assert len(pd.to_datetime(charts_json(at)[0]["data"][0]["x"])) == 12
+    at.switch_page("app_pages/health.py").run()  # the session's choice holds on another page
+    assert at.sidebar.selectbox(key="period").value == "12" and at.query_params["period"] == "12 months"

@@ -96,14 +96,14 @@ def _assert_rendered(page, name: str) -> None:
         assert page.locator(".js-plotly-plot .main-svg").count() >= 1, f"{name}: no Plotly chart"
 
 
-# Tables of up to 25 rows (26 grid rows with the heading) that the browser drew in a box too short for them, so
+# Tables of up to 20 rows (21 grid rows with the heading) that the browser drew in a box too short for them, so
 # that their last rows hide behind an inner scroll bar: [grid rows, box height, content height] of each.
 SHORT_TABLES_SCROLLING = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
   .map(d => [d.querySelector('[role="grid"], table'), d.querySelector('.dvn-scroller'), d])
   .filter(([grid, scroller, d]) => grid && scroller && d.offsetParent !== null)
   .map(([grid, scroller]) => [Number(grid.getAttribute('aria-rowcount')), scroller.clientHeight,
                               scroller.scrollHeight])
-  .filter(([rows, box, content]) => rows <= 26 && content > box + 1)"""
+  .filter(([rows, box, content]) => rows <= 21 && content > box + 1)"""
 
 
 def test_every_page_renders_with_charts_and_no_error(server, browser):

@@ -21,8 +21,9 @@ from reports.images import figure_bytes, unavailable_reason
 from reports.tables import csv_bytes, xlsx_bytes
 from ui.filters import ALL_TEAMS, Filters
 
-LIST_ROWS_IN_FULL = 25  # tables up to this many rows are drawn whole on screen
-LONG_LIST_HEIGHT = 738  # px: about 20 rows (35 px each and the heading) for a longer table, which then scrolls
+LIST_ROWS_IN_FULL = 20  # tables up to this many rows are drawn whole on screen
+# px: a longer table shows as many rows (35 px each, and the heading) in a box that scrolls
+LONG_LIST_HEIGHT = (LIST_ROWS_IN_FULL + 1) * 35 + 3
 
 
 def slug(text: str) -> str:
