@@ -14,6 +14,12 @@ RAG_KEYS = ("red", "amber", "green", "grey")
 SIGNAL_KEYS = ("concern", "improvement", "common cause", "no signal")
 
 
+def hidden_cell_words() -> str:
+    """What a board-mode cell's '<5' and 'Hidden' mean (a '<5' in a column of percentages reads as 'under 5%')."""
+    return (f"'{disclosure.SUPPRESSED}': the figure rests on {disclosure.small_words()} (not a percentage under "
+            f"{disclosure.threshold()}); '{disclosure.HIDDEN.capitalize()}': {disclosure.secondary_words()}.")
+
+
 def performance_grid(ov: pd.DataFrame, month: dt.date, colour_by: str = "rag", board: bool = False) -> pd.DataFrame:
     """One row per headline measure and team at `month` (the authority first, then teams by name) from the overview
     measure's rows for every team: measure, title, theme, unit, team, value, text, key (what the cell is coloured by:

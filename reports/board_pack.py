@@ -34,7 +34,7 @@ import queries
 from lens import charts, commentary, config, disclosure, early_warning, labels
 from lens.benchmarks import BANDS, with_bands
 from lens.formatting import finding, fmt_change, fmt_value, month_long
-from lens.heatmap import performance_grid
+from lens.heatmap import hidden_cell_words, performance_grid
 from lens.spc_chart import spc_figure
 from reports.images import ImagesUnavailable, figure_bytes, unavailable_reason
 from reports.pdf_charts import icon_drawing, spc_drawing
@@ -337,10 +337,7 @@ def render(pack: BoardPack) -> bytes:
     grid = [Paragraph(f"Performance on a page, {when}", s["h1"]),
             Paragraph(escape("Every headline measure for every team ('All teams' is the authority), coloured against "
                              "its target: green on target, amber near it, red off it, grey no target, no data or "
-                             f"hidden. Grey '{disclosure.SUPPRESSED}': the figure rests on {disclosure.small_words()}"
-                             f" (not a percentage under {disclosure.threshold()}); "
-                             f"'{disclosure.HIDDEN.capitalize()}': "
-                             f"{disclosure.secondary_words()}."), s["body"]),
+                             f"hidden. Grey {hidden_cell_words()}"), s["body"]),
             Spacer(1, 4 * mm),
             _grid_table(pack.grid, s) if pack.grid is not None and len(pack.grid) else
             Paragraph("No measures for this month.", s["body"])]

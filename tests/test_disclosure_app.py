@@ -155,6 +155,9 @@ def test_staff_fte_is_not_child_data_and_is_shown_on_the_heat_map_and_in_the_pac
                                                                        strict=True)}
     assert cells[("All teams", "Agency social workers (rate)")] == "0.0%"
     assert cells[("All teams", "Statutory visits in timescale")] == "<5"
+    # the board's caption says what '<5' means in a grid of percentages
+    assert any("'<5': the figure rests on fewer than 5 children (not a percentage under 5)" in c.value
+               for c in at.caption)
     tile = next(m for m in at.metric if m.label == queries.get("workforce_agency_rate").short_title)
     assert tile.value == "0.0%"
     con = duckdb.connect(str(hidden_feb), read_only=True)

@@ -10,7 +10,7 @@ import queries
 from lens import charts, disclosure, early_warning
 from lens.charts import RAG_LABELS
 from lens.formatting import chart_value, fmt_change, fmt_value, month_label, plain, trend_direction
-from lens.heatmap import performance_grid
+from lens.heatmap import hidden_cell_words, performance_grid
 from ui import data, widgets
 from ui.early_warning import icons
 from ui.filters import ALL_TEAMS, current
@@ -170,7 +170,7 @@ def performance_on_a_page(f) -> None:
         return
     fig = charts.heatmap(grid, "", colour_by, f.board)
     st.caption("Each cell is a measure for a team (All teams is the authority). Click a cell to open its page for "
-               "that team.")
+               "that team." + (f" {hidden_cell_words()}" if f.board else ""))
     st.plotly_chart(fig, key="heatmap", on_select=_open_cell, selection_mode="points", theme=None,
                     config={"displaylogo": False})
     widgets.downloads("heatmap", f, ["overview"], grid.drop(columns=["key"]), fig, "Performance on a page")
