@@ -41,7 +41,10 @@ from reports.pdf_charts import icon_drawing, spc_drawing
 
 ALL_TEAMS = "All teams"
 PAGE = landscape(A4)
-CHART_PX = (1500, 720)  # kaleido's image; on the page 235 mm wide
+# kaleido's layout size: on the page 235 mm wide, so board mode's chart text reads at about 8-9 pt (at 1500 px it was
+# 6-7 pt; at 1000 px the large ticks crowd the plot); drawn at CHART_SCALE for print
+CHART_PX = (1200, 600)
+CHART_SCALE = 1.5
 CHART_SIZE = (235 * mm, 235 * mm * CHART_PX[1] / CHART_PX[0])
 
 
@@ -145,7 +148,8 @@ def build(con: duckdb.DuckDBPyConnection, la_code: str, month: str | dt.date, mo
             fig = spc_figure(spc.result, "", unit, board=True)
             charts.mark_data_gaps(fig, rows, board=True)
             try:
-                chart = figure_bytes(fig, "png", footer, width=CHART_PX[0], height=CHART_PX[1], scale=1)
+                chart = figure_bytes(fig, "png", footer, width=CHART_PX[0], height=CHART_PX[1],
+                                     scale=CHART_SCALE)
             except ImagesUnavailable as exc:  # the browser stopped answering: draw this chart and the rest without it
                 note = str(exc)
         if chart is None:
