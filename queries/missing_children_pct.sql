@@ -99,17 +99,23 @@ left_care as (
     where e.dec_idx between b.first_idx - 11 and b.last_idx
 ),
 
-went_missing as (
-    -- each child and month whose 12 months include the start of a missing (M) episode, as one number
-    -- (child_key * 100000 + month number) for a quicker join
-    select distinct k.child_key::bigint * 100000 + year(f.mis_start) * 12 + month(f.mis_start) - 1 + r.k as child_month
+missing_starts as materialized (
+    -- each child and month with the start of a missing (M) episode, as one number (child_key * 100000 + month
+    -- number), worked out before the 12 months are spread
+    select distinct k.child_key::bigint * 100000 + year(f.mis_start) * 12 + month(f.mis_start) - 1 as child_month
     from fact_missing as f
     join dim_child_key as k using (la_code, child)
-    cross join range(12) as r (k)
     where ($la_codes is null or list_contains($la_codes, f.la_code))
       and f.missing_type = 'M'
       and f.mis_start >= date_trunc('month', $from_month::date) - interval 11 month
       and f.mis_start <= last_day($to_month::date)
+),
+
+went_missing as (
+    -- each child and month whose 12 months include the start of a missing (M) episode
+    select distinct s.child_month + r.k as child_month
+    from missing_starts as s
+    cross join range(12) as r (k)
 ),
 
 cohort as (
