@@ -104,6 +104,28 @@ class AuditLog:
             return pd.read_sql_query(sql, con, params=(start, start, -1 if limit is None else int(limit)))
 
 
+FILTER_WORDS = {"la_codes": "authority", "team": "team asked for", "teams_shown": "teams shown", "as_of": "as at",
+                "from_month": "from", "to_month": "to", "child": "child"}
+
+
+def filters_text(raw: str) -> str:
+    """The filters of a logged view in words ('authority Z99000001 · as at 2018-03-31 · teams shown all'); the JSON as
+    stored stays in the export."""
+    try:
+        found = json.loads(raw)
+    except (TypeError, ValueError):
+        return str(raw)
+    if not isinstance(found, dict):
+        return str(raw)
+    parts = []
+    for key, value in found.items():
+        if value is None:
+            continue
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        parts.append(f"{FILTER_WORDS.get(key, key.replace('_', ' '))} {shown}")
+    return " · ".join(parts)
+
+
 def store_path() -> Path:
     """The audit file the app writes: the audit_db setting, else the companion file beside the warehouse."""
     configured = config.get("audit_db")

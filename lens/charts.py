@@ -112,6 +112,14 @@ def y_range(values: list[float], unit: str) -> tuple[float, float, bool]:
     return (low, high, from_zero)
 
 
+def drawn_limit(value: float | None, unit: str) -> float | None:
+    """A process limit as a chart draws it: a percentage cannot pass 0 or 100, so a limit beyond is drawn at the
+    edge (the SPC rules, on the points, use the limit as worked out)."""
+    if value is None or unit != "%":
+        return value
+    return min(max(value, 0.0), 100.0)
+
+
 WHOLE_UNITS = frozenset({"children", "episodes", "actions", "cases", "placements", "events", "files", "rows"})
 
 

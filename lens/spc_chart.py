@@ -11,7 +11,19 @@ import base64
 import pandas as pd
 import plotly.graph_objects as go
 
-from lens.charts import BLACK, BLUE, GREY, ORANGE, PURPLE, VERMILION, fit_y_axis, months, style, title_extra
+from lens.charts import (
+    BLACK,
+    BLUE,
+    GREY,
+    ORANGE,
+    PURPLE,
+    VERMILION,
+    drawn_limit,
+    fit_y_axis,
+    months,
+    style,
+    title_extra,
+)
 from lens.formatting import fmt_value, month_label
 from lens.spc import SpcResult
 
@@ -112,8 +124,7 @@ def spc_figure(result: SpcResult, title: str, unit: str, board: bool = False, ic
                                            ("upl", "Upper process limit" + provisional, "dash", GREY),
                                            ("lpl", "Lower process limit" + provisional, "dash", GREY)):
             lx, ly = _segment_line(df, column)
-            if unit == "%":  # a percentage cannot pass 0 or 100: a limit beyond is drawn at the edge (the rules,
-                ly = [None if v is None else min(max(v, 0.0), 100.0) for v in ly]  # on the points, are unchanged)
+            ly = [drawn_limit(v, unit) for v in ly]
             fig.add_trace(go.Scatter(x=lx, y=ly, mode="lines", name=name, connectgaps=False,
                                      line={"color": colour, "dash": dash, "width": 2 if board else 1.5},
                                      hovertemplate=f"{name}: %{{y:.1f}}{suffix}<extra></extra>"))

@@ -147,9 +147,8 @@ def spc_drawing(result: SpcResult, unit: str, footer: str, width: float, height:
         legend.append((colors.HexColor(charts.BLACK), "Average"))
         for column in ("upl", "lpl"):
             for run in _segment_runs(xs, df, column):
-                if unit == "%":  # a limit beyond 0 or 100% is drawn at the edge, as on screen (spc_chart)
-                    run = [(x, min(max(y, 0.0), 100.0)) for x, y in run]
-                add(run, charts.GREY, strokeWidth=1.2, strokeDashArray=[5, 3])
+                add([(x, charts.drawn_limit(y, unit)) for x, y in run], charts.GREY, strokeWidth=1.2,
+                    strokeDashArray=[5, 3])
         legend.append((colors.HexColor(charts.GREY), "Process limits" + provisional))
     if result.target is not None:
         add([(0, result.target), (xs[-1], result.target)], charts.VERMILION, strokeWidth=1.5, strokeDashArray=[1.5, 2.5])

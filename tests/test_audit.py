@@ -218,3 +218,12 @@ def test_the_log_keeps_its_columns_and_refuses_an_unknown_action(tmp_path):
     with pytest.raises(ValueError, match="action must be one of"):
         log.record(who="x", name="x", role="analyst", action="delete", page="", measure="m", filters={}, children=0,
                    rows=0)
+
+
+def test_logged_filters_read_as_words_and_anything_else_as_stored():
+    from lens.audit import filters_text
+
+    raw = json.dumps({"la_codes": ["Z99000001"], "team": None, "as_of": "2018-03-31", "teams_shown": "all"})
+    assert filters_text(raw) == "authority Z99000001 · as at 2018-03-31 · teams shown all"
+    assert filters_text(json.dumps({"new_key": [1, 2]})) == "new key 1, 2"
+    assert filters_text("not json") == "not json" and filters_text("[1]") == "[1]"

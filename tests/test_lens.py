@@ -246,3 +246,8 @@ def test_a_count_series_of_whole_numbers_gets_a_y_axis_that_shows_it():
     fig = go.Figure(go.Scatter(y=np.array([9, 20, 32], dtype="int64")))
     fit_y_axis(fig, "actions")
     assert fig.layout.yaxis.range == (0.0, 32 + 0.12 * 23)
+
+
+def test_a_percentage_limit_is_drawn_inside_0_to_100_and_other_limits_as_they_are():
+    assert [charts.drawn_limit(v, "%") for v in (113.4, -6.2, 52.5, None)] == [100.0, 0.0, 52.5, None]
+    assert [charts.drawn_limit(v, "days") for v in (113.4, -6.2)] == [113.4, -6.2]

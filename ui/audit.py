@@ -7,7 +7,6 @@ filters and children, is not counted again when a click elsewhere redraws the pa
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +16,7 @@ import streamlit as st
 import queries
 from lens import access as rules
 from lens.access import Access
-from lens.audit import AuditLog, store_path
+from lens.audit import AuditLog, filters_text, store_path
 from ui.widgets import table_height
 
 _NOW, _BEFORE, _PAGE = "_audit_on_screen", "_audit_on_screen_before", "_audit_page"
@@ -91,25 +90,3 @@ def section() -> None:
         "at": "When (UTC)", "who": "Who", "role": "Role", "action": "Action", "page": "Page", "measure": "List",
         "format": "Format", "filters": "Filters", "children": "Children"})
     st.dataframe(shown, hide_index=True, key="dq-audit", height=table_height(len(shown)))
-
-
-FILTER_WORDS = {"la_codes": "authority", "team": "team asked for", "teams_shown": "teams shown", "as_of": "as at",
-                "from_month": "from", "to_month": "to", "child": "child"}
-
-
-def filters_text(raw: str) -> str:
-    """The filters of a logged view in words ('authority Z99000001 · as at 2018-03-31 · teams shown all'); the JSON as
-    stored stays in the export."""
-    try:
-        found = json.loads(raw)
-    except (TypeError, ValueError):
-        return str(raw)
-    if not isinstance(found, dict):
-        return str(raw)
-    parts = []
-    for key, value in found.items():
-        if value is None:
-            continue
-        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-        parts.append(f"{FILTER_WORDS.get(key, key.replace('_', ' '))} {shown}")
-    return " · ".join(parts)
