@@ -11,6 +11,44 @@ select la_code, min(month_end) as first_month, max(month_end) as last_month
 from source_coverage
 group by la_code;
 
+-- source_coverage_run: each authority's unbroken runs of months that each source file covers (source_coverage), as
+-- month numbers (year * 12 + month - 1), each with covers: all that source's runs in words, 'Apr 2016 to Mar 2018,
+-- Sep 2019' (as queries/coverage.spans_text() writes them). A series row's status (queries/coverage.py) reads these
+-- few rows, not every covered month.
+create or replace table source_coverage_run as
+with
+covered as (
+    select la_code, source, year(month_end) * 12 + month(month_end) - 1 as idx
+    from source_coverage
+),
+runs as (
+    -- consecutive months share idx - row_number()
+    select la_code, source, min(idx) as first_idx, max(idx) as last_idx
+    from (
+        select *, idx - row_number() over (partition by la_code, source order by idx) as run
+        from covered
+    )
+    group by la_code, source, run
+),
+spans as (
+    select
+        la_code,
+        source,
+        string_agg(
+            strftime(make_date((first_idx // 12)::integer, (first_idx % 12 + 1)::integer, 1), '%b %Y')
+            || case when last_idx > first_idx
+                    then ' to ' || strftime(make_date((last_idx // 12)::integer, (last_idx % 12 + 1)::integer, 1),
+                                            '%b %Y')
+                    else '' end,
+            ', ' order by first_idx) as covers
+    from runs
+    group by la_code, source
+)
+select r.la_code, r.source, r.first_idx, r.last_idx, s.covers
+from runs as r
+join spans as s using (la_code, source)
+order by r.la_code, r.source, r.first_idx;
+
 -- team_at_month_end(keys, la_codes := null): each row of the table or CTE named `keys` (a string; columns la_code,
 -- child, month_end) with `team`: the child's team at that month end (fact_child_month), or, if they were not looked
 -- after then, at the month end before, else 'Unallocated'. One ASOF join on the integer child_key (dim_child_key)

@@ -49,6 +49,11 @@ def _statements() -> tuple[tuple[str | None, str], ...]:
         con.close()
 
 
+def derived_sql(table: str) -> str:
+    """The statement that builds one derived table (for a test that makes just that table from its own rows)."""
+    return next(sql for name, sql in _statements() if name == table)
+
+
 def derived_tables() -> list[str]:
     """The names of the derived tables, in build order."""
     return [table for table, _ in _statements() if table]

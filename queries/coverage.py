@@ -60,46 +60,26 @@ required as (
     select unnest($sources::varchar[]) as source, unnest($labels::varchar[]) as label,
         generate_subscripts($sources::varchar[], 1) as k
 ),
-covered as (
-    select c.la_code, c.source, year(c.month_end) * 12 + month(c.month_end) - 1 as idx
-    from source_coverage as c
-    semi join (select distinct la_code from pairs) as p using (la_code)
-    where list_contains($sources::varchar[], c.source)
-),
 runs as (
-    -- unbroken runs of covered months (consecutive months share idx - row_number()), as 'Apr 2016 to Mar 2018'
-    select la_code, source, min(idx) as first_idx, max(idx) as last_idx
-    from (
-        select *, idx - row_number() over (partition by la_code, source order by idx) as run
-        from covered
-    )
-    group by la_code, source, run
-),
-spans as (
-    -- the same words as spans_text(): 'Apr 2016 to Mar 2018, Sep 2019'
-    select
-        la_code,
-        source,
-        string_agg(
-            strftime(make_date((first_idx // 12)::integer, (first_idx % 12 + 1)::integer, 1), '%b %Y')
-            || case when last_idx > first_idx
-                    then ' to ' || strftime(make_date((last_idx // 12)::integer, (last_idx % 12 + 1)::integer, 1),
-                                            '%b %Y')
-                    else '' end,
-            ', ' order by first_idx) as covers
-    from runs
-    group by la_code, source
+    -- the authorities' unbroken runs of covered months per required source, with the words for all of them
+    -- (source_coverage_run, etl/derived_health.sql)
+    select u.la_code, u.source, u.first_idx, u.last_idx, u.covers
+    from source_coverage_run as u
+    semi join (select distinct la_code from pairs) as p using (la_code)
+    where list_contains($sources::varchar[], u.source)
 ),
 counted as (
-    -- per pair and required source: is the month covered, and how many of the `window` months up to it are
+    -- per pair and required source: is the month covered, and how many of the `window` months up to it are (each
+    -- run's overlap with the look-back, summed)
     select
         p.pair, r.k, r.source, r.label,
-        count(c.idx) filter (where c.idx = p.idx) > 0 as covered,
-        count(c.idx) as in_window
+        coalesce(bool_or(p.idx between u.first_idx and u.last_idx), false) as covered,
+        coalesce(sum(greatest(0, least(u.last_idx, p.idx) - greatest(u.first_idx, p.idx - $window + 1) + 1)), 0)
+            as in_window,
+        any_value(u.covers) as covers
     from pairs as p
     cross join required as r
-    left join covered as c
-        on c.la_code = p.la_code and c.source = r.source and c.idx between p.idx - $window + 1 and p.idx
+    left join runs as u on u.la_code = p.la_code and u.source = r.source
     group by p.pair, r.k, r.source, r.label
 ),
 judged as (
@@ -108,6 +88,8 @@ judged as (
         c.pair,
         arg_min(c.source, c.k) filter (where not c.covered) as missing_source,
         arg_min(c.label, c.k) filter (where not c.covered) as missing_label,
+        -- arg_min_null: the first missing source's words even when they are null (it was never supplied)
+        arg_min_null(c.covers, c.k) filter (where not c.covered) as missing_covers,
         arg_min(c.label, c.k) filter (where c.covered and c.in_window < $window) as partial_label,
         arg_min(c.in_window, c.k) filter (where c.covered and c.in_window < $window) as partial_have
     from counted as c
@@ -120,14 +102,12 @@ final as (
              when j.partial_label is not null then $partial
              else $ok end as status,
         case when j.missing_source is not null
-                 then $no_data || ': ' || j.missing_label || coalesce(' covers ' || s.covers, ' not supplied')
+                 then $no_data || ': ' || j.missing_label || coalesce(' covers ' || j.missing_covers, ' not supplied')
              when j.partial_label is not null
                  then $partial || ': looks back ' || $window || ' months and ' || j.partial_label || ' covers '
                       || j.partial_have || ' of them'
              else '' end as status_note
     from judged as j
-    join pairs as p using (pair)
-    left join spans as s on s.la_code = p.la_code and s.source = j.missing_source
 )
 select status, status_note from final
 order by pair

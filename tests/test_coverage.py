@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from etl.warehouse import derived_sql
 from queries import coverage
 
 
@@ -24,6 +25,7 @@ def con():
     c.executemany("insert into source_coverage values ($1, 'visits', $2)", [("E1", m) for m in months])
     c.executemany("insert into source_coverage values ($1, 'episodes', $2)",
                   [(la, month_end(2016, m)) for la in ("E1", "E2") for m in range(4, 13)])
+    c.execute(derived_sql("source_coverage_run"))  # the runs the status reads, built as the load builds them
     yield c
     c.close()
 
@@ -53,3 +55,22 @@ def test_notes_for_a_gap_an_absent_file_and_a_short_look_back(con):
         "partial", "partial: looks back 3 months and the visits extract covers 2 of them"]
     assert out.loc[("E1", month_end(2016, 11))].tolist() == ["ok", ""]
     assert out.loc[("E2", month_end(2016, 9))].tolist() == ["no data", "no data: the visits extract not supplied"]
+
+
+def test_look_back_across_a_gap_counts_both_runs(con):
+    # Oct 2016 looks back 6 months, May to Oct: visits cover May, Jun (first run) and Sep, Oct (second run) = 4
+    keys = pd.DataFrame({"la_code": ["E1"], "month_end": [month_end(2016, 10)]})
+    out = coverage.status_of_rows(con, keys, ("visits",), 6)
+    assert out[["status", "status_note"]].values.tolist() == [
+        ["partial", "partial: looks back 6 months and the visits extract covers 4 of them"]]
+    # a 2-month look-back inside the second run is whole
+    assert coverage.status_of_rows(con, keys, ("visits",), 2)["status"].tolist() == ["ok"]
+
+
+def test_the_first_missing_source_is_named_even_when_never_supplied(con):
+    # E2 in Jan 2017: no visits extract at all, and episodes end in Dec 2016; visits comes first in the header
+    keys = pd.DataFrame({"la_code": ["E2"], "month_end": [month_end(2017, 1)]})
+    first = coverage.status_of_rows(con, keys, ("visits", "episodes"), 1)
+    assert first["status_note"].tolist() == ["no data: the visits extract not supplied"]
+    second = coverage.status_of_rows(con, keys, ("episodes", "visits"), 1)
+    assert second["status_note"].tolist() == ["no data: SSDA903 episodes covers Apr 2016 to Dec 2016"]
