@@ -389,8 +389,9 @@ def availability(name: str, con: duckdb.DuckDBPyConnection, la_codes: Any = None
     return out[["la_code", "status", "status_note"]]
 
 
-def _authority_spine(con: duckdb.DuckDBPyConnection, bound: dict[str, Any]) -> pd.DataFrame:
-    """('All teams', month_end) rows for every authority asked for and month in the range inside its data span."""
+def _authority_spine(con: duckdb.DuckDBPyConnection, bound: dict[str, Any], present: list[str]) -> pd.DataFrame:
+    """('All teams', month_end) rows for every authority asked for but not `present`, and month in the range inside
+    its data span."""
     return con.execute(
         """
         select c.la_code, 'All teams' as team, last_day(r.m::date) as month_end
@@ -398,9 +399,11 @@ def _authority_spine(con: duckdb.DuckDBPyConnection, bound: dict[str, Any]) -> p
         cross join range(date_trunc('month', $from_month::date), last_day($to_month::date) + interval 1 day,
                          interval 1 month) as r (m)
         where ($la_codes::varchar[] is null or list_contains($la_codes::varchar[], c.la_code))
+          and not list_contains($present::varchar[], c.la_code)
           and last_day(r.m::date) between c.first_month and c.last_month
         """,
-        {"la_codes": bound.get("la_codes"), "from_month": bound["from_month"], "to_month": bound["to_month"]},
+        {"la_codes": bound.get("la_codes"), "from_month": bound["from_month"], "to_month": bound["to_month"],
+         "present": present},
     ).df()
 
 
@@ -412,13 +415,11 @@ def _with_status(measure: Measure, df: pd.DataFrame, con: duckdb.DuckDBPyConnect
     each month of its data span anyway, so it reads 'no data: ... not supplied' rather than vanishing.
     """
     if bound.get("team") in (None, "All teams") and {"from_month", "to_month"} <= set(bound):
-        spine = _authority_spine(con, bound)
-        if len(spine):
-            spine["month_end"] = spine["month_end"].astype(df["month_end"].dtype if len(df) else "datetime64[us]")
-            extra = spine[~spine["la_code"].isin(df["la_code"].unique())] if len(df) else spine
-            if len(extra):
-                df = pd.concat([df, extra], ignore_index=True) if len(df) else extra.reindex(columns=df.columns)
-                df = df.sort_values(["la_code", "month_end"], kind="stable").reset_index(drop=True)
+        extra = _authority_spine(con, bound, df["la_code"].unique().tolist())
+        if len(extra):
+            extra["month_end"] = extra["month_end"].astype(df["month_end"].dtype if len(df) else "datetime64[us]")
+            df = pd.concat([df, extra], ignore_index=True) if len(df) else extra.reindex(columns=df.columns)
+            df = df.sort_values(["la_code", "month_end"], kind="stable").reset_index(drop=True)
     if df.empty:
         return df.assign(status=pd.Series(dtype="object"), status_note=pd.Series(dtype="object"))
     status = coverage.status_of_rows(con, df, measure.requires, measure.window)
