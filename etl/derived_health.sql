@@ -311,3 +311,41 @@ select
     coalesce(w.last_date >= w.period_start, false) = false
         and coalesce(w.month_end > w.iha_due, false) as iha_overdue
 from with_dental as w;
+
+-- fact_oc2_cohort: the DfE's OC2 cohort (queries/health_oc2_assessments.sql states the rule) at each 31 March the
+-- episodes cover: children looked after at 31 March (fact_child_month) whose period of care began on or before 1 April
+-- of the year before, with no short-break (V3/V4) episode open during the year; with their team at 31 March and their
+-- OC2 record for the return year ending that day (has_oc2; health_assessment and teeth_check false without one).
+create or replace table fact_oc2_cohort as
+with
+child_month as (
+    select la_code, child, month_end, team, period_start
+    from fact_child_month
+    where month(month_end) = 3
+),
+short_breaks as (
+    select la_code, child, decom, dec
+    from fact_care_episode
+    where ls in ('V3', 'V4')
+),
+cohort as (
+    select cm.*
+    from child_month as cm
+    where cm.period_start <= make_date(year(cm.month_end) - 1, 4, 1)
+      and not exists (
+          select 1
+          from short_breaks as s
+          where s.la_code = cm.la_code and s.child = cm.child
+            and s.decom <= cm.month_end
+            and (s.dec is null or s.dec >= make_date(year(cm.month_end) - 1, 4, 1))
+      )
+)
+select
+    c.la_code, c.child, c.month_end, c.team,
+    o.child is not null as has_oc2,
+    coalesce(o.health_assessment, false) as health_assessment,
+    coalesce(o.teeth_check, false) as teeth_check
+from cohort as c
+left join fact_oc2 as o
+    on o.la_code = c.la_code and o.child = c.child and o.return_year = year(c.month_end)
+order by c.la_code, c.month_end;

@@ -17,7 +17,7 @@
 --   V3/V4 short-break episode open during the year (as the DfE validator's CONTINUOUSLY_LOOKED_AFTER flag does). The
 --   cohort is derived from episodes, not from which children have OC2 rows, so a missing OC2 row counts as no
 --   assessment (oc2_records shows how many cohort children have one). Compare with the England average.
--- source: fact_child_month, fact_care_episode, fact_oc2, series_rows() (etl/derived_health.sql)
+-- source: fact_oc2_cohort (etl/derived_health.sql: fact_child_month, fact_care_episode, fact_oc2), series_rows()
 -- polarity: higher is better
 -- unit: %
 -- params: $la_codes, $team, $from_month, $to_month
@@ -29,46 +29,12 @@
 
 with
 
-child_month as (
-    select la_code, child, month_end, team, period_start
-    from fact_child_month
-    where ($la_codes is null or list_contains($la_codes, la_code))
-      and month(month_end) = 3
-      and month_end between last_day($from_month::date) and last_day($to_month::date)
-),
-
-short_breaks as (
-    select la_code, child, decom, dec
-    from fact_care_episode
-    where ($la_codes is null or list_contains($la_codes, la_code))
-      and ls in ('V3', 'V4')
-),
-
-oc2 as (
-    select la_code, child, return_year, health_assessment, teeth_check
-    from fact_oc2
-    where ($la_codes is null or list_contains($la_codes, la_code))
-),
-
 cohort as (
-    select cm.*
-    from child_month as cm
-    where cm.period_start <= make_date(year(cm.month_end) - 1, 4, 1)
-      and not exists (
-          select 1
-          from short_breaks as s
-          where s.la_code = cm.la_code and s.child = cm.child
-            and s.decom <= cm.month_end
-            and (s.dec is null or s.dec >= make_date(year(cm.month_end) - 1, 4, 1))
-      )
-),
-
-with_oc2 as (
-    select c.*, o.child is not null as has_oc2, coalesce(o.health_assessment, false) as health_assessment,
-           coalesce(o.teeth_check, false) as teeth_check
-    from cohort as c
-    left join oc2 as o
-        on o.la_code = c.la_code and o.child = c.child and o.return_year = year(c.month_end)
+    -- the cohort, each child with their OC2 record for the year, built at load (etl/derived_health.sql)
+    select la_code, team, month_end, has_oc2, health_assessment, teeth_check
+    from fact_oc2_cohort
+    where ($la_codes is null or list_contains($la_codes, la_code))
+      and month_end between last_day($from_month::date) and last_day($to_month::date)
 ),
 
 counts as (
@@ -81,7 +47,7 @@ counts as (
         count(*) as denominator,
         count(*) filter (where has_oc2) as oc2_records,
         count(*) filter (where teeth_check) as teeth_checked
-    from with_oc2
+    from cohort
     group by la_code, month_end, team
 ),
 
