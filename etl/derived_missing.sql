@@ -3,7 +3,8 @@
 
 -- fact_missing_episode: one row per fact_missing row (missing 'M' or away 'A' episode).
 -- Columns: la_code, child, missing_type, mis_start, mis_end (null while open), offer_at, rhi_at, hours_to_offer,
--- start_month, start_team, return_month, return_team.
+-- start_month, start_team, return_month, return_team, child_key (dim_child_key: the quicker key for a measure's joins
+-- and windows at national scale).
 -- Rules: offer_at = the earlier of rhi_offered_at and rhi_at (an interview that took place with no offer recorded
 -- was offered when it took place); hours_to_offer = offer_at - mis_end in hours (1 decimal). start_month =
 -- last_day(mis_start), return_month = last_day(mis_end) (null while open); start_team / return_team =
@@ -36,7 +37,8 @@ months as (
 teams as (
     select * from team_at_month_end('months')
 )
-select e.*, s.team as start_team, r.team as return_team
+select e.*, s.team as start_team, r.team as return_team, k.child_key
 from episodes as e
 left join teams as s on s.la_code = e.la_code and s.child = e.child and s.month_end = e.start_month
-left join teams as r on r.la_code = e.la_code and r.child = e.child and r.month_end = e.return_month;
+left join teams as r on r.la_code = e.la_code and r.child = e.child and r.month_end = e.return_month
+left join dim_child_key as k on k.la_code = e.la_code and k.child = e.child;

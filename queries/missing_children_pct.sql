@@ -16,7 +16,7 @@
 --   'children looked after during the year' (SFR50/2017 Miss_Miss_DuringYear over all children looked after in the
 --   year). At 31 March the 12 months are the DfE collection year (1 April to 31 March). Away from placement (A)
 --   episodes are not counted, as in the DfE figure.
--- source: fact_missing, fact_care_episode, fact_child_month, source_coverage, dim_child_key, series_rows()
+-- source: fact_missing_episode (child_key), fact_care_episode, fact_child_month, source_coverage, series_rows()
 --   (etl/derived_health.sql). How: a child is in the 12 months to month end m when the episode they began last on or
 --   before m (short breaks aside) was open at m - they were looked after at m (fact_child_month) - or ended in those
 --   12 months; so the cohort is the month's snapshot plus, for each episode that ended, the up to 12 month ends after
@@ -102,10 +102,10 @@ left_care as (
 missing_starts as materialized (
     -- each child and month with the start of a missing (M) episode, as one number (child_key * 100000 + month
     -- number), worked out before the 12 months are spread
-    select distinct k.child_key::bigint * 100000 + year(f.mis_start) * 12 + month(f.mis_start) - 1 as child_month
-    from fact_missing as f
-    join dim_child_key as k using (la_code, child)
-    where ($la_codes is null or list_contains($la_codes, f.la_code))
+    select distinct f.child_key::bigint * 100000 + year(f.mis_start) * 12 + month(f.mis_start) - 1 as child_month
+    from fact_missing_episode as f
+    where f.child_key is not null  -- keyed children only (the loader keys every child)
+      and ($la_codes is null or list_contains($la_codes, f.la_code))
       and f.missing_type = 'M'
       and f.mis_start >= date_trunc('month', $from_month::date) - interval 11 month
       and f.mis_start <= last_day($to_month::date)

@@ -15,7 +15,7 @@
 --   ending with it (at 31 March: 1 April to 31 March, the DfE collection year). Away from placement without
 --   authorisation (A) episodes are counted separately, as the DfE does. episodes_per_child = missing episodes in the
 --   12 months / children missing in the 12 months (DfE 'average number of missing incidents per missing child').
--- source: fact_missing_episode (etl/derived_missing.sql: start_team), series_rows()
+-- source: fact_missing_episode (etl/derived_missing.sql: start_team, child_key), series_rows()
 -- polarity: neutral
 -- unit: children
 -- params: $la_codes, $team, $from_month, $to_month
@@ -35,11 +35,11 @@ bounds as (
 ),
 
 missing as (
-    -- the child as its integer key (dim_child_key), for a quicker window below
-    select m.la_code, k.child_key as child, m.missing_type, m.mis_start, m.start_team as team
+    -- the child as its integer key (dim_child_key, kept in fact_missing_episode), for a quicker window below
+    select m.la_code, m.child_key as child, m.missing_type, m.mis_start, m.start_team as team
     from fact_missing_episode as m
-    join dim_child_key as k using (la_code, child)
-    where ($la_codes is null or list_contains($la_codes, m.la_code))
+    where m.child_key is not null  -- keyed children only (the loader keys every child)
+      and ($la_codes is null or list_contains($la_codes, m.la_code))
       and m.mis_start >= date_trunc('month', $from_month::date) - interval 11 month
       and m.mis_start <= last_day($to_month::date)
 ),
