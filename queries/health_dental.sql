@@ -26,12 +26,27 @@
 
 with
 
+cutoffs as (
+    -- per month end m: in the cohort when care began on or before looked_after_since (period start + 12 months - 1 day
+    -- <= m, i.e. start + 12 months <= the 1st of the next month); checked in time when the latest check is on or
+    -- after checked_since (check + 12 months >= m: the same day a year earlier, or the 1st of March when m is 29
+    -- February). Worked out once per month, not per child-month; tests/test_measures_health.py checks them against
+    -- the rule's own date arithmetic for every day around every month end from 2000 to 2030.
+    select
+        last_day(r.m::date) as month_end,
+        (r.m + interval 1 month - interval 12 month)::date as looked_after_since,
+        case when day((last_day(r.m::date) - interval 12 month)::date) = day(last_day(r.m::date))
+             then (last_day(r.m::date) - interval 12 month)::date
+             else (last_day(r.m::date) - interval 12 month)::date + 1 end as checked_since
+    from range(date_trunc('month', $from_month::date)::timestamp, last_day($to_month::date)::timestamp,
+               interval 1 month) as r (m)
+),
+
 cohort as (
-    select la_code, team, month_end, last_dental
-    from fact_child_month_health
-    where ($la_codes is null or list_contains($la_codes, la_code))
-      and month_end between last_day($from_month::date) and last_day($to_month::date)
-      and (period_start + interval 12 month)::date - 1 <= month_end
+    select h.la_code, h.team, h.month_end, h.last_dental, k.checked_since
+    from fact_child_month_health as h
+    join cutoffs as k on k.month_end = h.month_end and h.period_start <= k.looked_after_since
+    where ($la_codes is null or list_contains($la_codes, h.la_code))
 ),
 
 counts as (
@@ -40,7 +55,7 @@ counts as (
         la_code,
         team,
         month_end,
-        count(*) filter (where (last_dental + interval 12 month)::date >= month_end) as numerator,
+        count(*) filter (where last_dental >= checked_since) as numerator,
         count(*) as denominator
     from cohort
     group by la_code, month_end, team

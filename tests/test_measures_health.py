@@ -296,6 +296,38 @@ def test_dental_30_june_and_31_july(con):
     assert (jul.numerator, jul.denominator, jul.value) == (4, 8, 50.0)
 
 
+def test_dental_cutoffs_agree_with_the_rule_on_every_day_around_every_month_end():
+    """The measure compares dates with per-month cutoffs; they must give the rule's own answer for every day."""
+    sql = queries.get("health_dental").sql
+    cutoffs = sql[sql.index("cutoffs as ("):sql.index("),\n\ncohort as (")] + ")"
+    con = duckdb.connect()
+    found = con.execute(f"""
+        with {cutoffs},
+        days as (
+            select k.month_end, k.looked_after_since, k.checked_since, (k.month_end - interval 12 month)::date + d.i::integer as d
+            from cutoffs as k cross join range(-45, 46) as d (i)
+        )
+        select
+            count(*) as days,
+            count(*) filter (where ((d + interval 12 month)::date - 1 <= month_end) <> (d <= looked_after_since)),
+            count(*) filter (where ((d + interval 12 month)::date >= month_end) <> (d >= checked_since)),
+            count(*) filter (where d >= checked_since),
+            count(*) filter (where d <= looked_after_since)
+        from days
+    """, {"from_month": D("2000-01-01"), "to_month": D("2030-12-31")}).fetchone()
+    days, cohort_wrong, checked_wrong, checked, in_cohort = found
+    assert days == 372 * 91 and cohort_wrong == 0 and checked_wrong == 0
+    assert 0 < checked < days and 0 < in_cohort < days  # both sides of each cutoff are tried
+    at = dict(((m, (a, c)) for m, a, c in con.execute(
+        f"with {cutoffs} select month_end, looked_after_since, checked_since from cutoffs",
+        {"from_month": D("2016-02-01"), "to_month": D("2023-06-30")}).fetchall()))
+    # a check on 28/2/2015 + 12 months = 28/2/2016, a day short of 29/2/2016: in time from 1/3/2015
+    assert at[D("2016-02-29")] == (D("2015-03-01"), D("2015-03-01"))
+    # 29/2/2016 + 12 months = 28/2/2017: 28/2/2016 is the earliest check in time at 28/2/2017
+    assert at[D("2017-02-28")] == (D("2016-03-01"), D("2016-02-28"))
+    assert at[D("2023-06-30")] == (D("2022-07-01"), D("2022-06-30"))
+
+
 # ---------- health_oc2_assessments ----------
 
 def test_oc2_31_march_2023(con):
