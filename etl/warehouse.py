@@ -59,6 +59,14 @@ def derived_tables() -> list[str]:
     return [table for table, _ in _statements() if table]
 
 
+def missing_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The derived tables this version builds that the warehouse on `con` lacks (built by an earlier version)."""
+    have = {r[0] for r in con.execute(
+        "select table_name from information_schema.tables where table_catalog = current_database() "
+        "and table_schema = 'main'").fetchall()}
+    return [t for t in derived_tables() if t not in have]
+
+
 def build_derived(con: duckdb.DuckDBPyConnection, la_codes: list[str] | None = None) -> None:
     """(Re)build the derived tables and macros (fact_placement, looked_after_at(), fact_child_month, ...).
 

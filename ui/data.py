@@ -254,10 +254,28 @@ def authorities() -> pd.DataFrame:
     return measure("filter_authorities")
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _missing_tables(version: str) -> list[str]:
+    from etl.warehouse import missing_tables
+
+    return missing_tables(_open(version).cursor())
+
+
 def ensure_warehouse() -> None:
-    """On a fresh clone there is no warehouse: generate the sample authority and load it, with a progress bar."""
+    """On a fresh clone there is no warehouse: generate the sample authority and load it, with a progress bar. A
+    warehouse built by an earlier version (without tables this version reads) stops with how to load it again."""
     path = config.db_path()
     if path.exists():
+        missing = _read(_missing_tables, _version())
+        if missing:
+            st.title("Practice Lens")
+            st.error(
+                f"The warehouse at `{path}` was built by an earlier version of Practice Lens: it lacks "
+                f"{len(missing)} table(s) this version reads ({', '.join(missing[:5])}"
+                f"{', ...' if len(missing) > 5 else ''}). Load your source folders again with "
+                f"`python -m etl load <source folders> --db {path}`; for the sample authority, delete the file and "
+                "restart the app, which builds it afresh.", icon=":material/update:")
+            st.stop()
         return
     from etl.generate import generate
     from etl.load import load
