@@ -64,7 +64,7 @@ covered as (
 ),
 
 in_post_covered as (
-    select f.la_code, f.team, f.month_end,
+    select f.la_code, f.team, f.month_end, f.establishment_fte,
            coalesce(w.permanent_fte, 0) as permanent_fte, coalesce(w.agency_fte, 0) as agency_fte
     from funded as f
     join covered as c on c.la_code = f.la_code and f.month_end <= c.last_month
@@ -75,7 +75,7 @@ in_post_covered as (
 in_post_beyond as (
     -- establishment months after the data end: spells still open then count as in post
     select
-        f.la_code, f.team, f.month_end,
+        f.la_code, f.team, f.month_end, f.establishment_fte,
         coalesce(sum(s.fte) filter (where not s.agency_worker), 0) as permanent_fte,
         coalesce(sum(s.fte) filter (where s.agency_worker), 0) as agency_fte
     from funded as f
@@ -88,6 +88,7 @@ in_post_beyond as (
 ),
 
 in_post as (
+    -- every funded team-month once: up to the data end from fact_workforce_month, after it from open spells
     select * from in_post_covered
     union all
     select * from in_post_beyond
@@ -95,12 +96,11 @@ in_post as (
 
 by_team as (
     select
-        f.la_code, f.team, f.month_end, f.establishment_fte, p.permanent_fte, p.agency_fte,
-        greatest(0, f.establishment_fte - p.permanent_fte) as vacant_fte,
-        least(greatest(0, f.establishment_fte - p.permanent_fte), p.agency_fte) as agency_cover_fte,
-        greatest(0, f.establishment_fte - p.permanent_fte - p.agency_fte) as unfilled_fte
-    from funded as f
-    join in_post as p using (la_code, team, month_end)
+        la_code, team, month_end, establishment_fte, permanent_fte, agency_fte,
+        greatest(0, establishment_fte - permanent_fte) as vacant_fte,
+        least(greatest(0, establishment_fte - permanent_fte), agency_fte) as agency_cover_fte,
+        greatest(0, establishment_fte - permanent_fte - agency_fte) as unfilled_fte
+    from in_post
 ),
 
 with_authority as (
