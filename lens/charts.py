@@ -526,6 +526,10 @@ def ranked_bars(table: pd.DataFrame, title: str, unit: str, target: float | None
     fig.update_xaxes(title_text=f"Authorities, {order}", showticklabels=not many,
                      tickangle=0 if len(data) <= 8 else -45, automargin=True, title_standoff=12,
                      categoryorder="array", categoryarray=list(data["la_name"]))
+    if unit == "%":
+        # room above 100% for the focus label, but no tick a percentage cannot reach
+        ticks = list(range(0, 101, 20))
+        fig.update_yaxes(range=[0, 118], tickvals=ticks, ticktext=[f"{t}%" for t in ticks])
     return fig
 
 

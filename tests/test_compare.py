@@ -139,6 +139,9 @@ def test_the_month_is_ranked_best_first_with_the_target_and_no_data_said_in_word
     assert bar["marker"]["pattern"]["shape"] == ["", "", "/"]  # Wokingham's partial figure is hatched
     lines = {s["y0"] for s in bars["layout"]["shapes"]}
     assert lines == {95.0, 75.0}  # the target and the median of the 'ok' figures
+    # bars from 0, ticks no higher than 100%: the room above is for the focus label only
+    assert bars["layout"]["yaxis"]["range"][0] == 0 and max(bars["layout"]["yaxis"]["tickvals"]) == 100
+    assert bars["layout"]["yaxis"]["ticktext"][-1] == "100%"
 
 
 def test_the_trend_shows_every_authority_with_gaps_for_no_data_and_the_focus_on_top(compare_env):
