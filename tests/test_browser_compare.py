@@ -47,3 +47,16 @@ def test_compare_draws_the_ranking_and_the_trend_with_the_focus_named(compare_se
         finally:
             page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     page.close()
+
+
+
+def test_a_link_naming_a_measure_by_its_code_opens_it(compare_server, browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1400, "height": 1400})
+    try:
+        _open(page, f"{compare_server}/compare?measure=visits_gaps", "Compare authorities")
+        page.get_by_text("Longest time without a statutory visit, Mar 2018").first.wait_for(timeout=30_000)
+        chosen = page.locator("[data-testid='stMain'] [data-testid='stSelectbox'] input").first
+        assert chosen.get_attribute("value") == "Longest time without a statutory visit (visits)"
+        assert "measure=visits_gaps" in page.url  # the address to share keeps the code
+    finally:
+        page.close()

@@ -225,3 +225,22 @@ def test_a_link_to_an_unknown_authority_or_month_opens_the_first_authority_at_it
     first = CITY  # the list is in name order: City of London first
     assert (at.sidebar.selectbox(key="la").value, at.sidebar.select_slider(key="month").value) == (first, "2018-03")
     assert (at.query_params["la"], at.query_params["month"]) == (first, "2018-03")
+
+
+
+@pytest.mark.parametrize("asked", ["visits_gaps", "Longest time without a statutory visit (visits)"])
+def test_a_link_may_name_the_measure_by_its_code_or_its_label(compare_env, asked):
+    """?measure=visits_gaps (the name in docs/measures.md) opens that measure, as its label does; the link to share
+    then carries the code."""
+    at = compare_page(measure=asked)
+    assert at.selectbox(key="measure").value == "visits_gaps"
+    assert at.query_params["measure"] == "visits_gaps"
+    assert "Longest time without a statutory visit, Mar 2018" in figures(at)
+    at.selectbox(key="measure").select("sw_changes").run()  # a new choice is written to the link
+    assert at.query_params["measure"] == "sw_changes"
+
+
+def test_an_unknown_measure_in_a_link_opens_the_default(compare_env):
+    at = compare_page(measure="no_such_measure")
+    assert at.selectbox(key="measure").value == "visits_in_time"
+    assert at.query_params["measure"] == "visits_in_time"

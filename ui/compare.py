@@ -11,7 +11,7 @@ from lens import charts, compare, disclosure
 from lens.disclosure import SUPPRESSED
 from lens.formatting import chart_text, fmt_value, month_label, plain
 from ui import data, widgets
-from ui.filters import current
+from ui.filters import current, seed_from_url
 
 GROUPS = {"all": "Every loaded authority", "region": "Same region", "neighbours": "Statistical neighbours"}
 DEFAULT_MEASURE = "visits_in_time"
@@ -38,8 +38,12 @@ def render_compare() -> None:
         st.info("No authority has been loaded yet.")
         return
     options = series_measures()
-    name = st.selectbox("Measure", options, index=options.index(DEFAULT_MEASURE) if DEFAULT_MEASURE in options else 0,
-                        format_func=_label, key="measure", bind="query-params")
+    # a link names the measure by its code (?measure=visits_gaps, as in docs/measures.md) or by its label
+    seed_from_url("measure", {**{o: o for o in options}, **{_label(o): o for o in options}})
+    if st.session_state.get("measure") not in options:
+        st.session_state["measure"] = DEFAULT_MEASURE if DEFAULT_MEASURE in options else options[0]
+    name = st.selectbox("Measure", options, format_func=_label, key="measure")
+    st.query_params["measure"] = name  # the code, not the label: the link to share
     m = queries.get(name)
     unit = m.fields.get("unit", "")
     groups = data.measure("compare_groups", la_codes=[f.la_code])

@@ -61,7 +61,7 @@ def _month_end(key: str) -> dt.date:
     return (pd.Timestamp(key + "-01") + pd.offsets.MonthEnd(0)).date()
 
 
-def _seed_from_url(key: str, accepted: dict[str, str]) -> None:
+def seed_from_url(key: str, accepted: dict[str, str]) -> None:
     """Start a session's widget at the URL's value (a shared link), if the URL names a choice there is."""
     raw = st.query_params.get(key)
     if key in st.session_state or raw is None:
@@ -79,7 +79,7 @@ def sidebar() -> Filters | None:
     names = dict(zip(auths["la_code"], auths["la_name"], strict=True))
     st.sidebar.header("Filters")
     labels = {c: f"{names[c]} ({c})" for c in names}
-    _seed_from_url("la", {**{c: c for c in names}, **{c.lower(): c for c in names},
+    seed_from_url("la", {**{c: c for c in names}, **{c.lower(): c for c in names},
                           **{label: c for c, label in labels.items()}})
     la_code = st.sidebar.selectbox("Authority", list(names), format_func=labels.get, key="la")
     st.query_params["la"] = la_code  # the code, not the label: `?la=E06000039` is the link to share
@@ -87,14 +87,14 @@ def sidebar() -> Filters | None:
     first, last = pd.Timestamp(row["first_month"]).date(), pd.Timestamp(row["last_month"]).date()
 
     options = _month_options(first, last)
-    _seed_from_url("month", {**{k: k for k in options}, **{month_label(_month_end(k)): k for k in options}})
+    seed_from_url("month", {**{k: k for k in options}, **{month_label(_month_end(k)): k for k in options}})
     if st.session_state.get("month") not in options:  # first visit, or another authority's months
         st.session_state["month"] = options[-1]
     month_key = st.sidebar.select_slider("Month", options=options, format_func=lambda k: month_label(_month_end(k)),
                                          key="month", help="Lists are as at the end of this month; trends end here.")
     st.query_params["month"] = month_key  # 2018-03, as the command line takes it ('Mar 2018' is read too)
     # the link reads `?period=24 months`, and `?period=24` or `?period=all` are taken too
-    _seed_from_url("period", {**{k: k for k in PERIODS}, **{label.lower(): k for k, label in PERIODS.items()}})
+    seed_from_url("period", {**{k: k for k in PERIODS}, **{label.lower(): k for k, label in PERIODS.items()}})
     if st.session_state.get("period") not in PERIODS:
         st.session_state["period"] = config.get("default_months") if config.get("default_months") in PERIODS else "24"
     period = st.sidebar.selectbox("Period shown", list(PERIODS), format_func=PERIODS.get, key="period")
