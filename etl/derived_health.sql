@@ -18,7 +18,8 @@ group by la_code;
 create or replace table source_coverage_run as
 with
 covered as (
-    select la_code, source, year(month_end) * 12 + month(month_end) - 1 as idx
+    -- distinct: a month listed twice would otherwise break the idx - row_number() runs below
+    select distinct la_code, source, year(month_end) * 12 + month(month_end) - 1 as idx
     from source_coverage
 ),
 runs as (

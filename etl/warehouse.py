@@ -59,12 +59,22 @@ def derived_tables() -> list[str]:
     return [table for table, _ in _statements() if table]
 
 
-def missing_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The derived tables this version builds that the warehouse on `con` lacks (built by an earlier version)."""
-    have = {r[0] for r in con.execute(
-        "select table_name from information_schema.tables where table_catalog = current_database() "
-        "and table_schema = 'main'").fetchall()}
-    return [t for t in derived_tables() if t not in have]
+@lru_cache(maxsize=1)
+def _expected_columns() -> dict[str, list[tuple[str, str]]]:
+    """Each derived table's columns as this version builds them (built once, empty, in memory)."""
+    con = duckdb.connect()
+    try:
+        create_schema(con)
+        build_derived(con)
+        return {table: _columns(con, "main", table) for table in derived_tables()}
+    finally:
+        con.close()
+
+
+def out_of_date(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The derived tables this version builds that the warehouse on `con` lacks or holds with other columns (it was
+    loaded by an earlier version), so a page is not left to fail on a missing table or column."""
+    return [table for table, columns in _expected_columns().items() if _columns(con, "main", table) != columns]
 
 
 def build_derived(con: duckdb.DuckDBPyConnection, la_codes: list[str] | None = None) -> None:

@@ -390,8 +390,8 @@ def availability(name: str, con: duckdb.DuckDBPyConnection, la_codes: Any = None
 
 
 def _authority_spine(con: duckdb.DuckDBPyConnection, bound: dict[str, Any], present: list[str]) -> pd.DataFrame:
-    """('All teams', month_end) rows for every authority asked for but not `present`, and month in the range inside
-    its data span."""
+    """'All teams' rows for each month of their data span in the range, for the authorities asked for that are not
+    `present` in the measure's rows (so they read 'no data', rather than vanish)."""
     return con.execute(
         """
         select c.la_code, 'All teams' as team, last_day(r.m::date) as month_end

@@ -118,8 +118,9 @@ def status_of_rows(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, sources: 
                    window: int) -> pd.DataFrame:
     """status and status_note for each distinct (la_code, month_end) in `keys` (month_end: any day of the month).
 
-    One query over source_coverage for all rows (a series at national scale has ~100,000); the notes name the first
-    required source, in the header's order, that lacks the month (and the months it does cover) or the look-back.
+    One query over source_coverage_run (each source's runs of covered months, built at load) for all rows (a series
+    at national scale has ~100,000); the notes name the first required source, in the header's order, that lacks the
+    month (and the months it does cover) or the look-back.
     """
     pairs = keys[["la_code", "month_end"]].drop_duplicates().reset_index(drop=True)
     con.register("status_pairs", pairs.assign(pair=pairs.index))

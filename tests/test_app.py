@@ -218,19 +218,23 @@ def test_first_start_builds_the_sample_and_opens_overview(tmp_path, monkeypatch)
     assert len(at.metric) == len(queries.headline_measures())
 
 
-def test_a_warehouse_from_an_earlier_version_says_how_to_load_it_again(sample_db, tmp_path, monkeypatch):
+@pytest.mark.parametrize("change", ["drop table fact_oc2_cohort",
+                                    "alter table fact_missing_episode drop column child_key"])
+def test_a_warehouse_from_an_earlier_version_says_how_to_load_it_again(sample_db, tmp_path, monkeypatch, change):
     old = tmp_path / "old.duckdb"
     old.write_bytes(sample_db.read_bytes())
     con = duckdb.connect(str(old))
-    con.execute("drop table fact_oc2_cohort")  # a table this version builds at load, as an older file would lack
+    con.execute(change)  # a table, or a column, this version builds at load that an older file would lack
     con.close()
     monkeypatch.setenv("PRACTICE_LENS_DB", str(old))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
     assert not at.exception, [e.message for e in at.exception]
-    assert len(at.error) == 1 and not at.metric
-    assert "earlier version" in at.error[0].value and "fact_oc2_cohort" in at.error[0].value
-    assert f"python -m etl load <source folders> --db {old}" in at.error[0].value
+    assert at.subheader[0].value == "The warehouse needs loading again" and not at.metric
+    assert at.code[0].value == f"python -m etl load <source folders> --db {old}"
+    table = change.split()[2]
+    assert f"Out of date: {table}." in [c.value for c in at.caption]
+    assert any("generated sample data only" in c.value for c in at.caption)
 
 
 def test_a_new_load_shows_without_restarting(tiny_env, tmp_path):

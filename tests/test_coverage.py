@@ -74,3 +74,13 @@ def test_the_first_missing_source_is_named_even_when_never_supplied(con):
     assert first["status_note"].tolist() == ["no data: the visits extract not supplied"]
     second = coverage.status_of_rows(con, keys, ("episodes", "visits"), 1)
     assert second["status_note"].tolist() == ["no data: SSDA903 episodes covers Apr 2016 to Dec 2016"]
+
+
+def test_a_month_listed_twice_does_not_bridge_a_gap(con):
+    # E1's visits cover Apr-Jun and Sep 2016-Jan 2017; Jun listed again must not make Jul and Aug look covered
+    con.execute("insert into source_coverage values ('E1', 'visits', $m)", {"m": month_end(2016, 6)})
+    con.execute(derived_sql("source_coverage_run"))
+    keys = pd.DataFrame({"la_code": ["E1"], "month_end": [month_end(2016, 8)]})
+    out = coverage.status_of_rows(con, keys, ("visits",), 1)
+    assert out["status_note"].tolist() == [
+        "no data: the visits extract covers Apr 2016 to Jun 2016, Sep 2016 to Jan 2017"]

@@ -299,7 +299,9 @@ def test_dental_30_june_and_31_july(con):
 def test_dental_cutoffs_agree_with_the_rule_on_every_day_around_every_month_end():
     """The measure compares dates with per-month cutoffs; they must give the rule's own answer for every day."""
     sql = queries.get("health_dental").sql
-    cutoffs = sql[sql.index("cutoffs as ("):sql.index("),\n\ncohort as (")] + ")"
+    start, end = sql.find("cutoffs as ("), sql.find("),\n\ncohort as (")
+    assert 0 <= start < end, "health_dental.sql: expected its cutoffs CTE followed by a blank line and the cohort CTE"
+    cutoffs = sql[start:end] + ")"
     con = duckdb.connect()
     found = con.execute(f"""
         with {cutoffs},

@@ -132,6 +132,7 @@ def gate() -> Access:
             _no_access_page(me, known.contact)
             st.stop()
         data.ensure_warehouse()
+        data.stop_if_out_of_date(sample=demo_refusal() is None)
         st.sidebar.caption(f"Signed in as {plain(me.label)}")
         _sign_out(sidebar=True)
         return me
@@ -141,6 +142,7 @@ def gate() -> Access:
         st.title("Practice Lens")
         st.error(refused, icon=":material/lock:")
         st.stop()
+    data.stop_if_out_of_date(sample=True)
     st.info(DEMO_BANNER, icon=":material/science:")
     return DEMO
 

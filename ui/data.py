@@ -4,6 +4,7 @@ draws from one warehouse file (a load swapped in mid-run draws the page again)."
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -254,28 +255,10 @@ def authorities() -> pd.DataFrame:
     return measure("filter_authorities")
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _missing_tables(version: str) -> list[str]:
-    from etl.warehouse import missing_tables
-
-    return missing_tables(_open(version).cursor())
-
-
 def ensure_warehouse() -> None:
-    """On a fresh clone there is no warehouse: generate the sample authority and load it, with a progress bar. A
-    warehouse built by an earlier version (without tables this version reads) stops with how to load it again."""
+    """On a fresh clone there is no warehouse: generate the sample authority and load it, with a progress bar."""
     path = config.db_path()
     if path.exists():
-        missing = _read(_missing_tables, _version())
-        if missing:
-            st.title("Practice Lens")
-            st.error(
-                f"The warehouse at `{path}` was built by an earlier version of Practice Lens: it lacks "
-                f"{len(missing)} table(s) this version reads ({', '.join(missing[:5])}"
-                f"{', ...' if len(missing) > 5 else ''}). Load your source folders again with "
-                f"`python -m etl load <source folders> --db {path}`; for the sample authority, delete the file and "
-                "restart the app, which builds it afresh.", icon=":material/update:")
-            st.stop()
         return
     from etl.generate import generate
     from etl.load import load
@@ -297,6 +280,38 @@ def ensure_warehouse() -> None:
     st.cache_data.clear()
     st.session_state.pop(PINNED, None)
     st.rerun()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _out_of_date(version: str) -> list[str]:
+    """The derived tables this warehouse file lacks or holds with other columns (checked once per file)."""
+    from etl.warehouse import out_of_date
+
+    cur = _open(version).cursor()
+    try:
+        return out_of_date(cur)
+    finally:
+        cur.close()
+
+
+def stop_if_out_of_date(sample: bool) -> None:
+    """A warehouse loaded by an earlier version (tables or columns this version reads missing) shows who can fix it
+    and how, instead of pages that fail; `sample`: it holds generated authorities only."""
+    stale = _read(_out_of_date, _version())
+    if not stale:
+        return
+    path = config.db_path()
+    st.title("Practice Lens")
+    st.subheader("The warehouse needs loading again")
+    st.markdown("It was loaded by an earlier version of Practice Lens, and this version reads tables or columns it "
+                "does not have yet, so nothing is shown until it is loaded again. Whoever runs Practice Lens can "
+                "fix it by loading the source folders again:")
+    st.code(f"python -m etl load <source folders> --db {shlex.quote(str(path))}", language="bash")
+    if sample:
+        st.caption("This warehouse holds generated sample data only: deleting the file and restarting the app "
+                   "also builds it afresh.")
+    st.caption(f"Out of date: {', '.join(stale)}.")
+    st.stop()
 
 
 def board_pack(la_code: str, month: dt.date) -> bytes:
