@@ -162,6 +162,15 @@ def _download(server: str, browser, tmp_path: Path, label: str, which: str) -> P
     _open(page, f"{server}/visits", "Visits")
     # the child list is drawn last: wait for it, so "the last button" is its button and not the chart's above it
     page.get_by_text("Children whose statutory visit is overdue").first.wait_for(timeout=60_000)
+    if which == "last":  # and for its own button, which a busy machine draws a moment after the list's heading
+        page.wait_for_function("""label => {
+            const heading = [...document.querySelectorAll('h1, h2, h3, h4')]
+                .find(e => e.textContent.includes('Children whose statutory visit is overdue'));
+            const buttons = [...document.querySelectorAll("[data-testid='stDownloadButton'] button")]
+                .filter(b => b.textContent.includes(label));
+            return heading && buttons.length
+                && (heading.compareDocumentPosition(buttons[buttons.length - 1]) & Node.DOCUMENT_POSITION_FOLLOWING);
+        }""", arg=label, timeout=60_000)
     buttons = page.locator("[data-testid='stDownloadButton'] button").filter(has_text=label)
     with page.expect_download(timeout=90_000) as info:
         (buttons.first if which == "first" else buttons.last).click()
