@@ -221,7 +221,7 @@ def _gone(pid: int, within: float = 10.0) -> bool:
         try:
             if Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z"):
                 return True
-        except (FileNotFoundError, IndexError):
+        except (FileNotFoundError, ProcessLookupError, IndexError):  # reaped, even while its stat file was read
             return True
         time.sleep(0.1)
     return False
