@@ -114,10 +114,10 @@ def _scoped_build(con: duckdb.DuckDBPyConnection, codes: list[str]) -> bool:
     table without la_code (the working-day calendar, worker spells by key) is rebuilt whole in main: it is small.
     Returns False when main's derived tables are not this version's (then a full build replaces them all).
     """
+    if out_of_date(con):  # main's derived tables missing, or with another version's columns
+        return False
     main = _main_tables(con)
     derived = derived_tables()
-    if any(t not in main for t in derived):
-        return False
     # sql: identifiers: the SCOPE schema name, a constant
     con.execute(f"drop schema if exists {SCOPE} cascade")
     con.execute(f"create schema {SCOPE}")  # sql: identifiers: the SCOPE schema name
